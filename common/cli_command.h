@@ -1,0 +1,30 @@
+// How a subcommand plugs into the `llmload` binary: each part (mock/, agent/, master/)
+// exposes one Add*Command function that declares its flags on a CLI11 sub-app and returns
+// the action to run once parsing has succeeded. Keeping parsing and running apart means a
+// bad flag is reported (exit 2) before any thread, socket or file is opened.
+#ifndef LLMLOAD_COMMON_CLI_COMMAND_H_
+#define LLMLOAD_COMMON_CLI_COMMAND_H_
+
+#include <functional>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace llmload {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitAllFailed = 1;  // the run happened but every request failed
+inline constexpr int kExitBadInput = 2;   // flags, scenario, dataset: the user's input
+
+// The action a subcommand runs after parsing. It returns the process exit code.
+using CommandAction = std::function<int()>;
+
+// Signature every subcommand exposes: declare flags on `parent`'s new sub-app and store the
+// action in `*action` when the sub-app is the one selected.
+using AddCommandFn = void (*)(CLI::App& parent, CommandAction* action);
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_COMMON_CLI_COMMAND_H_

@@ -1,0 +1,19 @@
+// Parsing and printing of the human durations used on the command line and in scenario
+// files: "50ms", "30s", "5m", "1h30m", "1.5s". A bare number is refused, because "30" could
+// mean seconds or milliseconds and a load test that silently guesses is worse than one that asks.
+#ifndef LLMLOAD_COMMON_DURATION_H_
+#define LLMLOAD_COMMON_DURATION_H_
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace llmload {
+
+// Parses a non-negative duration. `what` names the flag or field for the error message.
+absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text, absl::string_view what);
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_COMMON_DURATION_H_

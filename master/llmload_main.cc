@@ -1,0 +1,39 @@
+// The `llmload` binary: one executable, one subcommand per role.
+#include <cstdio>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "common/cli_command.h"
+#include "common/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "llmload: a distributed load tester for LLM inference endpoints "
+      "(OpenAI-compatible: vLLM, SGLang, TGI, Ollama, llama.cpp, hosted APIs)."};
+  app.set_version_flag("--version", std::string("llmload ") + llmload::kVersion);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  llmload::CommandAction action;
+  for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{}) {
+    add(app, &action);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and the usage hint
+    return llmload::kExitBadInput;
+  }
+  if (!action) {
+    std::fputs(app.help().c_str(), stderr);
+    return llmload::kExitBadInput;
+  }
+  return action();
+}
