@@ -1,0 +1,45 @@
+// EngineShared: what every event-loop thread of one engine reads, built once before the
+// threads start and immutable afterwards (except the request budget counter), so threads
+// share it without locks.
+#ifndef LLMLOAD_AGENT_ENGINE_SHARED_H_
+#define LLMLOAD_AGENT_ENGINE_SHARED_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/workload_spec.h"
+
+namespace llmload::agent {
+
+struct EngineShared {
+  WorkloadSpec spec;
+  std::vector<std::string> bodies;        // one request body per prompt, built once
+  std::vector<std::string> header_lines;  // "Name: value", incl. Authorization
+  int64_t run_start_ns = 0;               // monotonic; per-request offsets count from here
+  uint32_t agent_index = 0;               // stamped on per-request records
+  int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over
+
+  // Requests started so far, engine-wide: enforces --requests without a lock.
+  std::atomic<int64_t> requests_started{0};
+
+  // Takes one request from the budget; false when --requests is exhausted.
+  bool TakeRequestSlot() {
+    if (spec.max_requests <= 0) return true;
+    return requests_started.fetch_add(1, std::memory_order_relaxed) < spec.max_requests;
+  }
+  bool budget_exhausted() const {
+    return spec.max_requests > 0 &&
+           requests_started.load(std::memory_order_relaxed) >= spec.max_requests;
+  }
+};
+
+// Builds the request bodies and header lines for `spec`.
+absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpec& spec,
+                                                                uint32_t agent_index);
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_ENGINE_SHARED_H_

@@ -1,0 +1,425 @@
+#include "agent/engine_thread.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "common/clock.h"
+
+namespace llmload::agent {
+namespace {
+
+constexpr int kMaxEvents = 256;
+constexpr uint32_t kGenerationMask = 0x7fffffff;
+
+uint32_t TimerTagFor(uint32_t kind, uint32_t generation) {
+  return ((generation & kGenerationMask) << 1) | kind;
+}
+
+}  // namespace
+
+EngineThread::EngineThread(const EngineShared& shared, int index, int count)
+    : shared_(shared),
+      index_(index),
+      count_(count),
+      picker_(std::max<size_t>(1, shared.bodies.size()), shared.spec.prompt_order,
+              shared.spec.seed, static_cast<uint64_t>(shared.agent_index) * 1024 + index) {
+  EnsureCurlGlobalInit();
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = wake_fd_;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+
+  multi_.reset(curl_multi_init());
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &EngineThread::OnCurlSocket);
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &EngineThread::OnCurlTimer);
+  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this);
+
+  curl_slist* list = nullptr;
+  for (const std::string& line : shared_.header_lines) list = curl_slist_append(list, line.c_str());
+  headers_.reset(list);
+  timers_.Reserve(1024);
+  stats_started_wall_ns_ = WallNowNs();
+}
+
+EngineThread::~EngineThread() {
+  Join();
+  // Easy handles must leave the multi handle before either is cleaned up.
+  for (User& u : users_) {
+    if (u.state == UserState::kInFlight && u.easy) curl_multi_remove_handle(multi_.get(), u.easy.get());
+  }
+  users_.clear();
+  multi_.reset();
+  if (wake_fd_ >= 0) close(wake_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+}
+
+void EngineThread::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void EngineThread::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineThread::SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns) {
+  {
+    absl::MutexLock lock(&mu_);
+    commands_.push_back(Command{Command::kTarget, users, spawn_rate, ramp_start_ns});
+  }
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof(one));
+}
+
+void EngineThread::Stop(int64_t deadline_ns) {
+  {
+    absl::MutexLock lock(&mu_);
+    commands_.push_back(Command{Command::kStop, 0, 0, deadline_ns});
+  }
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof(one));
+}
+
+IntervalStats EngineThread::TakeStats() {
+  IntervalStats fresh;  // allocated outside the lock
+  absl::MutexLock lock(&mu_);
+  std::swap(fresh, published_);
+  return fresh;
+}
+
+void EngineThread::ApplyCommands() {
+  std::vector<Command> commands;
+  {
+    absl::MutexLock lock(&mu_);
+    commands.swap(commands_);
+  }
+  for (const Command& c : commands) {
+    if (c.kind == Command::kTarget) {
+      ApplyTarget(c.users, c.spawn_rate, c.at_ns);
+    } else if (!stopping_) {
+      stopping_ = true;
+      stop_deadline_ns_ = c.at_ns;
+      for (User& u : users_) {
+        if (u.state == UserState::kWaitingSpawn || u.state == UserState::kThinking) {
+          if (u.state == UserState::kThinking) running_users_.fetch_sub(1, std::memory_order_relaxed);
+          u.state = UserState::kRetired;
+          ++u.generation;
+        }
+      }
+    }
+  }
+}
+
+void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns) {
+  if (stopping_) return;
+  const int64_t previous = target_users_;
+  target_users_ = users;
+  // This thread owns global users index_, index_ + count_, ...
+  const int64_t local_needed = users > index_ ? (users - index_ + count_ - 1) / count_ : 0;
+  if (static_cast<int64_t>(users_.size()) < local_needed) {
+    users_.resize(local_needed);
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(users_.size() + 16));
+  }
+  for (size_t local = 0; local < users_.size(); ++local) {
+    User& u = users_[local];
+    const int64_t global = static_cast<int64_t>(local) * count_ + index_;
+    if (global < users) {
+      u.retire_after_request = false;
+      if (u.state != UserState::kUnborn && u.state != UserState::kRetired) continue;
+      if (shared_.budget_exhausted()) continue;
+      // New users start one every 1/spawn_rate seconds, engine-wide, in global order.
+      const int64_t rank = std::max<int64_t>(0, global - previous);
+      int64_t at = ramp_start_ns;
+      if (spawn_rate > 0) at += static_cast<int64_t>(std::llround(rank * 1e9 / spawn_rate));
+      if (!u.reader) u.reader = std::make_unique<ResponseReader>(shared_.spec);
+      u.state = UserState::kWaitingSpawn;
+      ++u.generation;
+      timers_.Push(at, static_cast<uint32_t>(local), TimerTagFor(kSpawn, u.generation));
+    } else {
+      switch (u.state) {
+        case UserState::kWaitingSpawn:
+          u.state = UserState::kRetired;
+          ++u.generation;
+          break;
+        case UserState::kThinking:
+          u.state = UserState::kRetired;
+          ++u.generation;
+          running_users_.fetch_sub(1, std::memory_order_relaxed);
+          break;
+        case UserState::kInFlight:
+          u.retire_after_request = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+int64_t EngineThread::NextWakeNs() const {
+  int64_t wake = LLONG_MAX;
+  if (!timers_.empty()) wake = std::min(wake, timers_.next_deadline_ns());
+  if (curl_deadline_ns_ >= 0) wake = std::min(wake, curl_deadline_ns_);
+  if (stopping_) wake = std::min(wake, stop_deadline_ns_);
+  return wake;
+}
+
+void EngineThread::Loop() {
+  epoll_event events[kMaxEvents];
+  int64_t next_publish_ns = MonotonicNowNs() + shared_.publish_every_ns;
+  while (true) {
+    ApplyCommands();
+    const int64_t now = MonotonicNowNs();
+    const int64_t wake = std::min(NextWakeNs(), next_publish_ns);
+    const int64_t wait_ns = std::max<int64_t>(0, wake - now);
+    timespec ts{wait_ns / kNsPerSecond, wait_ns % kNsPerSecond};
+    const int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == wake_fd_) {
+        uint64_t drained;
+        (void)!read(wake_fd_, &drained, sizeof(drained));
+        continue;
+      }
+      int flags = 0;
+      if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+      if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+      if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+      curl_multi_socket_action(multi_.get(), fd, flags, &running_);
+    }
+    int64_t after = MonotonicNowNs();
+    if (curl_deadline_ns_ >= 0 && after >= curl_deadline_ns_) {
+      curl_deadline_ns_ = -1;
+      curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
+    }
+    FinishRequests();
+    RunDueTimers(MonotonicNowNs());
+
+    after = MonotonicNowNs();
+    if (stopping_ && after >= stop_deadline_ns_) CancelInFlight(after);
+    if (after >= next_publish_ns) {
+      PublishStats();
+      next_publish_ns = after + shared_.publish_every_ns;
+    }
+    if (stopping_ && in_flight_.load(std::memory_order_relaxed) == 0) break;
+  }
+  PublishStats();
+  running_users_.store(0, std::memory_order_relaxed);
+  finished_.store(true, std::memory_order_release);
+}
+
+void EngineThread::RunDueTimers(int64_t now_ns) {
+  while (!timers_.empty() && timers_.next_deadline_ns() <= now_ns) {
+    const TimerQueue::Entry e = timers_.Pop();
+    User& u = users_[e.target];
+    if ((e.tag >> 1) != (u.generation & kGenerationMask)) continue;  // stale
+    if ((e.tag & 1) == kSpawn) {
+      if (u.state != UserState::kWaitingSpawn) continue;
+      running_users_.fetch_add(1, std::memory_order_relaxed);
+      StartRequest(e.target, now_ns);
+    } else if (u.state == UserState::kThinking) {
+      StartRequest(e.target, now_ns);
+    }
+  }
+}
+
+void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
+  User& u = users_[local];
+  // Counted in flight before taking a budget slot, so that "budget used up and nothing in
+  // flight" is never observed between the two steps.
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  if (stopping_ || u.retire_after_request || !shared_.TakeRequestSlot()) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    u.state = UserState::kRetired;
+    u.retire_after_request = false;
+    ++u.generation;
+    running_users_.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  if (!u.easy) {
+    u.easy.reset(curl_easy_init());
+    CURL* e = u.easy.get();
+    curl_easy_setopt(e, CURLOPT_URL, shared_.spec.url.c_str());
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &EngineThread::OnCurlWrite);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, u.reader.get());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<uintptr_t>(local)));
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(absl::ToInt64Milliseconds(shared_.spec.connect_timeout)));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(absl::ToInt64Milliseconds(shared_.spec.request_timeout)));
+    if (shared_.spec.insecure_tls) {
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+  }
+  const uint32_t prompt = shared_.bodies.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
+  const std::string& body = shared_.bodies[prompt];
+  curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  u.prompt_index = prompt;
+  u.state = UserState::kInFlight;
+  u.send_ns = now_ns;
+  u.reader->Begin(u.easy.get(), now_ns);
+  curl_multi_add_handle(multi_.get(), u.easy.get());
+}
+
+void EngineThread::FinishRequests() {
+  done_scratch_.clear();
+  CURLMsg* msg;
+  int left = 0;
+  while ((msg = curl_multi_info_read(multi_.get(), &left)) != nullptr) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    void* priv = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+    const uint32_t local = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(priv));
+    users_[local].reader->set_result(msg->data.result);
+    done_scratch_.push_back(local);
+  }
+  if (done_scratch_.empty()) return;
+  const int64_t now = MonotonicNowNs();
+  for (uint32_t local : done_scratch_) OnRequestDone(local, now);
+}
+
+void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
+  User& u = users_[local];
+  curl_multi_remove_handle(multi_.get(), u.easy.get());
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  const ErrorClass outcome = u.reader->Finish(u.reader->result(), now_ns);
+  Record(*u.reader, u, outcome, now_ns);
+  ScheduleNext(local, now_ns);
+}
+
+void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns) {
+  User& u = users_[local];
+  const int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
+  if (stopping_ || u.retire_after_request) {
+    u.state = UserState::kRetired;
+    u.retire_after_request = false;
+    ++u.generation;
+    running_users_.fetch_sub(1, std::memory_order_relaxed);
+  } else if (think > 0) {
+    u.state = UserState::kThinking;
+    timers_.Push(now_ns + think, local, TimerTagFor(kThinkDone, u.generation));
+  } else {
+    StartRequest(local, now_ns);
+  }
+}
+
+void EngineThread::CancelInFlight(int64_t now_ns) {
+  for (size_t local = 0; local < users_.size(); ++local) {
+    User& u = users_[local];
+    if (u.state != UserState::kInFlight) continue;
+    curl_multi_remove_handle(multi_.get(), u.easy.get());
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns);
+    Record(*u.reader, u, ErrorClass::kCancelled, now_ns);
+    u.state = UserState::kRetired;
+    ++u.generation;
+    running_users_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorClass outcome,
+                          int64_t end_ns) {
+  stats_.outcomes[static_cast<size_t>(outcome)]++;
+  const int64_t e2e = end_ns - user.send_ns;
+  if (outcome == ErrorClass::kSuccess) {
+    stats_.e2e.Record(e2e);
+    if (reader.ttft_ns() >= 0) stats_.ttft.Record(reader.ttft_ns());
+    for (int64_t gap : reader.itl_gaps_ns()) stats_.itl.Record(gap);
+    const int64_t tpot = reader.tpot_ns(e2e);
+    if (tpot >= 0) stats_.tpot.Record(tpot);
+    stats_.input_tokens += reader.input_tokens();
+    stats_.output_tokens += reader.output_tokens();
+    (reader.tokens_from_usage() ? stats_.tokens_from_usage : stats_.tokens_from_chunks)++;
+    bool met = true;
+    for (const Slo& slo : shared_.spec.slos) {
+      const int64_t limit = absl::ToInt64Nanoseconds(slo.limit);
+      switch (slo.metric) {
+        case Slo::Metric::kTtft:
+          met = met && reader.ttft_ns() >= 0 && reader.ttft_ns() <= limit;
+          break;
+        case Slo::Metric::kTpot:
+          met = met && tpot <= limit;  // single-token replies have no TPOT (-1) and pass
+          break;
+        case Slo::Metric::kItl:
+          met = met && reader.max_itl_ns() <= limit;
+          break;
+        case Slo::Metric::kE2e:
+          met = met && e2e <= limit;
+          break;
+      }
+    }
+    if (met) stats_.slo_met++;
+  }
+  if (shared_.spec.record_requests) {
+    RequestRecord r;
+    r.start_offset_ns = user.send_ns - shared_.run_start_ns;
+    r.status = outcome;
+    r.http_status = static_cast<int32_t>(reader.http_status());
+    r.ttft_ns = reader.ttft_ns();
+    r.e2e_ns = e2e;
+    r.itl_mean_ns = reader.itl_mean_ns();
+    r.input_tokens = reader.input_tokens();
+    r.output_tokens = reader.output_tokens();
+    r.prompt_index = user.prompt_index;
+    r.agent_index = shared_.agent_index;
+    stats_.records.push_back(r);
+  }
+}
+
+void EngineThread::PublishStats() {
+  const int64_t now_wall = WallNowNs();
+  stats_.start_wall_ns = stats_started_wall_ns_;
+  stats_.end_wall_ns = now_wall;
+  stats_started_wall_ns_ = now_wall;
+  if (stats_.requests() == 0 && stats_.cancelled() == 0) return;
+  {
+    absl::MutexLock lock(&mu_);
+    published_.Merge(stats_);
+  }
+  stats_.Reset();
+}
+
+int EngineThread::OnCurlSocket(CURL* /*easy*/, curl_socket_t fd, int what, void* self,
+                               void* /*socketp*/) {
+  auto* t = static_cast<EngineThread*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(t->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  if (epoll_ctl(t->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
+    epoll_ctl(t->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+  return 0;
+}
+
+int EngineThread::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* self) {
+  auto* t = static_cast<EngineThread*>(self);
+  t->curl_deadline_ns_ = timeout_ms < 0 ? -1 : MonotonicNowNs() + timeout_ms * kNsPerMs;
+  return 0;
+}
+
+size_t EngineThread::OnCurlWrite(char* data, size_t size, size_t nmemb, void* reader) {
+  const size_t n = size * nmemb;
+  static_cast<ResponseReader*>(reader)->OnBytes(absl::string_view(data, n), MonotonicNowNs());
+  return n;
+}
+
+}  // namespace llmload::agent

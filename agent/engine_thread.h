@@ -1,0 +1,123 @@
+// EngineThread: one event-loop thread of the load engine. It owns an epoll set, a libcurl
+// multi handle driven by curl_multi_socket_action, a timer queue and the virtual users
+// assigned to it. A virtual user is a small state machine (waiting to spawn, in flight,
+// thinking, retired), never a thread. Everything a request touches lives on this thread, so
+// recording a finished request takes no lock; other threads talk to it through a command
+// queue woken by an eventfd (a lock per command, never per request).
+#ifndef LLMLOAD_AGENT_ENGINE_THREAD_H_
+#define LLMLOAD_AGENT_ENGINE_THREAD_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "agent/curl_handles.h"
+#include "agent/engine_shared.h"
+#include "agent/response_reader.h"
+#include "agent/timer_queue.h"
+#include "common/interval_stats.h"
+#include "common/prompt.h"
+
+namespace llmload::agent {
+
+class EngineThread {
+ public:
+  // `index` of `count` threads: this thread owns the engine's users index, index+count, ...
+  EngineThread(const EngineShared& shared, int index, int count);
+  ~EngineThread();
+  EngineThread(const EngineThread&) = delete;
+  EngineThread& operator=(const EngineThread&) = delete;
+
+  void Start();
+
+  // Desired state: the engine as a whole should run `users` users, new ones started at
+  // `spawn_rate` per second (engine-wide) from `ramp_start_ns` (monotonic). Users beyond the
+  // target retire after their current request.
+  void SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns);
+  // Stops starting requests; in-flight ones may finish until `deadline_ns` (monotonic), then
+  // they are cancelled and counted as such. The thread exits once nothing is in flight.
+  void Stop(int64_t deadline_ns);
+  // Moves out what was recorded since the last call (possibly nothing: check requests()).
+  IntervalStats TakeStats();
+  void Join();
+
+  int64_t running_users() const { return running_users_.load(std::memory_order_relaxed); }
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
+
+ private:
+  enum class UserState : uint8_t { kUnborn, kWaitingSpawn, kInFlight, kThinking, kRetired };
+  enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1 };
+
+  struct User {
+    UserState state = UserState::kUnborn;
+    uint32_t generation = 0;  // bumps cancel stale timers
+    bool retire_after_request = false;
+    CurlEasy easy;
+    std::unique_ptr<ResponseReader> reader;
+    int64_t send_ns = 0;
+    uint32_t prompt_index = 0;
+  };
+
+  void Loop();
+  void ApplyCommands();
+  void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns);
+  void RunDueTimers(int64_t now_ns);
+  void StartRequest(uint32_t local, int64_t now_ns);
+  void FinishRequests();
+  void OnRequestDone(uint32_t local, int64_t now_ns);
+  void ScheduleNext(uint32_t local, int64_t now_ns);
+  void CancelInFlight(int64_t now_ns);
+  void Record(const ResponseReader& reader, const User& user, ErrorClass outcome, int64_t end_ns);
+  void PublishStats();
+  int64_t NextWakeNs() const;
+
+  // libcurl callbacks (static trampolines to the members).
+  static int OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp);
+  static int OnCurlTimer(CURLM* multi, long timeout_ms, void* self);
+  static size_t OnCurlWrite(char* data, size_t size, size_t nmemb, void* user);
+
+  const EngineShared& shared_;
+  const int index_;
+  const int count_;
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  CurlMulti multi_;
+  CurlSlist headers_;
+  int64_t curl_deadline_ns_ = -1;
+  TimerQueue timers_;
+  std::vector<User> users_;
+  std::vector<uint32_t> done_scratch_;
+  PromptPicker picker_;
+
+  int64_t target_users_ = 0;  // engine-wide target
+  bool stopping_ = false;
+  int64_t stop_deadline_ns_ = 0;
+  int running_ = 0;  // in-flight transfers (this thread's view)
+
+  IntervalStats stats_;  // owned by the loop thread; merged into published_ every publish tick
+  int64_t stats_started_wall_ns_ = 0;
+
+  absl::Mutex mu_;  // guards commands_ and published_
+  struct Command {
+    enum Kind { kTarget, kStop } kind;
+    int64_t users = 0;
+    double spawn_rate = 0;
+    int64_t at_ns = 0;
+  };
+  std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
+  IntervalStats published_ ABSL_GUARDED_BY(mu_);
+
+  std::atomic<int64_t> running_users_{0};
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_ENGINE_THREAD_H_

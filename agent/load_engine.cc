@@ -1,0 +1,78 @@
+#include "agent/load_engine.h"
+
+#include <thread>
+
+#include "common/clock.h"
+
+namespace llmload::agent {
+
+absl::StatusOr<std::unique_ptr<LoadEngine>> LoadEngine::Create(const WorkloadSpec& spec,
+                                                               const EngineOptions& options) {
+  absl::StatusOr<std::unique_ptr<EngineShared>> shared = MakeEngineShared(spec, options.agent_index);
+  if (!shared.ok()) return shared.status();
+  std::unique_ptr<LoadEngine> engine(new LoadEngine());
+  engine->shared_ = std::move(*shared);
+  int n = options.threads > 0 ? options.threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) {
+    engine->threads_.push_back(std::make_unique<EngineThread>(*engine->shared_, i, n));
+  }
+  return engine;
+}
+
+LoadEngine::~LoadEngine() {
+  if (!finished()) Stop(absl::ZeroDuration());
+  Join();
+}
+
+void LoadEngine::Start(int64_t run_start_ns) {
+  shared_->run_start_ns = run_start_ns;
+  for (auto& t : threads_) t->Start();
+}
+
+void LoadEngine::SetTarget(int64_t users, double spawn_rate) {
+  const int64_t now = MonotonicNowNs();
+  for (auto& t : threads_) t->SetTarget(users, spawn_rate, now);
+}
+
+void LoadEngine::Stop(absl::Duration grace) {
+  const int64_t deadline = MonotonicNowNs() + absl::ToInt64Nanoseconds(grace);
+  for (auto& t : threads_) t->Stop(deadline);
+}
+
+void LoadEngine::Join() {
+  for (auto& t : threads_) t->Join();
+}
+
+IntervalStats LoadEngine::TakeStats() {
+  IntervalStats merged;
+  for (auto& t : threads_) merged.Merge(t->TakeStats());
+  return merged;
+}
+
+int64_t LoadEngine::running_users() const {
+  int64_t n = 0;
+  for (const auto& t : threads_) n += t->running_users();
+  return n;
+}
+
+int64_t LoadEngine::in_flight() const {
+  int64_t n = 0;
+  for (const auto& t : threads_) n += t->in_flight();
+  return n;
+}
+
+int64_t LoadEngine::requests_started() const {
+  return shared_->requests_started.load(std::memory_order_relaxed);
+}
+
+bool LoadEngine::budget_done() const { return shared_->budget_exhausted() && in_flight() == 0; }
+
+bool LoadEngine::finished() const {
+  for (const auto& t : threads_) {
+    if (!t->finished()) return false;
+  }
+  return true;
+}
+
+}  // namespace llmload::agent

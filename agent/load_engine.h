@@ -1,0 +1,62 @@
+// LoadEngine: one agent's load generator. It owns N EventLoop threads (EngineThread), splits
+// the agent's users across them (user i runs on thread i mod N, started at ramp_start + i /
+// spawn_rate, so the ramp is exact however many threads there are), and hands out what they
+// measured. The master talks to it only through desired state (SetTarget) and Stop, which is
+// the same contract the gRPC agent obeys, so `llmload run` and the distributed mode share it.
+#ifndef LLMLOAD_AGENT_LOAD_ENGINE_H_
+#define LLMLOAD_AGENT_LOAD_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "agent/engine_shared.h"
+#include "agent/engine_thread.h"
+#include "common/interval_stats.h"
+#include "common/workload_spec.h"
+
+namespace llmload::agent {
+
+struct EngineOptions {
+  int threads = 0;  // 0: one per core
+  uint32_t agent_index = 0;
+};
+
+class LoadEngine {
+ public:
+  // Validates the spec and builds request bodies; starts no thread yet.
+  static absl::StatusOr<std::unique_ptr<LoadEngine>> Create(const WorkloadSpec& spec,
+                                                            const EngineOptions& options);
+  ~LoadEngine();
+
+  // Starts the event-loop threads; `run_start_ns` (monotonic) is time zero of the records.
+  void Start(int64_t run_start_ns);
+  // Desired state: `users` in total on this engine, new ones at `spawn_rate` per second.
+  void SetTarget(int64_t users, double spawn_rate);
+  // Stops starting requests; in-flight ones get `grace` to finish, then are cancelled.
+  void Stop(absl::Duration grace);
+  // Waits for every thread to exit (call after Stop).
+  void Join();
+
+  // What was measured since the last call, merged across threads.
+  IntervalStats TakeStats();
+
+  int threads() const { return static_cast<int>(threads_.size()); }
+  int64_t running_users() const;
+  int64_t in_flight() const;
+  int64_t requests_started() const;
+  // True when --requests is used up and nothing is in flight any more.
+  bool budget_done() const;
+  bool finished() const;
+
+ private:
+  LoadEngine() = default;
+  std::unique_ptr<EngineShared> shared_;
+  std::vector<std::unique_ptr<EngineThread>> threads_;
+};
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_LOAD_ENGINE_H_

@@ -1,0 +1,19 @@
+// Finds the model to ask for when the user gave none, the way vLLM's benchmark does: the
+// first id listed by GET <base>/v1/models. One blocking request at start-up, never on the
+// hot path.
+#ifndef LLMLOAD_AGENT_MODEL_DISCOVERY_H_
+#define LLMLOAD_AGENT_MODEL_DISCOVERY_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/workload_spec.h"
+
+namespace llmload::agent {
+
+// `spec.url` is the full endpoint URL; its /v1/models sibling is asked.
+absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec);
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_MODEL_DISCOVERY_H_

@@ -1,0 +1,51 @@
+#include "common/interval_stats.h"
+
+#include <algorithm>
+
+namespace llmload {
+
+IntervalStats::IntervalStats() = default;
+
+uint64_t IntervalStats::requests() const { return succeeded() + failed(); }
+
+uint64_t IntervalStats::failed() const {
+  uint64_t n = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (i != static_cast<size_t>(ErrorClass::kSuccess) &&
+        i != static_cast<size_t>(ErrorClass::kCancelled)) {
+      n += outcomes[i];
+    }
+  }
+  return n;
+}
+
+void IntervalStats::Merge(const IntervalStats& other) {
+  if (start_wall_ns == 0 || (other.start_wall_ns != 0 && other.start_wall_ns < start_wall_ns)) {
+    start_wall_ns = other.start_wall_ns;
+  }
+  end_wall_ns = std::max(end_wall_ns, other.end_wall_ns);
+  for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += other.outcomes[i];
+  input_tokens += other.input_tokens;
+  output_tokens += other.output_tokens;
+  tokens_from_usage += other.tokens_from_usage;
+  tokens_from_chunks += other.tokens_from_chunks;
+  slo_met += other.slo_met;
+  e2e.Merge(other.e2e);
+  ttft.Merge(other.ttft);
+  itl.Merge(other.itl);
+  tpot.Merge(other.tpot);
+  records.insert(records.end(), other.records.begin(), other.records.end());
+}
+
+void IntervalStats::Reset() {
+  start_wall_ns = end_wall_ns = 0;
+  outcomes.fill(0);
+  input_tokens = output_tokens = tokens_from_usage = tokens_from_chunks = slo_met = 0;
+  e2e.Reset();
+  ttft.Reset();
+  itl.Reset();
+  tpot.Reset();
+  records.clear();
+}
+
+}  // namespace llmload

@@ -1,0 +1,66 @@
+// IntervalStats: what one agent (or one of its event-loop threads) measured during one stats
+// interval. Agents send one per interval; the master merges them. Everything in it merges
+// exactly (counters add, histograms merge bucket by bucket), so merged percentiles equal
+// those of one histogram fed every sample, and nothing is ever averaged.
+#ifndef LLMLOAD_COMMON_INTERVAL_STATS_H_
+#define LLMLOAD_COMMON_INTERVAL_STATS_H_
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "common/error_class.h"
+#include "common/histogram.h"
+
+namespace llmload {
+
+// One finished request, kept only when per-request output (--csv-out) is asked for.
+struct RequestRecord {
+  int64_t start_offset_ns = 0;  // send time relative to the run's start
+  ErrorClass status = ErrorClass::kSuccess;
+  int32_t http_status = 0;
+  int64_t ttft_ns = -1;  // -1: no content arrived
+  int64_t e2e_ns = 0;
+  int64_t itl_mean_ns = -1;  // -1: fewer than two content chunks
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  uint32_t prompt_index = 0;
+  uint32_t agent_index = 0;
+};
+
+struct IntervalStats {
+  IntervalStats();
+
+  // Bounds of the interval, in wall-clock ns since the epoch.
+  int64_t start_wall_ns = 0;
+  int64_t end_wall_ns = 0;
+
+  // Requests that ended in this interval, by outcome (kSuccess included).
+  std::array<uint64_t, kErrorClassCount> outcomes{};
+  uint64_t input_tokens = 0;
+  uint64_t output_tokens = 0;
+  uint64_t tokens_from_usage = 0;   // requests whose token counts came from `usage`
+  uint64_t tokens_from_chunks = 0;  // ... from counting content chunks
+  uint64_t slo_met = 0;             // successful requests that met every SLO
+
+  // Histograms of successful requests only, so an error page does not look like a fast reply.
+  LatencyHistogram e2e;
+  LatencyHistogram ttft;
+  LatencyHistogram itl;
+  LatencyHistogram tpot;
+
+  std::vector<RequestRecord> records;
+
+  uint64_t requests() const;    // every ended request, cancelled ones excluded
+  uint64_t succeeded() const { return outcomes[static_cast<size_t>(ErrorClass::kSuccess)]; }
+  uint64_t failed() const;      // ended with an error class (not cancelled)
+  uint64_t cancelled() const { return outcomes[static_cast<size_t>(ErrorClass::kCancelled)]; }
+
+  // Adds `other` into this one; interval bounds widen to cover both.
+  void Merge(const IntervalStats& other);
+  void Reset();
+};
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_COMMON_INTERVAL_STATS_H_

@@ -1,0 +1,74 @@
+// WorkloadSpec: everything that describes a load test, parsed once from flags (or a scenario
+// file) on the master and handed unchanged to every agent, so that a run is fully described
+// by one object. Agents add nothing of their own but their share of users.
+#ifndef LLMLOAD_COMMON_WORKLOAD_SPEC_H_
+#define LLMLOAD_COMMON_WORKLOAD_SPEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/prompt.h"
+
+namespace llmload {
+
+enum class ApiKind { kOpenAiChat, kOpenAiCompletions };
+
+// "openai-chat" / "openai-completions".
+absl::string_view ApiKindName(ApiKind api);
+absl::StatusOr<ApiKind> ParseApiKind(absl::string_view text);
+
+// A service-level objective on one per-request metric; a request that meets every SLO of the
+// run counts towards goodput.
+struct Slo {
+  enum class Metric { kTtft, kTpot, kItl, kE2e };
+  Metric metric;
+  absl::Duration limit;
+};
+// Parses "ttft=500ms", "tpot=50ms", "itl=20ms", "e2e=10s" (also "latency=").
+absl::StatusOr<Slo> ParseSlo(absl::string_view text);
+absl::string_view SloMetricName(Slo::Metric metric);
+
+struct WorkloadSpec {
+  // Where and what to ask.
+  std::string url;  // full endpoint URL, e.g. http://127.0.0.1:8000/v1/chat/completions
+  ApiKind api = ApiKind::kOpenAiChat;
+  std::string model;
+  std::optional<int> max_tokens;
+  std::optional<double> temperature;
+  std::vector<std::pair<std::string, std::string>> params;   // --param key=value
+  std::vector<std::pair<std::string, std::string>> headers;  // --header K=V
+  std::string api_key;  // secret: never printed, never written to an output file
+  bool stream = true;
+  bool include_usage = true;  // ask for stream_options.include_usage when streaming
+  bool insecure_tls = false;  // skip TLS certificate checks (self-signed test endpoints)
+
+  // What to send.
+  std::vector<Prompt> prompts;
+  PromptOrder prompt_order = PromptOrder::kRoundRobin;
+  uint64_t seed = 0;
+
+  // How much load, for how long. Zero means "no limit" for run_time and max_requests.
+  int64_t users = 1;
+  double spawn_rate = 1;  // users started per second
+  absl::Duration run_time = absl::ZeroDuration();
+  int64_t max_requests = 0;
+  absl::Duration think_time = absl::ZeroDuration();
+
+  // Patience.
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration request_timeout = absl::Seconds(600);
+  absl::Duration stop_timeout = absl::Seconds(30);
+
+  std::vector<Slo> slos;
+  bool record_requests = false;  // keep one record per request (--csv-out)
+};
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_COMMON_WORKLOAD_SPEC_H_

@@ -1,0 +1,55 @@
+#include "master/aggregator.h"
+
+#include <algorithm>
+
+#include "common/clock.h"
+
+namespace llmload::master {
+
+Aggregator::Aggregator(absl::Duration window) : window_(window) {}
+
+bool Aggregator::Add(absl::string_view source, uint64_t seq, const IntervalStats& delta,
+                     int64_t now_ns) {
+  SourceState& s = sources_[source];
+  if (seq <= s.contiguous || s.ahead.contains(seq)) return false;
+  if (seq == s.contiguous + 1) {
+    ++s.contiguous;
+    while (s.ahead.erase(s.contiguous + 1) > 0) ++s.contiguous;
+  } else {
+    s.ahead.insert(seq);
+  }
+  s.totals.Merge(delta);
+  totals_.Merge(delta);
+
+  if (first_ns_ < 0) first_ns_ = now_ns;
+  const int64_t second = now_ns / kNsPerSecond;
+  if (slots_.empty() || slots_.back().second != second) {
+    slots_.push_back(Slot{second, IntervalStats()});
+  }
+  slots_.back().stats.Merge(delta);
+  const int64_t window_s = std::max<int64_t>(1, absl::ToInt64Seconds(window_));
+  while (!slots_.empty() && slots_.front().second <= second - window_s) slots_.pop_front();
+  return true;
+}
+
+const IntervalStats* Aggregator::source_totals(absl::string_view source) const {
+  auto it = sources_.find(source);
+  return it == sources_.end() ? nullptr : &it->second.totals;
+}
+
+Aggregator::WindowView Aggregator::Window(int64_t now_ns) const {
+  WindowView view;
+  const int64_t window_s = std::max<int64_t>(1, absl::ToInt64Seconds(window_));
+  const int64_t second = now_ns / kNsPerSecond;
+  for (const Slot& slot : slots_) {
+    if (slot.second > second - window_s) view.stats.Merge(slot.stats);
+  }
+  // The slots cover window_s - 1 whole seconds plus the current, partial one.
+  const int64_t covered = (window_s - 1) * kNsPerSecond + now_ns % kNsPerSecond;
+  const int64_t since_first = first_ns_ < 0 ? 0 : now_ns - first_ns_;
+  view.span_s = static_cast<double>(std::max<int64_t>(std::min(since_first, covered), 1)) /
+                kNsPerSecond;
+  return view;
+}
+
+}  // namespace llmload::master

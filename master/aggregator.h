@@ -1,0 +1,62 @@
+// Aggregator: the master's view of a run. It merges stats deltas from agents (or from the
+// in-process engine) exactly once each, keyed by (source, sequence number), so a delta that
+// is resent after a reconnect is never counted twice. It keeps run totals and a sliding
+// window of one-second slots (by arrival time at the master, so agents' clock skew does not
+// matter) for the "current" QPS and percentiles.
+#ifndef LLMLOAD_MASTER_AGGREGATOR_H_
+#define LLMLOAD_MASTER_AGGREGATOR_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/interval_stats.h"
+
+namespace llmload::master {
+
+class Aggregator {
+ public:
+  explicit Aggregator(absl::Duration window = absl::Seconds(10));
+
+  // Merges `delta` unless (source, seq) was merged before; returns whether it was merged.
+  // `now_ns` is the arrival time on any clock, used consistently with Window().
+  bool Add(absl::string_view source, uint64_t seq, const IntervalStats& delta, int64_t now_ns);
+
+  const IntervalStats& totals() const { return totals_; }
+  // Totals of one source (e.g. one agent).
+  const IntervalStats* source_totals(absl::string_view source) const;
+
+  // Everything that arrived within the window ending at `now_ns`, and the span it covers
+  // (shorter than the window early in a run).
+  struct WindowView {
+    IntervalStats stats;
+    double span_s = 0;
+  };
+  WindowView Window(int64_t now_ns) const;
+  void set_window_start(int64_t start_ns) { first_ns_ = start_ns; }
+
+ private:
+  struct SourceState {
+    uint64_t contiguous = 0;  // every seq <= this has been merged (seqs start at 1)
+    absl::flat_hash_set<uint64_t> ahead;  // merged seqs beyond the contiguous run
+    IntervalStats totals;
+  };
+  struct Slot {
+    int64_t second = 0;
+    IntervalStats stats;
+  };
+
+  const absl::Duration window_;
+  IntervalStats totals_;
+  absl::flat_hash_map<std::string, SourceState> sources_;
+  std::deque<Slot> slots_;
+  int64_t first_ns_ = -1;
+};
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_AGGREGATOR_H_

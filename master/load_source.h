@@ -1,0 +1,45 @@
+// LoadSource: what the master's run loop drives. `llmload run` plugs in the in-process
+// engine; `llmload master` plugs in its remote agents. Both speak desired state (a user
+// target and a spawn rate) and hand back stats deltas numbered per source, so the run loop,
+// the aggregator and every output are the same code in both modes.
+#ifndef LLMLOAD_MASTER_LOAD_SOURCE_H_
+#define LLMLOAD_MASTER_LOAD_SOURCE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/interval_stats.h"
+#include "master/run_summary.h"
+
+namespace llmload::master {
+
+class LoadSource {
+ public:
+  struct Delta {
+    std::string source;
+    uint64_t seq = 0;
+    IntervalStats stats;
+  };
+
+  virtual ~LoadSource() = default;
+  // Starts (or retargets) the load: `users` in total, new ones at `spawn_rate` per second.
+  virtual void SetTarget(int64_t users, double spawn_rate) = 0;
+  // No new requests; in-flight ones get `grace`, then are cancelled.
+  virtual void Stop(absl::Duration grace) = 0;
+  // True once stopped and every in-flight request has ended.
+  virtual bool Finished() = 0;
+  // True when --requests is used up and nothing is in flight.
+  virtual bool BudgetDone() = 0;
+  virtual int64_t RunningUsers() = 0;
+  virtual int Agents() = 0;
+  virtual std::vector<Delta> TakeDeltas() = 0;
+  virtual std::vector<AgentSummary> AgentList() { return {}; }
+  // One line of trouble to show the user (e.g. an agent went missing), or empty.
+  virtual std::string TakeNotice() { return ""; }
+};
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_LOAD_SOURCE_H_

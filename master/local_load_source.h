@@ -1,0 +1,39 @@
+// LocalLoadSource: the in-process engine seen as a LoadSource, for `llmload run`. It is the
+// agent side of the master/agent boundary without the network in between.
+#ifndef LLMLOAD_MASTER_LOCAL_LOAD_SOURCE_H_
+#define LLMLOAD_MASTER_LOCAL_LOAD_SOURCE_H_
+
+#include <memory>
+
+#include "agent/load_engine.h"
+#include "master/load_source.h"
+
+namespace llmload::master {
+
+class LocalLoadSource : public LoadSource {
+ public:
+  explicit LocalLoadSource(std::unique_ptr<agent::LoadEngine> engine)
+      : engine_(std::move(engine)) {}
+
+  void SetTarget(int64_t users, double spawn_rate) override {
+    engine_->SetTarget(users, spawn_rate);
+  }
+  void Stop(absl::Duration grace) override { engine_->Stop(grace); }
+  bool Finished() override { return engine_->finished(); }
+  bool BudgetDone() override { return engine_->budget_done(); }
+  int64_t RunningUsers() override { return engine_->running_users(); }
+  int Agents() override { return 1; }
+  std::vector<Delta> TakeDeltas() override {
+    std::vector<Delta> deltas;
+    deltas.push_back(Delta{"local", ++seq_, engine_->TakeStats()});
+    return deltas;
+  }
+
+ private:
+  std::unique_ptr<agent::LoadEngine> engine_;
+  uint64_t seq_ = 0;
+};
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_LOCAL_LOAD_SOURCE_H_

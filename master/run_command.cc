@@ -1,0 +1,123 @@
+#include "master/run_command.h"
+
+#include <cstdio>
+#include <memory>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "agent/load_engine.h"
+#include "agent/model_discovery.h"
+#include "common/duration.h"
+#include "master/local_load_source.h"
+#include "master/run_loop.h"
+#include "master/workload_flags.h"
+#include "mock/mock_server.h"
+
+namespace llmload::master {
+namespace {
+
+struct RunFlags {
+  WorkloadFlags workload;
+  OutputFlags outputs;
+  int threads = 0;
+  std::string window = "10s";
+  std::string mock_ttft = "50ms";
+  std::string mock_itl = "10ms";
+  int mock_output_tokens = 0;
+};
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "llmload run: %s\n", std::string(status.message()).c_str());
+  return kExitBadInput;
+}
+
+int Run(RunFlags& flags) {
+  flags.workload.record_requests = !flags.outputs.csv_out.empty();
+  absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
+  if (!spec.ok()) return Fail(spec.status());
+  absl::StatusOr<absl::Duration> window = ParseDuration(flags.window, "--window");
+  if (!window.ok()) return Fail(window.status());
+  if (*window < absl::Seconds(1)) return Fail(absl::InvalidArgumentError("--window: at least 1s"));
+
+  // Threads created from here on (mock, engine) inherit the blocked mask, so Ctrl-C reaches
+  // only the run loop.
+  BlockStopSignals();
+
+  std::unique_ptr<mock::MockServer> mock_server;
+  if (spec->url.empty()) {
+    mock::MockOptions mock_options;
+    mock_options.host = "127.0.0.1";
+    mock_options.port = 0;
+    auto ttft = ParseDuration(flags.mock_ttft, "--mock-ttft");
+    if (!ttft.ok()) return Fail(ttft.status());
+    auto itl = ParseDuration(flags.mock_itl, "--mock-itl");
+    if (!itl.ok()) return Fail(itl.status());
+    mock_options.ttft = *ttft;
+    mock_options.itl = *itl;
+    if (flags.mock_output_tokens > 0) mock_options.output_tokens = flags.mock_output_tokens;
+    auto server = mock::MockServer::Start(mock_options);
+    if (!server.ok()) return Fail(server.status());
+    mock_server = std::move(*server);
+    const std::string base = absl::StrCat("http://127.0.0.1:", mock_server->port());
+    spec->url = *agent::ResolveEndpointUrl(base, spec->api);
+    std::fprintf(stderr,
+                 "llmload run: no --url given: started the built-in mock at %s "
+                 "(ttft %s, itl %s); pass --url to test a real endpoint\n",
+                 base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
+  }
+  if (spec->model.empty()) {
+    absl::StatusOr<std::string> model = agent::DiscoverModel(*spec);
+    if (!model.ok()) return Fail(model.status());
+    spec->model = *model;
+  }
+
+  agent::EngineOptions engine_options;
+  engine_options.threads = flags.threads;
+  auto engine = agent::LoadEngine::Create(*spec, engine_options);
+  if (!engine.ok()) return Fail(engine.status());
+  (*engine)->Start(MonotonicNowNs());
+  LocalLoadSource source(std::move(*engine));
+
+  RunInfo info;
+  info.id = NewRunId();
+  info.mode = "users";
+  info.users = spec->users;
+  info.spawn_rate = spec->spawn_rate;
+  info.agents = 1;
+  info.url = spec->url;
+  info.model = spec->model;
+  info.api = std::string(ApiKindName(spec->api));
+
+  RunLoopOptions options;
+  options.outputs = flags.outputs;
+  options.stats_window = *window;
+  return RunLoad(source, *spec, info, options);
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& parent, CommandAction* action) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = parent.add_subcommand(
+      "run", "Run a load test from this process (master + one in-process agent)");
+  AddWorkloadFlags(*cmd, flags->workload);
+  AddOutputFlags(*cmd, flags->outputs);
+  cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
+      ->group("Engine");
+  cmd->add_option("--window", flags->window,
+                  "Sliding window for the live 'current' QPS and percentiles")
+      ->capture_default_str()
+      ->group("Output");
+  cmd->add_option("--mock-ttft", flags->mock_ttft, "Built-in mock's TTFT (when no --url)")
+      ->capture_default_str()
+      ->group("Built-in mock");
+  cmd->add_option("--mock-itl", flags->mock_itl, "Built-in mock's inter-token latency")
+      ->capture_default_str()
+      ->group("Built-in mock");
+  cmd->add_option("--mock-output-tokens", flags->mock_output_tokens,
+                  "Built-in mock's reply length (default: the request's max_tokens, else 128)")
+      ->group("Built-in mock");
+  cmd->callback([flags, action] { *action = [flags] { return Run(*flags); }; });
+}
+
+}  // namespace llmload::master

@@ -1,0 +1,219 @@
+#include "master/run_loop.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/cli_command.h"
+#include "common/clock.h"
+#include "common/duration.h"
+#include "master/console_view.h"
+#include "master/csv_output.h"
+
+namespace llmload::master {
+namespace {
+
+constexpr int64_t kTickNs = 100 * kNsPerMs;
+constexpr int64_t kCollectEveryNs = kNsPerSecond;
+
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Waits up to `ns` for SIGINT/SIGTERM; returns the signal or 0.
+int WaitForStopSignal(int64_t ns) {
+  const sigset_t set = StopSignals();
+  timespec ts{ns / kNsPerSecond, ns % kNsPerSecond};
+  const int sig = sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+}  // namespace
+
+void BlockStopSignals() {
+  const sigset_t set = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+std::string NewRunId() {
+  const time_t now = time(nullptr);
+  tm utc;
+  gmtime_r(&now, &utc);
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &utc);
+  std::random_device rd;
+  return absl::StrFormat("%s-%04x", buf, rd() & 0xffff);
+}
+
+int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
+            const RunLoopOptions& options) {
+  const OutputFlags& out = options.outputs;
+  absl::StatusOr<absl::Duration> console_every =
+      ParseDuration(out.console_interval, "--console-interval");
+  if (!console_every.ok() || *console_every <= absl::ZeroDuration()) {
+    std::fprintf(stderr, "llmload: %s\n",
+                 console_every.ok() ? "--console-interval: must be above 0"
+                                    : std::string(console_every.status().message()).c_str());
+    return kExitBadInput;
+  }
+  // Open every output before any load is sent: a typo in a path should cost nothing.
+  std::optional<RequestCsvWriter> request_csv;
+  std::optional<StatsCsvWriter> stats_csv;
+  std::optional<UniqueFile> json_file;
+  if (!out.csv_out.empty()) {
+    auto w = RequestCsvWriter::Open(out.csv_out, &spec.prompts);
+    if (!w.ok()) {
+      std::fprintf(stderr, "llmload: %s\n", std::string(w.status().message()).c_str());
+      return kExitBadInput;
+    }
+    request_csv = std::move(*w);
+  }
+  if (!out.csv_stats.empty()) {
+    auto w = StatsCsvWriter::Open(out.csv_stats);
+    if (!w.ok()) {
+      std::fprintf(stderr, "llmload: %s\n", std::string(w.status().message()).c_str());
+      return kExitBadInput;
+    }
+    stats_csv = std::move(*w);
+  }
+  if (!out.json_out.empty()) {
+    auto f = OpenOutputFile(out.json_out, "--json-out");
+    if (!f.ok()) {
+      std::fprintf(stderr, "llmload: %s\n", std::string(f.status().message()).c_str());
+      return kExitBadInput;
+    }
+    json_file = std::move(*f);
+  }
+
+  ConsoleView console(stderr, isatty(STDERR_FILENO) == 1);
+  Aggregator aggregator(options.stats_window);
+  const int64_t start_ns = MonotonicNowNs();
+  info.started_at_wall_ns = WallNowNs();
+  aggregator.set_window_start(start_ns);
+
+  const int64_t run_time_ns = absl::ToInt64Nanoseconds(spec.run_time);
+  const int64_t console_ns = absl::ToInt64Nanoseconds(*console_every);
+  int64_t next_collect = start_ns + kCollectEveryNs;
+  int64_t next_console = start_ns + console_ns;
+  bool stopping = false;
+  bool cancelled_hard = false;
+  bool warned_unreachable = false;
+  int64_t end_ns = 0;
+  std::string stop_reason;
+
+  source.SetTarget(spec.users, spec.spawn_rate);
+
+  auto collect = [&](int64_t now) {
+    for (LoadSource::Delta& d : source.TakeDeltas()) {
+      if (request_csv && !d.stats.records.empty()) request_csv->Append(d.stats.records);
+      d.stats.records.clear();  // streamed to disk; the aggregator keeps only counts
+      aggregator.Add(d.source, d.seq, d.stats, now);
+    }
+  };
+  auto snapshot = [&](int64_t now) {
+    LiveSnapshot snap;
+    snap.wall_ns = WallNowNs();
+    snap.elapsed_s = static_cast<double>(now - start_ns) / kNsPerSecond;
+    snap.planned_s = static_cast<double>(run_time_ns) / kNsPerSecond;
+    snap.users = source.RunningUsers();
+    snap.target_users = spec.users;
+    snap.agents = source.Agents();
+    snap.phase = stopping ? "stopping" : (snap.users < spec.users ? "ramping" : "running");
+    FillFromAggregator(aggregator, now, snap);
+    return snap;
+  };
+
+  while (true) {
+    const int sig = WaitForStopSignal(kTickNs);
+    const int64_t now = MonotonicNowNs();
+    if (sig != 0) {
+      if (!stopping) {
+        stopping = true;
+        stop_reason = "interrupted";
+        console.Note(absl::StrFormat(
+            "llmload: stopping (signal %d): letting in-flight requests finish for up to %s; "
+            "press Ctrl-C again to cancel them now",
+            sig, absl::FormatDuration(spec.stop_timeout)));
+        source.Stop(spec.stop_timeout);
+      } else if (!cancelled_hard) {
+        cancelled_hard = true;
+        console.Note("llmload: cancelling in-flight requests");
+        source.Stop(absl::ZeroDuration());
+      }
+    }
+    if (!stopping && run_time_ns > 0 && now - start_ns >= run_time_ns) {
+      stopping = true;
+      stop_reason = "run time reached";
+      source.Stop(spec.stop_timeout);
+    }
+    if (!stopping && source.BudgetDone()) {
+      stopping = true;
+      stop_reason = "request count reached";
+      source.Stop(spec.stop_timeout);
+    }
+    if (now >= next_collect) {
+      collect(now);
+      next_collect = now + kCollectEveryNs;
+      const IntervalStats& t = aggregator.totals();
+      if (!warned_unreachable && t.succeeded() == 0 &&
+          t.outcomes[static_cast<size_t>(ErrorClass::kConnect)] > 0) {
+        warned_unreachable = true;
+        console.Note(absl::StrCat("llmload: cannot connect to ", spec.url,
+                                  " (is the server up and the URL right?); still counting"));
+      }
+      std::string notice = source.TakeNotice();
+      if (!notice.empty()) console.Note(notice);
+      LiveSnapshot snap = snapshot(now);
+      if (stats_csv) {
+        stats_csv->Append(snap);
+        stats_csv->Flush();
+      }
+      if (options.on_tick) options.on_tick(snap, aggregator);
+    }
+    if (!out.quiet && now >= next_console) {
+      console.Show(snapshot(now));
+      next_console = now + console_ns;
+    }
+    if (stopping && source.Finished()) {
+      end_ns = MonotonicNowNs();
+      break;
+    }
+  }
+  collect(end_ns);
+  LiveSnapshot final_snap = snapshot(end_ns);
+  if (options.on_tick) options.on_tick(final_snap, aggregator);
+  if (stats_csv) {
+    stats_csv->Append(final_snap);
+    stats_csv->Flush();
+  }
+  if (request_csv) request_csv->Flush();
+
+  info.duration_s = static_cast<double>(end_ns - start_ns) / kNsPerSecond;
+  info.agents = source.Agents();
+  info.agent_list = source.AgentList();
+  info.goodput_enabled = !spec.slos.empty();
+  const RunSummary summary = Summarize(info, aggregator.totals());
+  std::fputs(FormatSummaryTable(summary).c_str(), stdout);
+  std::printf("stopped: %s\n", stop_reason.c_str());
+  if (json_file) {
+    const std::string json = SummaryToJson(summary).dump(2) + "\n";
+    std::fwrite(json.data(), 1, json.size(), json_file->get());
+    json_file->reset();
+  }
+  std::fflush(stdout);
+  return summary.total > 0 && summary.succeeded == 0 ? kExitAllFailed : kExitOk;
+}
+
+}  // namespace llmload::master

@@ -1,0 +1,40 @@
+// RunLoop: the master's clock for one run. It starts the load, collects deltas every
+// second, refreshes the live view, stops on --run-time, --requests or Ctrl-C (a second
+// Ctrl-C cancels in-flight requests at once), and writes the summary and every output file.
+// SIGINT and SIGTERM must be blocked in all threads before any is created (see
+// BlockStopSignals); the loop takes them synchronously with sigtimedwait.
+#ifndef LLMLOAD_MASTER_RUN_LOOP_H_
+#define LLMLOAD_MASTER_RUN_LOOP_H_
+
+#include <functional>
+#include <string>
+
+#include "common/workload_spec.h"
+#include "master/aggregator.h"
+#include "master/live_snapshot.h"
+#include "master/load_source.h"
+#include "master/run_summary.h"
+#include "master/workload_flags.h"
+
+namespace llmload::master {
+
+// Blocks SIGINT/SIGTERM in the calling thread; threads created afterwards inherit the mask.
+void BlockStopSignals();
+
+struct RunLoopOptions {
+  OutputFlags outputs;
+  absl::Duration stats_window = absl::Seconds(10);
+  // Called with each snapshot (e.g. to update Prometheus gauges); may be empty.
+  std::function<void(const LiveSnapshot&, const Aggregator&)> on_tick;
+};
+
+// Runs the test and writes the outputs; returns the process exit code.
+int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
+            const RunLoopOptions& options);
+
+// A fresh run id: UTC time plus random bits, e.g. 20261123-153000-3f9a.
+std::string NewRunId();
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_RUN_LOOP_H_

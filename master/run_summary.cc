@@ -1,0 +1,213 @@
+#include "master/run_summary.h"
+
+#include <cmath>
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/clock.h"
+
+namespace llmload::master {
+namespace {
+
+constexpr double kSecondsPerNs = 1e-9;
+
+std::string Iso8601(int64_t wall_ns) {
+  const time_t secs = static_cast<time_t>(wall_ns / kNsPerSecond);
+  tm utc;
+  gmtime_r(&secs, &utc);
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
+  return absl::StrFormat("%s.%03dZ", buf, static_cast<int>((wall_ns % kNsPerSecond) / kNsPerMs));
+}
+
+nlohmann::json LatencyJson(const LatencyStats& s) {
+  nlohmann::json j;
+  if (s.count == 0) {
+    // No sample: say so rather than report a zero latency.
+    for (const char* k : {"mean", "min", "max", "std", "cv_pct"}) j[k] = nullptr;
+    for (const char* k : kReportQuantileKeys) j[k] = nullptr;
+    j["count"] = 0;
+    return j;
+  }
+  j["mean"] = s.mean;
+  j["min"] = s.min;
+  j["max"] = s.max;
+  j["std"] = s.std;
+  j["cv_pct"] = s.cv_pct;
+  for (size_t i = 0; i < kReportQuantiles.size(); ++i) j[kReportQuantileKeys[i]] = s.quantiles[i];
+  j["count"] = s.count;
+  return j;
+}
+
+}  // namespace
+
+LatencyStats LatencyStats::From(const LatencyHistogram& h) {
+  LatencyStats s;
+  s.count = h.count();
+  if (s.count == 0) return s;
+  s.mean = h.mean_ns() * kSecondsPerNs;
+  s.min = static_cast<double>(h.min_ns()) * kSecondsPerNs;
+  s.max = static_cast<double>(h.max_ns()) * kSecondsPerNs;
+  s.std = h.stddev_ns() * kSecondsPerNs;
+  s.cv_pct = s.mean > 0 ? 100.0 * s.std / s.mean : 0;
+  for (size_t i = 0; i < kReportQuantiles.size(); ++i) {
+    s.quantiles[i] = static_cast<double>(h.ValueAtQuantile(kReportQuantiles[i])) * kSecondsPerNs;
+  }
+  return s;
+}
+
+double LatencyStats::p(double q) const {
+  for (size_t i = 0; i < kReportQuantiles.size(); ++i) {
+    if (kReportQuantiles[i] == q) return quantiles[i];
+  }
+  return 0;
+}
+
+RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
+  RunSummary s;
+  s.run = info;
+  s.outcomes = totals.outcomes;
+  s.succeeded = totals.succeeded();
+  s.failed = totals.failed();
+  s.cancelled = totals.cancelled();
+  s.total = s.succeeded + s.failed;
+  s.success_rate = s.total > 0 ? static_cast<double>(s.succeeded) / s.total : 0;
+  const double d = info.duration_s > 0 ? info.duration_s : 1e-9;
+  s.qps = s.total / d;
+  s.rpm = s.qps * 60;
+  s.output_tokens_per_s = totals.output_tokens / d;
+  s.total_tokens_per_s = (totals.input_tokens + totals.output_tokens) / d;
+  if (info.goodput_enabled) s.goodput_qps = totals.slo_met / d;
+  s.latency = LatencyStats::From(totals.e2e);
+  s.ttft = LatencyStats::From(totals.ttft);
+  s.itl = LatencyStats::From(totals.itl);
+  s.tpot = LatencyStats::From(totals.tpot);
+  s.input_tokens = totals.input_tokens;
+  s.output_tokens = totals.output_tokens;
+  s.input_mean = s.succeeded > 0 ? static_cast<double>(totals.input_tokens) / s.succeeded : 0;
+  s.output_mean = s.succeeded > 0 ? static_cast<double>(totals.output_tokens) / s.succeeded : 0;
+  if (totals.tokens_from_chunks == 0) {
+    s.token_source = "usage";
+  } else if (totals.tokens_from_usage == 0) {
+    s.token_source = "chunks";
+  } else {
+    s.token_source = "mixed";
+  }
+  return s;
+}
+
+nlohmann::json SummaryToJson(const RunSummary& s) {
+  nlohmann::json j;
+  nlohmann::json& run = j["run"];
+  run["id"] = s.run.id;
+  run["started_at"] = Iso8601(s.run.started_at_wall_ns);
+  run["duration_s"] = s.run.duration_s;
+  run["mode"] = s.run.mode;
+  run["users"] = s.run.users;
+  run["spawn_rate"] = s.run.spawn_rate;
+  run["rate"] = s.run.rate ? nlohmann::json(*s.run.rate) : nlohmann::json(nullptr);
+  run["agents"] = s.run.agents;
+  run["url"] = s.run.url;
+  run["model"] = s.run.model;
+  run["api"] = s.run.api;
+  run["token_source"] = s.token_source;
+
+  nlohmann::json& req = j["requests"];
+  req["total"] = s.total;
+  req["succeeded"] = s.succeeded;
+  req["failed"] = s.failed;
+  req["success_rate"] = s.success_rate;
+  req["cancelled"] = s.cancelled;
+  nlohmann::json errors = nlohmann::json::object();
+  for (size_t i = 0; i < kErrorClassCount; ++i) {
+    const auto c = static_cast<ErrorClass>(i);
+    if (c == ErrorClass::kSuccess || c == ErrorClass::kCancelled) continue;
+    errors[std::string(ErrorClassName(c))] = s.outcomes[i];
+  }
+  req["errors"] = errors;
+
+  nlohmann::json& tp = j["throughput"];
+  tp["qps"] = s.qps;
+  tp["rpm"] = s.rpm;
+  tp["output_tokens_per_s"] = s.output_tokens_per_s;
+  tp["total_tokens_per_s"] = s.total_tokens_per_s;
+  tp["goodput_qps"] = s.goodput_qps ? nlohmann::json(*s.goodput_qps) : nlohmann::json(nullptr);
+
+  j["latency_s"] = LatencyJson(s.latency);
+  j["ttft_s"] = LatencyJson(s.ttft);
+  j["itl_s"] = LatencyJson(s.itl);
+  j["tpot_s"] = LatencyJson(s.tpot);
+
+  nlohmann::json& tok = j["tokens"];
+  tok["input_total"] = s.input_tokens;
+  tok["output_total"] = s.output_tokens;
+  tok["input_mean"] = s.input_mean;
+  tok["output_mean"] = s.output_mean;
+
+  if (!s.run.agent_list.empty()) {
+    nlohmann::json agents = nlohmann::json::array();
+    for (const AgentSummary& a : s.run.agent_list) {
+      agents.push_back({{"id", a.id},
+                        {"hostname", a.hostname},
+                        {"users", a.users},
+                        {"requests", a.requests},
+                        {"state", a.state}});
+    }
+    j["agents"] = agents;
+  }
+  return j;
+}
+
+std::string FormatSummaryTable(const RunSummary& s) {
+  std::string out;
+  absl::StrAppendFormat(&out, "\n=== llmload summary: run %s ===\n", s.run.id);
+  absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api, s.run.model);
+  absl::StrAppendFormat(&out, "load     %d users at %.4g/s spawn rate, %d agent(s), %.2f s\n",
+                        s.run.users, s.run.spawn_rate, s.run.agents, s.run.duration_s);
+  absl::StrAppendFormat(&out, "requests %d total, %d ok, %d failed (%.2f%% success)", s.total,
+                        s.succeeded, s.failed, 100.0 * s.success_rate);
+  if (s.cancelled > 0) absl::StrAppendFormat(&out, ", %d cancelled at stop", s.cancelled);
+  out += "\n";
+  absl::StrAppendFormat(&out, "rate     %.2f req/s  %.1f req/min  %.1f output tok/s  %.1f total tok/s",
+                        s.qps, s.rpm, s.output_tokens_per_s, s.total_tokens_per_s);
+  if (s.goodput_qps) absl::StrAppendFormat(&out, "  goodput %.2f req/s", *s.goodput_qps);
+  out += "\n";
+  absl::StrAppendFormat(&out, "tokens   %d in (mean %.1f), %d out (mean %.1f), counted from %s\n",
+                        s.input_tokens, s.input_mean, s.output_tokens, s.output_mean,
+                        s.token_source);
+  out += "\n";
+  absl::StrAppendFormat(&out, "%-10s %8s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "metric (s)",
+                        "count", "mean", "min", "p50", "p90", "p95", "p99", "p99.9", "max", "cv%");
+  auto row = [&out](const char* name, const LatencyStats& l) {
+    if (l.count == 0) {
+      absl::StrAppendFormat(&out, "%-10s %8d %9s\n", name, 0, "-");
+      return;
+    }
+    absl::StrAppendFormat(&out, "%-10s %8d %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %7.1f\n",
+                          name, l.count, l.mean, l.min, l.p(0.50), l.p(0.90), l.p(0.95),
+                          l.p(0.99), l.p(0.999), l.max, l.cv_pct);
+  };
+  row("latency", s.latency);
+  row("ttft", s.ttft);
+  row("itl", s.itl);
+  row("tpot", s.tpot);
+  bool any_error = false;
+  for (size_t i = 0; i < kErrorClassCount; ++i) {
+    const auto c = static_cast<ErrorClass>(i);
+    if (c == ErrorClass::kSuccess || c == ErrorClass::kCancelled || s.outcomes[i] == 0) continue;
+    if (!any_error) out += "\nerrors by class\n";
+    any_error = true;
+    absl::StrAppendFormat(&out, "  %-18s %d\n", ErrorClassName(c), s.outcomes[i]);
+  }
+  if (!s.run.agent_list.empty()) {
+    out += "\nagents\n";
+    for (const AgentSummary& a : s.run.agent_list) {
+      absl::StrAppendFormat(&out, "  %-24s %-16s users %-6d requests %-8d %s\n", a.id, a.hostname,
+                            a.users, a.requests, a.state);
+    }
+  }
+  return out;
+}
+
+}  // namespace llmload::master

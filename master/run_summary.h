@@ -1,0 +1,81 @@
+// RunSummary: the whole-run aggregates of ../shared/METRICS.md computed from merged stats,
+// and their two renderings: the JSON summary (--json-out, a stable contract: extend it,
+// never rename) and the console table printed at the end of a run.
+#ifndef LLMLOAD_MASTER_RUN_SUMMARY_H_
+#define LLMLOAD_MASTER_RUN_SUMMARY_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/histogram.h"
+#include "common/interval_stats.h"
+#include "nlohmann/json.hpp"
+
+namespace llmload::master {
+
+// The quantiles every latency metric reports, and their JSON key suffixes.
+inline constexpr std::array<double, 9> kReportQuantiles = {0.50, 0.66, 0.75, 0.80, 0.90,
+                                                           0.95, 0.98, 0.99, 0.999};
+inline constexpr std::array<const char*, 9> kReportQuantileKeys = {
+    "p50", "p66", "p75", "p80", "p90", "p95", "p98", "p99", "p99_9"};
+
+// Mean, spread and quantiles of one latency metric, in seconds.
+struct LatencyStats {
+  uint64_t count = 0;
+  double mean = 0, min = 0, max = 0, std = 0, cv_pct = 0;
+  std::array<double, kReportQuantiles.size()> quantiles{};
+  static LatencyStats From(const LatencyHistogram& h);
+  double p(double q) const;  // one of kReportQuantiles
+};
+
+struct AgentSummary {
+  std::string id;
+  std::string hostname;
+  int64_t users = 0;
+  uint64_t requests = 0;
+  std::string state;
+};
+
+// Facts about the run that the stats do not carry.
+struct RunInfo {
+  std::string id;
+  int64_t started_at_wall_ns = 0;
+  double duration_s = 0;
+  std::string mode = "users";  // "users" or "rate"
+  int64_t users = 0;
+  double spawn_rate = 0;
+  std::optional<double> rate;
+  int agents = 1;
+  std::string url;
+  std::string model;
+  std::string api;
+  bool goodput_enabled = false;  // some --slo was given
+  std::vector<AgentSummary> agent_list;  // distributed mode only
+};
+
+struct RunSummary {
+  RunInfo run;
+  std::string token_source;  // "usage", "chunks" or "mixed"
+  uint64_t total = 0, succeeded = 0, failed = 0, cancelled = 0;
+  double success_rate = 0;
+  std::array<uint64_t, kErrorClassCount> outcomes{};
+  double qps = 0, rpm = 0, output_tokens_per_s = 0, total_tokens_per_s = 0;
+  std::optional<double> goodput_qps;
+  LatencyStats latency, ttft, itl, tpot;
+  uint64_t input_tokens = 0, output_tokens = 0;
+  double input_mean = 0, output_mean = 0;
+};
+
+RunSummary Summarize(const RunInfo& info, const IntervalStats& totals);
+
+nlohmann::json SummaryToJson(const RunSummary& summary);
+
+// The end-of-run table for humans.
+std::string FormatSummaryTable(const RunSummary& summary);
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_RUN_SUMMARY_H_

@@ -1,0 +1,208 @@
+#include "master/workload_flags.h"
+
+#include <cstdlib>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "agent/openai_request.h"
+#include "common/builtin_prompts.h"
+#include "common/duration.h"
+#include "common/dataset.h"
+#include "common/prompt.h"
+
+namespace llmload::master {
+namespace {
+
+// "K=V" or "K: V" into a pair; `flag` names the flag for errors.
+absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_view text,
+                                                                 absl::string_view flag,
+                                                                 absl::string_view separators) {
+  size_t pos = text.find_first_of(separators);
+  if (pos == absl::string_view::npos || pos == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": '", text, "' must look like key=value"));
+  }
+  absl::string_view value = text.substr(pos + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return std::make_pair(std::string(text.substr(0, pos)), std::string(value));
+}
+
+}  // namespace
+
+void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
+  app.add_option("--url", f.url,
+                 "Endpoint: a base URL (http://host:8000, .../v1) or the full path "
+                 "(.../v1/chat/completions). Default: start the built-in mock")
+      ->group("Target");
+  app.add_option("--api", f.api, "openai-chat or openai-completions")
+      ->capture_default_str()
+      ->group("Target");
+  app.add_option("--model", f.model,
+                 "Model name sent in each request (default: the first model of GET /v1/models)")
+      ->group("Target");
+  app.add_option("--max-tokens", f.max_tokens, "max_tokens of each request")->group("Target");
+  app.add_option("--temperature", f.temperature, "temperature of each request")->group("Target");
+  app.add_option("--param", f.params,
+                 "Extra request field key=value; the value is JSON if it parses, else a string "
+                 "(repeatable)")
+      ->group("Target");
+  app.add_option("--header", f.headers, "Extra HTTP header K=V or 'K: V' (repeatable)")
+      ->group("Target");
+  app.add_option("--api-key", f.api_key,
+                 "Bearer token (default: $OPENAI_API_KEY); never printed or written")
+      ->group("Target");
+  app.add_flag("--stream,!--no-stream", f.stream, "Stream the response (default: on)")
+      ->group("Target");
+  app.add_flag("--include-usage,!--no-include-usage", f.include_usage,
+               "Ask for stream_options.include_usage (default: on)")
+      ->group("Target");
+  app.add_flag("--insecure", f.insecure, "Do not verify TLS certificates")->group("Target");
+
+  app.add_option("--prompt", f.prompt, "Prompt text, or @file to read it from a file")
+      ->group("Prompts");
+  app.add_option("--dataset", f.dataset,
+                 "Prompts file: one per line (.txt) or JSONL with a \"prompt\" field")
+      ->group("Prompts");
+  app.add_option("--prompt-order", f.prompt_order, "round-robin or random")
+      ->capture_default_str()
+      ->group("Prompts");
+  app.add_option("--seed", f.seed, "Seed for random choices")->capture_default_str()->group("Prompts");
+
+  app.add_option("-u,--users", f.users, "Concurrent virtual users")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("-r,--spawn-rate", f.spawn_rate, "Users started per second")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("-t,--run-time", f.run_time, "Stop after this long, e.g. 30s, 5m, 1h30m")
+      ->group("Load");
+  app.add_option("-n,--requests", f.requests, "Stop after this many requests in total")
+      ->group("Load");
+  app.add_option("--think-time", f.think_time, "Pause of each user between requests")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("--connect-timeout", f.connect_timeout, "TCP/TLS connect timeout")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("--request-timeout", f.request_timeout, "Whole-request timeout")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("--stop-timeout", f.stop_timeout,
+                 "At the end or on Ctrl-C, how long in-flight requests may finish before they "
+                 "are cancelled")
+      ->capture_default_str()
+      ->group("Load");
+  app.add_option("--slo", f.slos,
+                 "Service-level objective for goodput, e.g. ttft=500ms, tpot=50ms, itl=100ms, "
+                 "e2e=10s (repeatable)")
+      ->group("Load");
+}
+
+void AddOutputFlags(CLI::App& app, OutputFlags& f) {
+  app.add_option("--json-out", f.json_out, "Write the JSON summary here")->group("Output");
+  app.add_option("--csv-out", f.csv_out, "Write one CSV row per request here")->group("Output");
+  app.add_option("--csv-stats", f.csv_stats, "Write the per-interval history as CSV here")
+      ->group("Output");
+  app.add_option("--console-interval", f.console_interval, "How often the live view refreshes")
+      ->capture_default_str()
+      ->group("Output");
+  app.add_flag("-q,--quiet", f.quiet, "No live view, only the final summary")->group("Output");
+}
+
+absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
+  WorkloadSpec spec;
+  absl::StatusOr<ApiKind> api = ParseApiKind(f.api);
+  if (!api.ok()) return api.status();
+  spec.api = *api;
+  if (!f.url.empty()) {
+    absl::StatusOr<std::string> url = agent::ResolveEndpointUrl(f.url, spec.api);
+    if (!url.ok()) return url.status();
+    spec.url = *url;
+  }
+  spec.model = f.model;
+  if (f.max_tokens && *f.max_tokens <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-tokens: must be at least 1, got ", *f.max_tokens));
+  }
+  spec.max_tokens = f.max_tokens;
+  spec.temperature = f.temperature;
+  for (const std::string& p : f.params) {
+    auto kv = SplitKeyValue(p, "--param", "=");
+    if (!kv.ok()) return kv.status();
+    spec.params.push_back(*kv);
+  }
+  for (const std::string& h : f.headers) {
+    auto kv = SplitKeyValue(h, "--header", "=:");
+    if (!kv.ok()) return kv.status();
+    spec.headers.push_back(*kv);
+  }
+  spec.api_key = f.api_key;
+  if (spec.api_key.empty()) {
+    if (const char* env = std::getenv("OPENAI_API_KEY")) spec.api_key = env;
+  }
+  spec.stream = f.stream;
+  spec.include_usage = f.include_usage;
+  spec.insecure_tls = f.insecure;
+
+  if (!f.prompt.empty() && !f.dataset.empty()) {
+    return absl::InvalidArgumentError("--prompt and --dataset: give one or the other, not both");
+  }
+  if (!f.prompt.empty()) {
+    absl::StatusOr<Prompt> prompt = ResolvePromptArgument(f.prompt);
+    if (!prompt.ok()) return prompt.status();
+    spec.prompts.push_back(std::move(*prompt));
+  } else if (!f.dataset.empty()) {
+    absl::StatusOr<std::vector<Prompt>> prompts = LoadDataset(f.dataset);
+    if (!prompts.ok()) return prompts.status();
+    spec.prompts = std::move(*prompts);
+  } else {
+    spec.prompts = BuiltinPrompts();
+  }
+  absl::StatusOr<PromptOrder> order = ParsePromptOrder(f.prompt_order);
+  if (!order.ok()) return order.status();
+  spec.prompt_order = *order;
+  spec.seed = f.seed;
+
+  if (f.users < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--users: must be at least 1, got ", f.users));
+  }
+  if (!(f.spawn_rate > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--spawn-rate: must be above 0 users per second, got ", f.spawn_rate));
+  }
+  spec.users = f.users;
+  spec.spawn_rate = f.spawn_rate;
+  if (!f.run_time.empty()) {
+    absl::StatusOr<absl::Duration> d = ParseDuration(f.run_time, "--run-time");
+    if (!d.ok()) return d.status();
+    if (*d <= absl::ZeroDuration()) return absl::InvalidArgumentError("--run-time: must be above 0");
+    spec.run_time = *d;
+  }
+  if (f.requests < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--requests: must be positive, got ", f.requests));
+  }
+  spec.max_requests = f.requests;
+  struct {
+    const std::string* text;
+    const char* flag;
+    absl::Duration* out;
+  } durations[] = {{&f.think_time, "--think-time", &spec.think_time},
+                   {&f.connect_timeout, "--connect-timeout", &spec.connect_timeout},
+                   {&f.request_timeout, "--request-timeout", &spec.request_timeout},
+                   {&f.stop_timeout, "--stop-timeout", &spec.stop_timeout}};
+  for (const auto& d : durations) {
+    absl::StatusOr<absl::Duration> parsed = ParseDuration(*d.text, d.flag);
+    if (!parsed.ok()) return parsed.status();
+    *d.out = *parsed;
+  }
+  for (const std::string& s : f.slos) {
+    absl::StatusOr<Slo> slo = ParseSlo(s);
+    if (!slo.ok()) return slo.status();
+    spec.slos.push_back(*slo);
+  }
+  spec.record_requests = f.record_requests;
+  return spec;
+}
+
+}  // namespace llmload::master

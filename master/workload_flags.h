@@ -1,0 +1,69 @@
+// The flags that describe a workload, shared by `llmload run` and `llmload master`, and
+// their translation into one WorkloadSpec. Raw strings are kept until BuildWorkloadSpec so
+// that every error names the flag and the value the user typed.
+#ifndef LLMLOAD_MASTER_WORKLOAD_FLAGS_H_
+#define LLMLOAD_MASTER_WORKLOAD_FLAGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/workload_spec.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace llmload::master {
+
+struct WorkloadFlags {
+  std::string url;
+  std::string api = "openai-chat";
+  std::string model;
+  std::optional<int> max_tokens;
+  std::optional<double> temperature;
+  std::vector<std::string> params;
+  std::vector<std::string> headers;
+  std::string api_key;
+  bool stream = true;
+  bool include_usage = true;
+  bool insecure = false;
+
+  std::string prompt;
+  std::string dataset;
+  std::string prompt_order = "round-robin";
+  uint64_t seed = 0;
+
+  int64_t users = 1;
+  double spawn_rate = 1;
+  std::string run_time;
+  int64_t requests = 0;
+  std::string think_time = "0s";
+  std::string connect_timeout = "10s";
+  std::string request_timeout = "600s";
+  std::string stop_timeout = "30s";
+  std::vector<std::string> slos;
+  bool record_requests = false;  // set when --csv-out is given
+};
+
+// Declares the workload flags on `app`, writing into `flags`.
+void AddWorkloadFlags(CLI::App& app, WorkloadFlags& flags);
+
+// Validates the flags and loads prompts. The API key falls back to $OPENAI_API_KEY.
+absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& flags);
+
+// Where the outputs of a run go.
+struct OutputFlags {
+  std::string json_out;
+  std::string csv_out;
+  std::string csv_stats;
+  std::string console_interval = "2s";
+  bool quiet = false;
+};
+void AddOutputFlags(CLI::App& app, OutputFlags& flags);
+
+}  // namespace llmload::master
+
+#endif  // LLMLOAD_MASTER_WORKLOAD_FLAGS_H_
