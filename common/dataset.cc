@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 
@@ -93,14 +94,15 @@ absl::string_view StripTrailingNewlines(absl::string_view s) {
 std::string JsonTypeName(const nlohmann::json& value) { return value.type_name(); }
 
 // nlohmann's messages start with "[json.exception.parse_error.101] "; the tag means nothing
-// to a user, the rest ("parse error at line 1, column 9: ...") is the useful part.
+// to a user, and the parser's "line 1" is always line 1 of the one record it was given, which
+// would contradict our file line number, so only the column is kept.
 std::string ParserMessage(const nlohmann::json::exception& e) {
   absl::string_view what = e.what();
   if (absl::StartsWith(what, "[json.exception.")) {
     size_t end = what.find("] ");
     if (end != absl::string_view::npos) what.remove_prefix(end + 2);
   }
-  return std::string(what);
+  return absl::StrReplaceAll(what, {{"at line 1, column ", "at column "}});
 }
 
 // Extracts the prompt text of an OpenAI-style chat record: the content of the last message

@@ -165,7 +165,7 @@ TEST_F(DatasetTest, InvalidJsonNamesFileAndLine) {
   EXPECT_EQ(prompts.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(prompts.status().message(), HasSubstr(absl::StrCat(path, ":3: invalid JSON: ")));
   // The parser's own explanation follows, without nlohmann's internal tag.
-  EXPECT_THAT(prompts.status().message(), HasSubstr("parse error"));
+  EXPECT_THAT(prompts.status().message(), HasSubstr("parse error at column 12"));
   EXPECT_THAT(prompts.status().message(), ::testing::Not(HasSubstr("json.exception")));
 }
 
