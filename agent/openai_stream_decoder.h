@@ -22,6 +22,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "agent/token_usage.h"
 #include "simdjson.h"
 
 namespace llmload {
@@ -36,14 +37,6 @@ enum class ChunkKind : uint8_t {
 };
 
 absl::string_view ChunkKindName(ChunkKind kind);
-
-// Token counts the server reported. Present only when the server sent `usage` with an integer
-// `completion_tokens`; `prompt_tokens` is 0 when it was missing.
-struct TokenUsage {
-  int64_t prompt_tokens = 0;
-  int64_t completion_tokens = 0;
-  friend bool operator==(const TokenUsage&, const TokenUsage&) = default;
-};
 
 // An error reported by the API. `code` is kept as text because servers send numbers or strings.
 struct ApiError {
@@ -89,7 +82,8 @@ class OpenAiStreamDecoder {
   bool done_seen() const { return done_seen_; }
   bool finish_seen() const { return !finish_reason_.empty(); }
   absl::string_view finish_reason() const { return finish_reason_; }  // the last one seen
-  const std::optional<TokenUsage>& usage() const { return usage_; }   // the last one seen
+  // Present when the server sent `usage` with an integer completion_tokens; the last one seen.
+  const std::optional<TokenUsage>& usage() const { return usage_; }
   bool error_seen() const { return error_seen_; }
   const ApiError& error() const { return error_; }  // the first error payload
   bool malformed_seen() const { return malformed_chunks_ > 0; }
