@@ -1,0 +1,60 @@
+// Classifying a finished request into an ErrorClass (METRICS.md "status") from what the
+// transport, the HTTP status line and the stream decoding reported. Pure, so that every rule of
+// precedence below is unit-tested without a network.
+//
+// Precedence: cancelled (we stopped it) > HTTP status >= 400 (429, 4xx, 5xx) > for a 2xx stream,
+// an error payload (api_error) or an unparseable chunk or oversized event (malformed_stream) >
+// transport failure (timeout, connect, reset) > for a 2xx stream, no [DONE] and no finish_reason
+// or an event cut off (truncated_stream); for a 2xx non-streamed body, an error payload or
+// unparseable body > success.
+#ifndef LLMLOAD_AGENT_REQUEST_OUTCOME_H_
+#define LLMLOAD_AGENT_REQUEST_OUTCOME_H_
+
+#include <curl/curl.h>
+
+#include "agent/openai_stream_decoder.h"
+#include "agent/sse_parser.h"
+#include "common/error_class.h"
+
+namespace llmload {
+
+// What the transport reported for a finished transfer.
+enum class TransportResult {
+  kOk,
+  kTimeout,  // the deadline passed
+  kConnect,  // never connected: refused, DNS, TLS handshake
+  kReset,    // the connection broke mid-request (RST, or closed before the body was complete)
+  kAborted,  // our own callback stopped the transfer (e.g. after a stream error); see below
+  kOther,    // anything else libcurl reports
+};
+
+// Maps a libcurl result. A connection closed before the end of a chunked body
+// (CURLE_PARTIAL_FILE) or with nothing sent (CURLE_GOT_NOTHING) is a reset: the server went away
+// mid-request, which is not the same as a clean response whose stream lacks its end.
+TransportResult TransportResultFromCurl(CURLcode code);
+
+// Facts about a streamed (SSE) response.
+struct StreamFacts {
+  SseParser::End sse_end = SseParser::End::kClean;
+  bool done_seen = false;
+  bool finish_seen = false;
+  bool api_error_seen = false;
+  bool malformed_seen = false;
+
+  static StreamFacts From(SseParser::End end, const OpenAiStreamDecoder& decoder);
+};
+
+struct RequestOutcome {
+  bool cancelled = false;  // stopped by us (run end, user stop): counted apart, not a failure
+  TransportResult transport = TransportResult::kOk;
+  int http_status = 0;  // 0 when no status line arrived
+  bool streaming = true;
+  StreamFacts stream;                         // when streaming
+  ChunkKind body_kind = ChunkKind::kContent;  // when not: DecodeResponseBody()'s kind
+};
+
+ErrorClass ClassifyRequest(const RequestOutcome& outcome);
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_AGENT_REQUEST_OUTCOME_H_

@@ -1,0 +1,143 @@
+#include "agent/request_outcome.h"
+
+#include "gtest/gtest.h"
+
+namespace llmload {
+namespace {
+
+RequestOutcome GoodStream() {
+  RequestOutcome o;
+  o.http_status = 200;
+  o.streaming = true;
+  o.stream.done_seen = true;
+  o.stream.finish_seen = true;
+  return o;
+}
+
+TEST(RequestOutcomeTest, CompleteStreamIsSuccess) {
+  EXPECT_EQ(ClassifyRequest(GoodStream()), ErrorClass::kSuccess);
+  RequestOutcome only_done = GoodStream();
+  only_done.stream.finish_seen = false;
+  EXPECT_EQ(ClassifyRequest(only_done), ErrorClass::kSuccess);
+  RequestOutcome only_finish = GoodStream();
+  only_finish.stream.done_seen = false;
+  EXPECT_EQ(ClassifyRequest(only_finish), ErrorClass::kSuccess);
+}
+
+TEST(RequestOutcomeTest, HttpStatuses) {
+  RequestOutcome o = GoodStream();
+  o.http_status = 429;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp429);
+  o.http_status = 400;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp4xx);
+  o.http_status = 404;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp4xx);
+  o.http_status = 503;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp5xx);
+  // A 5xx whose body was then cut off is still a 5xx.
+  o.transport = TransportResult::kReset;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp5xx);
+  o.transport = TransportResult::kOk;
+  o.http_status = 302;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kOther);
+}
+
+TEST(RequestOutcomeTest, CancelledWinsOverEverything) {
+  RequestOutcome o = GoodStream();
+  o.cancelled = true;
+  o.http_status = 500;
+  o.transport = TransportResult::kAborted;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kCancelled);
+}
+
+TEST(RequestOutcomeTest, TransportFailures) {
+  RequestOutcome o;
+  o.transport = TransportResult::kConnect;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kConnect);
+  o.transport = TransportResult::kTimeout;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTimeout);
+  // A timeout in the middle of a 200 stream is a timeout, not a truncation.
+  RequestOutcome mid = GoodStream();
+  mid.stream.done_seen = mid.stream.finish_seen = false;
+  mid.stream.sse_end = SseParser::End::kPartialEvent;
+  mid.transport = TransportResult::kTimeout;
+  EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kTimeout);
+  mid.transport = TransportResult::kReset;
+  EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kReset);
+  mid.transport = TransportResult::kAborted;
+  EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kOther);
+  // No status line and no transport error should not happen; it is not a success.
+  EXPECT_EQ(ClassifyRequest(RequestOutcome{}), ErrorClass::kOther);
+}
+
+TEST(RequestOutcomeTest, TruncatedStreams) {
+  RequestOutcome o = GoodStream();
+  o.stream.done_seen = o.stream.finish_seen = false;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTruncatedStream);
+  RequestOutcome partial = GoodStream();
+  partial.stream.sse_end = SseParser::End::kPartialEvent;
+  EXPECT_EQ(ClassifyRequest(partial), ErrorClass::kTruncatedStream);
+}
+
+TEST(RequestOutcomeTest, StreamContentErrorsWinOverTransport) {
+  RequestOutcome o = GoodStream();
+  o.stream.api_error_seen = true;
+  o.transport = TransportResult::kAborted;  // we may abort once the error is seen
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kApiError);
+  RequestOutcome m = GoodStream();
+  m.stream.malformed_seen = true;
+  m.transport = TransportResult::kReset;
+  EXPECT_EQ(ClassifyRequest(m), ErrorClass::kMalformedStream);
+  RequestOutcome big = GoodStream();
+  big.stream.sse_end = SseParser::End::kError;
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kMalformedStream);
+}
+
+TEST(RequestOutcomeTest, NonStreamingBodies) {
+  RequestOutcome o;
+  o.http_status = 200;
+  o.streaming = false;
+  o.body_kind = ChunkKind::kContent;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kSuccess);
+  o.body_kind = ChunkKind::kEmpty;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kSuccess);
+  o.body_kind = ChunkKind::kError;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kApiError);
+  o.body_kind = ChunkKind::kMalformed;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kMalformedStream);
+  // A body cut off by a reset is unparseable because of the reset.
+  o.transport = TransportResult::kReset;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kReset);
+  // Stream facts do not apply to a non-streamed request.
+  RequestOutcome ns;
+  ns.http_status = 200;
+  ns.streaming = false;
+  EXPECT_EQ(ClassifyRequest(ns), ErrorClass::kSuccess);
+}
+
+TEST(RequestOutcomeTest, CurlCodes) {
+  EXPECT_EQ(TransportResultFromCurl(CURLE_OK), TransportResult::kOk);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_OPERATION_TIMEDOUT), TransportResult::kTimeout);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_CONNECT), TransportResult::kConnect);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_RESOLVE_HOST), TransportResult::kConnect);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_RECV_ERROR), TransportResult::kReset);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_PARTIAL_FILE), TransportResult::kReset);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_GOT_NOTHING), TransportResult::kReset);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_WRITE_ERROR), TransportResult::kAborted);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_URL_MALFORMAT), TransportResult::kOther);
+}
+
+TEST(RequestOutcomeTest, StreamFactsFromDecoder) {
+  OpenAiStreamDecoder d;
+  d.Decode(R"({"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]})");
+  d.Decode("garbage");
+  StreamFacts f = StreamFacts::From(SseParser::End::kPartialEvent, d);
+  EXPECT_EQ(f.sse_end, SseParser::End::kPartialEvent);
+  EXPECT_TRUE(f.finish_seen);
+  EXPECT_FALSE(f.done_seen);
+  EXPECT_TRUE(f.malformed_seen);
+  EXPECT_FALSE(f.api_error_seen);
+}
+
+}  // namespace
+}  // namespace llmload
