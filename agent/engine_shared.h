@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,12 @@ struct EngineShared {
   uint32_t agent_index = 0;               // stamped on per-request records
   int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over
 
-  // Requests started so far, engine-wide: enforces --requests without a lock.
-  std::atomic<int64_t> requests_started{0};
+  // Requests started so far, engine-wide: enforces --requests without a lock. The one field
+  // threads write, hence mutable in an otherwise const-shared struct.
+  mutable std::atomic<int64_t> requests_started{0};
 
   // Takes one request from the budget; false when --requests is exhausted.
-  bool TakeRequestSlot() {
+  bool TakeRequestSlot() const {
     if (spec.max_requests <= 0) return true;
     return requests_started.fetch_add(1, std::memory_order_relaxed) < spec.max_requests;
   }

@@ -324,7 +324,7 @@ void EngineThread::CancelInFlight(int64_t now_ns) {
     if (u.state != UserState::kInFlight) continue;
     curl_multi_remove_handle(multi_.get(), u.easy.get());
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns);
+    u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns, /*cancelled=*/true);
     Record(*u.reader, u, ErrorClass::kCancelled, now_ns);
     u.state = UserState::kRetired;
     ++u.generation;
@@ -340,7 +340,7 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
     stats_.e2e.Record(e2e);
     if (reader.ttft_ns() >= 0) stats_.ttft.Record(reader.ttft_ns());
     for (int64_t gap : reader.itl_gaps_ns()) stats_.itl.Record(gap);
-    const int64_t tpot = reader.tpot_ns(e2e);
+    const int64_t tpot = reader.tpot_ns();
     if (tpot >= 0) stats_.tpot.Record(tpot);
     stats_.input_tokens += reader.input_tokens();
     stats_.output_tokens += reader.output_tokens();
@@ -353,7 +353,7 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
           met = met && reader.ttft_ns() >= 0 && reader.ttft_ns() <= limit;
           break;
         case Slo::Metric::kTpot:
-          met = met && tpot <= limit;  // single-token replies have no TPOT (-1) and pass
+          met = met && tpot <= limit;  // a single-token reply has no TPOT (-1) and passes
           break;
         case Slo::Metric::kItl:
           met = met && reader.max_itl_ns() <= limit;

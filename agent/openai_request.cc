@@ -7,17 +7,6 @@
 
 namespace llmload {
 
-absl::string_view OpenAiApiName(OpenAiApi api) {
-  return api == OpenAiApi::kChat ? "openai-chat" : "openai-completions";
-}
-
-absl::StatusOr<OpenAiApi> ParseOpenAiApi(absl::string_view text) {
-  if (text == "chat" || text == "openai-chat") return OpenAiApi::kChat;
-  if (text == "completions" || text == "openai-completions") return OpenAiApi::kCompletions;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown api '", text, "' (use chat, completions, openai-chat or openai-completions)"));
-}
-
 absl::StatusOr<ExtraParam> ParseExtraParam(absl::string_view key_equals_value) {
   const size_t eq = key_equals_value.find('=');
   if (eq == absl::string_view::npos) {

@@ -11,19 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/openai_api.h"
 
 namespace llmload {
-
-enum class OpenAiApi {
-  kChat,         // POST /v1/chat/completions, "messages"
-  kCompletions,  // POST /v1/completions, "prompt"
-};
-
-// "openai-chat" / "openai-completions", as in the JSON summary's "api" field.
-absl::string_view OpenAiApiName(OpenAiApi api);
-
-// Accepts "chat", "completions", "openai-chat", "openai-completions".
-absl::StatusOr<OpenAiApi> ParseOpenAiApi(absl::string_view text);
 
 // One extra body field from `--param key=value`. `json` is the serialized JSON value.
 struct ExtraParam {

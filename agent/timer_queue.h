@@ -5,6 +5,7 @@
 #ifndef LLMLOAD_AGENT_TIMER_QUEUE_H_
 #define LLMLOAD_AGENT_TIMER_QUEUE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

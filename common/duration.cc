@@ -10,12 +10,12 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text, absl::strin
   absl::Duration d;
   if (trimmed.empty() || !absl::ParseDuration(trimmed, &d) || trimmed == "inf" ||
       trimmed == "-inf") {
-    bool bare_number = !trimmed.empty() &&
-                       trimmed.find_first_not_of("0123456789.") == absl::string_view::npos;
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, ": '", text, "' is not a duration",
-        bare_number ? " (a unit is required, e.g. '30s' or '50ms')"
-                    : " (use a number and a unit: 50ms, 30s, 5m, 1h30m)"));
+    bool bare_number =
+        !trimmed.empty() && trimmed.find_first_not_of("0123456789.") == absl::string_view::npos;
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": '", text, "' is not a duration",
+                     bare_number ? " (a unit is required, e.g. '30s' or '50ms')"
+                                 : " (use a number and a unit: 50ms, 30s, 5m, 1h30m)"));
   }
   if (d < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": '", text, "' is negative"));

@@ -4,9 +4,8 @@
 #ifndef LLMLOAD_COMMON_DURATION_H_
 #define LLMLOAD_COMMON_DURATION_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace llmload {

@@ -6,23 +6,6 @@
 
 namespace llmload {
 
-absl::string_view ApiKindName(ApiKind api) {
-  switch (api) {
-    case ApiKind::kOpenAiChat:
-      return "openai-chat";
-    case ApiKind::kOpenAiCompletions:
-      return "openai-completions";
-  }
-  return "unknown";
-}
-
-absl::StatusOr<ApiKind> ParseApiKind(absl::string_view text) {
-  if (text == "openai-chat" || text == "chat") return ApiKind::kOpenAiChat;
-  if (text == "openai-completions" || text == "completions") return ApiKind::kOpenAiCompletions;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--api: '", text, "' is not a supported API (use openai-chat or openai-completions)"));
-}
-
 absl::string_view SloMetricName(Slo::Metric metric) {
   switch (metric) {
     case Slo::Metric::kTtft:

@@ -13,15 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/openai_api.h"
 #include "common/prompt.h"
 
 namespace llmload {
-
-enum class ApiKind { kOpenAiChat, kOpenAiCompletions };
-
-// "openai-chat" / "openai-completions".
-absl::string_view ApiKindName(ApiKind api);
-absl::StatusOr<ApiKind> ParseApiKind(absl::string_view text);
 
 // A service-level objective on one per-request metric; a request that meets every SLO of the
 // run counts towards goodput.
@@ -37,11 +32,11 @@ absl::string_view SloMetricName(Slo::Metric metric);
 struct WorkloadSpec {
   // Where and what to ask.
   std::string url;  // full endpoint URL, e.g. http://127.0.0.1:8000/v1/chat/completions
-  ApiKind api = ApiKind::kOpenAiChat;
+  OpenAiApi api = OpenAiApi::kChat;
   std::string model;
   std::optional<int> max_tokens;
   std::optional<double> temperature;
-  std::vector<std::pair<std::string, std::string>> params;   // --param key=value
+  std::vector<std::pair<std::string, std::string>> params;   // --param: key, JSON value
   std::vector<std::pair<std::string, std::string>> headers;  // --header K=V
   std::string api_key;  // secret: never printed, never written to an output file
   bool stream = true;

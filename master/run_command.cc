@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/load_engine.h"
 #include "agent/model_discovery.h"
+#include "agent/openai_request.h"
 #include "common/duration.h"
 #include "master/local_load_source.h"
 #include "master/run_loop.h"
@@ -52,14 +53,14 @@ int Run(RunFlags& flags) {
     if (!ttft.ok()) return Fail(ttft.status());
     auto itl = ParseDuration(flags.mock_itl, "--mock-itl");
     if (!itl.ok()) return Fail(itl.status());
-    mock_options.ttft = *ttft;
-    mock_options.itl = *itl;
+    mock_options.ttft.mean = *ttft;
+    mock_options.itl.mean = *itl;
     if (flags.mock_output_tokens > 0) mock_options.output_tokens = flags.mock_output_tokens;
     auto server = mock::MockServer::Start(mock_options);
     if (!server.ok()) return Fail(server.status());
     mock_server = std::move(*server);
     const std::string base = absl::StrCat("http://127.0.0.1:", mock_server->port());
-    spec->url = *agent::ResolveEndpointUrl(base, spec->api);
+    spec->url = *ResolveEndpointUrl(base, spec->api);
     std::fprintf(stderr,
                  "llmload run: no --url given: started the built-in mock at %s "
                  "(ttft %s, itl %s); pass --url to test a real endpoint\n",
@@ -86,7 +87,7 @@ int Run(RunFlags& flags) {
   info.agents = 1;
   info.url = spec->url;
   info.model = spec->model;
-  info.api = std::string(ApiKindName(spec->api));
+  info.api = std::string(OpenAiApiName(spec->api));
 
   RunLoopOptions options;
   options.outputs = flags.outputs;

@@ -67,6 +67,12 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--prompt-order", f.prompt_order, "round-robin or random")
       ->capture_default_str()
       ->group("Prompts");
+  app.add_option("--min-prompt-chars", f.min_prompt_chars,
+                 "Drop dataset prompts shorter than this many characters")
+      ->group("Prompts");
+  app.add_option("--max-prompt-chars", f.max_prompt_chars,
+                 "Drop dataset prompts longer than this many characters")
+      ->group("Prompts");
   app.add_option("--seed", f.seed, "Seed for random choices")->capture_default_str()->group("Prompts");
 
   app.add_option("-u,--users", f.users, "Concurrent virtual users")
@@ -112,12 +118,12 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
 
 absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   WorkloadSpec spec;
-  absl::StatusOr<ApiKind> api = ParseApiKind(f.api);
-  if (!api.ok()) return api.status();
+  absl::StatusOr<OpenAiApi> api = ParseOpenAiApi(f.api);
+  if (!api.ok()) return absl::InvalidArgumentError(absl::StrCat("--api: ", api.status().message()));
   spec.api = *api;
   if (!f.url.empty()) {
-    absl::StatusOr<std::string> url = agent::ResolveEndpointUrl(f.url, spec.api);
-    if (!url.ok()) return url.status();
+    absl::StatusOr<std::string> url = ResolveEndpointUrl(f.url, spec.api);
+    if (!url.ok()) return absl::InvalidArgumentError(absl::StrCat("--url: ", url.status().message()));
     spec.url = *url;
   }
   spec.model = f.model;
@@ -128,9 +134,9 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   spec.max_tokens = f.max_tokens;
   spec.temperature = f.temperature;
   for (const std::string& p : f.params) {
-    auto kv = SplitKeyValue(p, "--param", "=");
-    if (!kv.ok()) return kv.status();
-    spec.params.push_back(*kv);
+    absl::StatusOr<ExtraParam> param = ParseExtraParam(p);
+    if (!param.ok()) return param.status();
+    spec.params.emplace_back(param->key, param->json);
   }
   for (const std::string& h : f.headers) {
     auto kv = SplitKeyValue(h, "--header", "=:");
@@ -153,7 +159,10 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!prompt.ok()) return prompt.status();
     spec.prompts.push_back(std::move(*prompt));
   } else if (!f.dataset.empty()) {
-    absl::StatusOr<std::vector<Prompt>> prompts = LoadDataset(f.dataset);
+    DatasetOptions options;
+    options.min_chars = f.min_prompt_chars;
+    if (f.max_prompt_chars > 0) options.max_chars = f.max_prompt_chars;
+    absl::StatusOr<std::vector<Prompt>> prompts = LoadDataset(f.dataset, options);
     if (!prompts.ok()) return prompts.status();
     spec.prompts = std::move(*prompts);
   } else {

@@ -34,6 +34,8 @@ struct WorkloadFlags {
   std::string prompt;
   std::string dataset;
   std::string prompt_order = "round-robin";
+  size_t min_prompt_chars = 0;
+  size_t max_prompt_chars = 0;  // 0: no limit
   uint64_t seed = 0;
 
   int64_t users = 1;

@@ -22,7 +22,7 @@ absl::StatusOr<WorkloadSpec> Parse(std::vector<std::string> args) {
 TEST(WorkloadFlagsTest, Defaults) {
   absl::StatusOr<WorkloadSpec> spec = Parse({});
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->api, ApiKind::kOpenAiChat);
+  EXPECT_EQ(spec->api, OpenAiApi::kChat);
   EXPECT_TRUE(spec->url.empty());  // the run command starts the mock
   EXPECT_EQ(spec->prompts.size(), 8u);  // built-in set
   EXPECT_TRUE(spec->stream);
@@ -38,7 +38,7 @@ TEST(WorkloadFlagsTest, ParsesLoadShapeAndTarget) {
              "ttft=500ms", "--think-time", "250ms"});
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->url, "http://127.0.0.1:9/v1/completions");
-  EXPECT_EQ(spec->api, ApiKind::kOpenAiCompletions);
+  EXPECT_EQ(spec->api, OpenAiApi::kCompletions);
   EXPECT_EQ(spec->users, 50);
   EXPECT_EQ(spec->spawn_rate, 5);
   EXPECT_EQ(spec->run_time, absl::Minutes(90));

@@ -1,0 +1,78 @@
+// ResponseReader: one virtual user's view of the response in flight. libcurl's write
+// callback hands it bytes as they arrive; it timestamps them on the event loop, runs them
+// through the SSE parser and the OpenAI chunk decoder, keeps the request's timing (TTFT, ITL
+// gaps, end) and, when the transfer ends, classifies the outcome. One reader per user,
+// reused for every request, so steady-state streaming allocates nothing.
+#ifndef LLMLOAD_AGENT_RESPONSE_READER_H_
+#define LLMLOAD_AGENT_RESPONSE_READER_H_
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "agent/openai_stream_decoder.h"
+#include "agent/request_metrics.h"
+#include "agent/sse_parser.h"
+#include "common/error_class.h"
+#include "common/workload_spec.h"
+
+namespace llmload::agent {
+
+class ResponseReader {
+ public:
+  explicit ResponseReader(const WorkloadSpec& spec);
+  ResponseReader(const ResponseReader&) = delete;
+  ResponseReader& operator=(const ResponseReader&) = delete;
+
+  // Starts a request sent (or scheduled) at `send_ns` on `easy`.
+  void Begin(CURL* easy, int64_t send_ns);
+  // Bytes of the response body arrived at `now_ns`.
+  void OnBytes(absl::string_view bytes, int64_t now_ns);
+  // The transfer ended with `result` at `end_ns`; returns the outcome. `cancelled`: we
+  // stopped it ourselves.
+  ErrorClass Finish(CURLcode result, int64_t end_ns, bool cancelled = false);
+
+  // The libcurl result, parked here between curl_multi_info_read and Finish.
+  void set_result(CURLcode r) { result_ = r; }
+  CURLcode result() const { return result_; }
+
+  // Valid after Finish().
+  long http_status() const { return http_status_; }
+  int64_t ttft_ns() const { return metrics_.ttft_ns.value_or(-1); }
+  int64_t tpot_ns() const { return metrics_.tpot_ns.value_or(-1); }
+  int64_t e2e_ns() const { return metrics_.e2e_ns; }
+  absl::Span<const int64_t> itl_gaps_ns() const { return itl_gaps_; }
+  int64_t max_itl_ns() const { return metrics_.itl_max_ns; }
+  int64_t itl_mean_ns() const {
+    return metrics_.itl_count > 0 ? metrics_.itl_sum_ns / metrics_.itl_count : -1;
+  }
+  int64_t input_tokens() const { return metrics_.input_tokens.value_or(0); }
+  int64_t output_tokens() const { return metrics_.output_tokens; }
+  bool tokens_from_usage() const { return metrics_.token_source == TokenSource::kUsage; }
+  // The API's error message for a failed request (HTTP error body or error payload).
+  const std::string& error_message() const { return error_message_; }
+
+ private:
+  void OnEvent(absl::string_view data, int64_t now_ns);
+
+  const bool stream_;
+  CURL* easy_ = nullptr;
+  CURLcode result_ = CURLE_OK;
+  long http_status_ = 0;
+  bool status_known_ = false;
+  SseParser sse_;
+  OpenAiStreamDecoder decoder_;
+  RequestTiming timing_;
+  RequestMetrics metrics_;
+  std::vector<int64_t> itl_gaps_;  // recorded only if the request succeeds
+  std::string body_;               // non-streamed body, or the error body (capped)
+  std::string error_message_;
+};
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_RESPONSE_READER_H_

@@ -1,0 +1,24 @@
+// Which OpenAI-compatible API a run speaks. Shared by the workload spec (common/), request
+// building (agent/) and reports (master/).
+#ifndef LLMLOAD_COMMON_OPENAI_API_H_
+#define LLMLOAD_COMMON_OPENAI_API_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace llmload {
+
+enum class OpenAiApi {
+  kChat,         // POST /v1/chat/completions, "messages"
+  kCompletions,  // POST /v1/completions, "prompt"
+};
+
+// "openai-chat" / "openai-completions", as in the JSON summary's "api" field.
+absl::string_view OpenAiApiName(OpenAiApi api);
+
+// Accepts "chat", "completions", "openai-chat", "openai-completions".
+absl::StatusOr<OpenAiApi> ParseOpenAiApi(absl::string_view text);
+
+}  // namespace llmload
+
+#endif  // LLMLOAD_COMMON_OPENAI_API_H_
