@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "common/cli_command.h"
 #include "common/version.h"
+#include "mock/mock_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,7 +16,9 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   llmload::CommandAction action;
-  for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{}) {
+  for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{
+           llmload::mock::AddMockCommand,
+       }) {
     add(app, &action);
   }
 

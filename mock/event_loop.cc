@@ -1,0 +1,644 @@
+#include "mock/event_loop.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "mock/completion_writer.h"
+#include "mock/http_response.h"
+#include "mock/json_escape.h"
+#include "mock/random.h"
+#include "mock/token_vocabulary.h"
+
+namespace llmload::mock {
+namespace {
+
+// epoll_event.data.u64 values that are not connection slots.
+constexpr uint64_t kListenerTag = ~uint64_t{0};
+constexpr uint64_t kTimerTag = ~uint64_t{0} - 1;
+constexpr uint64_t kStopTag = ~uint64_t{0} - 2;
+// Timer slot meaning "re-enable the listener" (after EMFILE).
+constexpr uint32_t kListenerSlot = ~uint32_t{0};
+
+constexpr size_t kReadChunk = 64 * 1024;
+// A streaming connection whose client reads slower than tokens are produced stops producing
+// once this much output is queued, and resumes when the queue drains (backpressure).
+constexpr size_t kOutputHighWater = 256 * 1024;
+// After a response that ends the connection, how long to drain the client's input before
+// closing, so a close with unread input cannot turn into an RST that destroys the response.
+constexpr int64_t kLingerNs = 2'000'000'000;
+constexpr int64_t kAcceptRetryNs = 100'000'000;
+
+int64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+struct EventLoop::Connection {
+  uint32_t slot = 0;
+  UniqueFd fd;
+  bool closed = true;
+  std::string in;  // received bytes; the unconsumed ones start at in_off
+  size_t in_off = 0;
+  std::string out;  // bytes to send; the unsent ones start at out_off
+  size_t out_off = 0;
+  HttpRequestParser parser;
+  bool continue_sent = false;
+  bool in_process_input = false;   // ProcessInput is on the stack: don't re-enter it
+  bool busy = false;               // a completion response is in progress
+  bool close_after_write = false;  // close once `out` is flushed
+  bool lingering = false;          // write side shut down, draining input until EOF
+  bool read_paused = false;        // stopped reading: too much pipelined input queued
+  bool stream_stalled = false;     // stopped producing tokens until `out` drains
+  uint64_t timer_id = 0;           // the armed timer; 0 when none
+
+  // The completion in progress.
+  CompletionApi api = CompletionApi::kChat;
+  bool stream = false;
+  bool keep_alive = true;
+  bool include_usage = false;
+  bool finish_length = false;
+  int64_t tokens_total = 0;
+  int64_t tokens_sent = 0;
+  int64_t prompt_tokens = 0;
+  int64_t truncate_after = -1;  // tokens to send before cutting the response; -1: never
+  int64_t next_deadline = 0;    // when the next token (or the whole body) is due
+  Rng token_rng;
+  Rng latency_rng;
+  std::string id;
+  std::string text;  // non-streaming: the escaped completion text
+  std::string body;  // non-streaming: the JSON body
+  CompletionWriter writer;
+
+  size_t pending_out() const { return out.size() - out_off; }
+};
+
+absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(EventLoopContext context,
+                                                             UniqueFd listener) {
+  auto loop = std::make_unique<EventLoop>(PrivateTag{}, std::move(context), std::move(listener));
+  auto errno_error = [](absl::string_view what) {
+    return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+  };
+  loop->epoll_ = UniqueFd(epoll_create1(EPOLL_CLOEXEC));
+  if (!loop->epoll_.valid()) return errno_error("epoll_create1");
+  loop->timer_fd_ = UniqueFd(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  if (!loop->timer_fd_.valid()) return errno_error("timerfd_create");
+  loop->stop_fd_ = UniqueFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!loop->stop_fd_.valid()) return errno_error("eventfd");
+  const std::pair<int, uint64_t> fds[] = {{loop->listener_.get(), kListenerTag},
+                                          {loop->timer_fd_.get(), kTimerTag},
+                                          {loop->stop_fd_.get(), kStopTag}};
+  for (auto [fd, tag] : fds) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tag;
+    if (epoll_ctl(loop->epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return errno_error("epoll_ctl");
+  }
+  return loop;
+}
+
+EventLoop::EventLoop(PrivateTag, EventLoopContext context, UniqueFd listener)
+    : ctx_(context),
+      listener_(std::move(listener)),
+      body_parser_(std::make_unique<CompletionRequestParser>()) {
+  scratch_.resize(kReadChunk);
+}
+
+EventLoop::~EventLoop() = default;
+
+void EventLoop::RequestStop() {
+  const uint64_t one = 1;
+  // An eventfd write cannot fail short of a bug; there is nothing better to do if it does.
+  [[maybe_unused]] ssize_t n = write(stop_fd_.get(), &one, sizeof(one));
+}
+
+void EventLoop::Run() {
+  constexpr int kMaxEvents = 512;
+  epoll_event events[kMaxEvents];
+  while (running_) {
+    const int n = epoll_wait(epoll_.get(), events, kMaxEvents, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;  // EBADF/EINVAL: the loop itself is broken; stop rather than spin
+    }
+    bool timers_due = false;
+    for (int i = 0; i < n; ++i) {
+      const uint64_t tag = events[i].data.u64;
+      if (tag == kListenerTag) {
+        Accept(NowNs());
+      } else if (tag == kTimerTag) {
+        uint64_t expirations;
+        [[maybe_unused]] ssize_t r = read(timer_fd_.get(), &expirations, sizeof(expirations));
+        armed_deadline_ = -1;
+        timers_due = true;
+      } else if (tag == kStopTag) {
+        running_ = false;
+      } else if (tag < slots_.size()) {
+        Connection& c = *slots_[tag];
+        if (!c.closed) OnConnectionEvent(c, events[i].events);
+      }
+    }
+    if (timers_due || (!timers_.empty() && timers_.top().deadline_ns <= NowNs())) {
+      RunTimers(NowNs());
+    }
+    // Slots closed during this batch become reusable only now, so a stale event in the same
+    // batch can never reach a new connection.
+    for (uint32_t slot : closed_slots_) {
+      Connection& c = *slots_[slot];
+      // Give back memory a huge request or response made a connection grow.
+      if (c.in.capacity() > 4 * kReadChunk) std::string().swap(c.in);
+      if (c.out.capacity() > 4 * kOutputHighWater) std::string().swap(c.out);
+      if (c.body.capacity() > 4 * kOutputHighWater) std::string().swap(c.body);
+      if (c.text.capacity() > 4 * kOutputHighWater) std::string().swap(c.text);
+      free_slots_.push_back(slot);
+    }
+    closed_slots_.clear();
+    ArmTimerFd();
+  }
+  for (auto& c : slots_) {
+    if (!c->closed) Close(*c);
+  }
+}
+
+EventLoop::Connection* EventLoop::NewConnection(UniqueFd fd) {
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.push_back(std::make_unique<Connection>());
+    slots_.back()->slot = slot;
+  }
+  Connection& c = *slots_[slot];
+  c.fd = std::move(fd);
+  c.closed = false;
+  c.in.clear();
+  c.in_off = 0;
+  c.out.clear();
+  c.out_off = 0;
+  c.parser = HttpRequestParser(
+      HttpParserLimits{ctx_.options->max_header_bytes, ctx_.options->max_body_bytes});
+  c.continue_sent = c.in_process_input = c.busy = c.close_after_write = false;
+  c.lingering = c.read_paused = c.stream_stalled = false;
+  c.timer_id = 0;
+  return &c;
+}
+
+void EventLoop::Accept(int64_t now) {
+  while (true) {
+    const int fd = accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors: stop polling the listener for a while instead of spinning on
+        // a level-triggered event we cannot clear. Pending clients wait in the backlog.
+        epoll_event ev{};
+        ev.data.u64 = kListenerTag;
+        epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, listener_.get(), &ev);
+        listener_paused_ = true;
+        timers_.Push({now + kAcceptRetryNs, kListenerSlot, 0});
+      }
+      return;
+    }
+    UniqueFd owned(fd);
+    // Small chunks must leave at once: Nagle would hold a token until the previous is acked.
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    Connection* c = NewConnection(std::move(owned));
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.u64 = c->slot;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
+      c->fd.Reset();
+      c->closed = true;
+      closed_slots_.push_back(c->slot);
+      continue;
+    }
+    MockCounters::Add(ctx_.counters->connections_accepted);
+  }
+}
+
+void EventLoop::OnConnectionEvent(Connection& c, uint32_t events) {
+  if (events & EPOLLERR) {
+    if (c.busy) MockCounters::Add(ctx_.counters->client_disconnects);
+    Close(c);
+    return;
+  }
+  if (events & EPOLLOUT) {
+    Flush(c);
+    if (c.closed) return;
+  }
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) OnReadable(c);
+}
+
+void EventLoop::OnReadable(Connection& c) {
+  const size_t max_buffered =
+      ctx_.options->max_body_bytes + ctx_.options->max_header_bytes + kReadChunk;
+  while (true) {
+    bool eof = false;
+    while (true) {
+      if (!c.lingering && c.in.size() - c.in_off > max_buffered) {
+        // A client pipelining faster than we answer: stop reading until the input is
+        // consumed (edge-triggered, so we resume reading ourselves, see below and
+        // FinishResponse).
+        c.read_paused = true;
+        break;
+      }
+      const ssize_t n = recv(c.fd.get(), scratch_.data(), scratch_.size(), 0);
+      if (n > 0) {
+        if (!c.lingering) c.in.append(scratch_.data(), static_cast<size_t>(n));
+        continue;
+      }
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (c.busy) MockCounters::Add(ctx_.counters->client_disconnects);
+      Close(c);  // ECONNRESET and friends
+      return;
+    }
+    if (c.lingering) {
+      if (eof) Close(c);
+      return;
+    }
+    ProcessInput(c);
+    if (c.closed) return;
+    if (eof) {
+      // The client closed its side. Real clients only do that when they give up on the
+      // response, so a stream in progress is cancelled (its timer dies with the slot).
+      if (c.busy) MockCounters::Add(ctx_.counters->client_disconnects);
+      Close(c);
+      return;
+    }
+    if (c.read_paused && !c.busy && !c.close_after_write) {
+      c.read_paused = false;
+      continue;
+    }
+    return;
+  }
+}
+
+void EventLoop::ProcessInput(Connection& c) {
+  if (c.in_process_input) return;
+  c.in_process_input = true;
+  const int64_t now = NowNs();
+  while (!c.closed && !c.busy && !c.close_after_write) {
+    const absl::string_view pending(c.in.data() + c.in_off, c.in.size() - c.in_off);
+    if (pending.empty()) break;
+    const HttpRequestParser::Result r = c.parser.Parse(pending);
+    if (r == HttpRequestParser::Result::kIncomplete) {
+      if (c.parser.headers_complete() && c.parser.request().expect_continue && !c.continue_sent) {
+        AppendContinue(&c.out);
+        c.continue_sent = true;
+      }
+      break;
+    }
+    if (r == HttpRequestParser::Result::kError) {
+      // The request's framing is unknown, so nothing after it can be trusted: answer, close.
+      MockCounters::Add(ctx_.counters->requests_total);
+      MockCounters::Add(ctx_.counters->other_requests);
+      SendError(c, ApiError::Http(c.parser.error_status(), c.parser.error_message()),
+                /*keep_alive=*/false, /*is_bad_request=*/true);
+      c.in_off = c.in.size();
+      break;
+    }
+    const HttpRequest& req = c.parser.request();
+    const size_t consumed = req.total_bytes();
+    HandleRequest(c, req, now);
+    c.in_off += consumed;
+    c.parser.Reset();
+    c.continue_sent = false;
+  }
+  if (c.in_off == c.in.size()) {
+    c.in.clear();
+    c.in_off = 0;
+  } else if (c.in_off > kReadChunk) {
+    c.in.erase(0, c.in_off);
+    c.in_off = 0;
+  }
+  c.in_process_input = false;
+  if (!c.closed) Flush(c);
+}
+
+void EventLoop::SendJson(Connection& c, int status, const std::string& body, bool keep_alive) {
+  ResponseHead head;
+  head.status = status;
+  head.keep_alive = keep_alive;
+  head.http10 = c.parser.request().version_minor == 0;
+  AppendResponse(head, body, &c.out);
+  if (!keep_alive) c.close_after_write = true;
+}
+
+void EventLoop::SendError(Connection& c, const ApiError& error, bool keep_alive,
+                          bool is_bad_request, absl::string_view extra_headers) {
+  if (is_bad_request) MockCounters::Add(ctx_.counters->bad_requests);
+  ResponseHead head;
+  head.status = error.http_status;
+  head.keep_alive = keep_alive;
+  head.http10 = c.parser.request().version_minor == 0;
+  head.extra_headers = extra_headers;
+  AppendResponse(head, error.Body(), &c.out);
+  if (!keep_alive) c.close_after_write = true;
+}
+
+void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now) {
+  MockCounters& k = *ctx_.counters;
+  MockCounters::Add(k.requests_total);
+  const absl::string_view path = req.path;
+  const bool get = req.method == "GET";
+  const bool post = req.method == "POST";
+  auto method_not_allowed = [&](absl::string_view allowed) {
+    SendError(c, ApiError::MethodNotAllowed(req.method, path), req.keep_alive, true,
+              absl::StrCat("Allow: ", allowed, "\r\n"));
+  };
+  if (path == "/v1/chat/completions" || path == "/v1/completions") {
+    const bool chat = path == "/v1/chat/completions";
+    MockCounters::Add(chat ? k.chat_completions_requests : k.completions_requests);
+    if (!post) return method_not_allowed("POST");
+    return StartCompletion(c, req, chat ? CompletionApi::kChat : CompletionApi::kCompletions, now);
+  }
+  if (path == "/v1/models" || absl::StartsWith(path, "/v1/models/")) {
+    MockCounters::Add(k.models_requests);
+    if (!get) return method_not_allowed("GET");
+    auto model_json = [&](absl::string_view id) {
+      return absl::StrCat("{\"id\":", JsonQuote(id),
+                          ",\"object\":\"model\",\"created\":", ctx_.started_unix,
+                          ",\"owned_by\":\"llmload\"}");
+    };
+    if (path == "/v1/models") {
+      return SendJson(
+          c, 200,
+          absl::StrCat("{\"object\":\"list\",\"data\":[", model_json(ctx_.options->model), "]}"),
+          req.keep_alive);
+    }
+    // Any model is accepted by the completion endpoints, so any model "exists".
+    return SendJson(c, 200, model_json(path.substr(strlen("/v1/models/"))), req.keep_alive);
+  }
+  if (path == "/health") {
+    MockCounters::Add(k.health_requests);
+    if (!get) return method_not_allowed("GET");
+    return SendJson(c, 200, "{\"status\":\"ok\"}", req.keep_alive);
+  }
+  if (path == "/mock/stats") {
+    MockCounters::Add(k.stats_requests);
+    if (!get) return method_not_allowed("GET");
+    MockStats stats;
+    for (const auto& counters : *ctx_.all) counters->AddTo(&stats);
+    return SendJson(c, 200, stats.ToJson(), req.keep_alive);
+  }
+  MockCounters::Add(k.other_requests);
+  SendError(c, ApiError::NotFound(req.method, path), req.keep_alive, true);
+}
+
+void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, CompletionApi api,
+                                int64_t now) {
+  const MockOptions& o = *ctx_.options;
+  MockCounters& k = *ctx_.counters;
+  CompletionRequest creq;
+  if (std::optional<ApiError> error = body_parser_->Parse(api, req.body, &creq)) {
+    return SendError(c, *error, req.keep_alive, true);
+  }
+  const uint64_t seq = ctx_.request_seq->fetch_add(1, std::memory_order_relaxed);
+  // Separate random streams per purpose, so e.g. changing --itl-distribution keeps the text.
+  Rng draws(o.seed, seq * 4);
+  if (o.error_rate > 0 && draws.Uniform() < o.error_rate) {
+    MockCounters::Add(k.errors_injected);
+    return SendError(c, ApiError::Injected(o.error_status, creq.model), req.keep_alive, false);
+  }
+  int64_t n = o.output_tokens ? *o.output_tokens : o.default_output_tokens;
+  if (creq.max_tokens) n = o.output_tokens ? std::min(n, *creq.max_tokens) : *creq.max_tokens;
+  c.api = api;
+  c.stream = creq.stream;
+  c.keep_alive = req.keep_alive;
+  c.include_usage = creq.include_usage;
+  c.finish_length = creq.max_tokens && n == *creq.max_tokens;
+  c.tokens_total = n;
+  c.tokens_sent = 0;
+  c.prompt_tokens = creq.prompt_tokens;
+  c.truncate_after = -1;
+  if (o.truncate_rate > 0 && draws.Uniform() < o.truncate_rate) {
+    c.truncate_after = n <= 1 ? 0 : 1 + static_cast<int64_t>(draws() % uint64_t(n - 1));
+  }
+  c.token_rng = Rng(o.seed, seq * 4 + 1);
+  c.latency_rng = Rng(o.seed, seq * 4 + 2);
+  const bool chat = api == CompletionApi::kChat;
+  c.id.assign(chat ? "chatcmpl-" : "cmpl-");
+  absl::StrAppendFormat(&c.id, "mock%016x%08x", Rng(o.seed, seq * 4 + 3)(), seq & 0xffffffff);
+  const bool http10 = req.version_minor == 0;
+  if (http10 && c.stream) c.keep_alive = false;  // no chunked coding: the close ends the body
+  c.writer.Begin(api, c.id, static_cast<int64_t>(time(nullptr)), creq.model, c.include_usage,
+                 /*chunked=*/!http10);
+  c.busy = true;
+  if (c.stream) {
+    MockCounters::Add(k.streamed);
+    ResponseHead head;
+    head.content_type = "text/event-stream";
+    head.chunked = true;
+    head.keep_alive = c.keep_alive;
+    head.http10 = http10;
+    head.request_id = c.id;
+    AppendResponseHead(head, &c.out);
+    if (chat) {
+      c.writer.AppendRoleChunk(&c.out);
+      MockCounters::Add(k.chunks_sent);
+    }
+    c.next_deadline = now + o.ttft.SampleNanos(c.latency_rng);
+  } else {
+    int64_t delay = o.ttft.SampleNanos(c.latency_rng);
+    if (o.itl.distribution == LatencyDistribution::kConstant) {
+      delay += (n - 1) * absl::ToInt64Nanoseconds(o.itl.mean);
+    } else {
+      for (int64_t i = 1; i < n; ++i) delay += o.itl.SampleNanos(c.latency_rng);
+    }
+    c.next_deadline = now + delay;
+  }
+  Advance(c, now);
+}
+
+void EventLoop::Advance(Connection& c, int64_t now) {
+  const MockOptions& o = *ctx_.options;
+  MockCounters& k = *ctx_.counters;
+  const TokenVocabulary& vocabulary = TokenVocabulary::Get();
+  if (!c.stream) {
+    if (now < c.next_deadline) return Schedule(c, c.next_deadline);
+    c.text.clear();
+    for (int64_t i = 0; i < c.tokens_total; ++i) {
+      const absl::string_view token = vocabulary.escaped(vocabulary.Pick(c.token_rng()));
+      c.text.append(token.data(), token.size());
+    }
+    c.body.clear();
+    c.writer.AppendBody(c.text, c.finish_length, c.prompt_tokens, c.tokens_total, &c.body);
+    MockCounters::Add(k.tokens_sent, c.tokens_total);
+    ResponseHead head;
+    head.keep_alive = c.keep_alive;
+    head.http10 = c.parser.request().version_minor == 0;
+    head.request_id = c.id;
+    if (c.truncate_after >= 0) {
+      // Promise the whole body, send half of it, hang up.
+      head.chunked = false;
+      head.content_length = c.body.size();
+      AppendResponseHead(head, &c.out);
+      c.out.append(c.body, 0, c.body.size() / 2);
+      return Truncate(c);
+    }
+    AppendResponse(head, c.body, &c.out);
+    MockCounters::Add(k.completed);
+    return FinishResponse(c);
+  }
+  if (c.truncate_after == 0) return Truncate(c);
+  while (c.tokens_sent < c.tokens_total) {
+    if (now < c.next_deadline) {
+      Schedule(c, c.next_deadline);
+      return Flush(c);
+    }
+    if (c.pending_out() > kOutputHighWater) {
+      c.stream_stalled = true;  // Flush() resumes us when the client has caught up
+      return Flush(c);
+    }
+    c.writer.AppendTokenChunk(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
+    ++c.tokens_sent;
+    MockCounters::Add(k.tokens_sent);
+    MockCounters::Add(k.chunks_sent);
+    if (c.tokens_sent == c.truncate_after) return Truncate(c);
+    // Deadlines follow the schedule, not the moment this timer ran, so lateness never
+    // accumulates over a long stream.
+    c.next_deadline += o.itl.SampleNanos(c.latency_rng);
+  }
+  c.writer.AppendFinishChunk(c.finish_length, &c.out);
+  MockCounters::Add(k.chunks_sent);
+  if (c.include_usage) {
+    c.writer.AppendUsageChunk(c.prompt_tokens, c.tokens_total, &c.out);
+    MockCounters::Add(k.chunks_sent);
+  }
+  c.writer.AppendDone(&c.out);
+  MockCounters::Add(k.chunks_sent);
+  MockCounters::Add(k.completed);
+  FinishResponse(c);
+}
+
+void EventLoop::Truncate(Connection& c) {
+  MockCounters::Add(ctx_.counters->truncated);
+  c.busy = false;
+  Flush(c);  // what fits in the socket buffer goes out; the rest is dropped with the socket
+  if (!c.closed) Close(c);
+}
+
+void EventLoop::FinishResponse(Connection& c) {
+  c.busy = false;
+  if (!c.keep_alive) c.close_after_write = true;
+  if (c.in_process_input) return;  // ProcessInput's loop picks up the next request
+  if (c.read_paused && !c.close_after_write) {
+    c.read_paused = false;
+    OnReadable(c);  // reads what was left in the socket, then processes the input
+    return;
+  }
+  ProcessInput(c);  // a pipelined request may be waiting; ProcessInput flushes
+}
+
+void EventLoop::Flush(Connection& c) {
+  while (c.out_off < c.out.size()) {
+    const ssize_t n =
+        send(c.fd.get(), c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.out_off += static_cast<size_t>(n);
+      MockCounters::Add(ctx_.counters->bytes_sent, static_cast<uint64_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // Edge-triggered EPOLLOUT tells us when there is room again.
+      if (c.out_off > kOutputHighWater) {
+        c.out.erase(0, c.out_off);
+        c.out_off = 0;
+      }
+      return;
+    }
+    if (c.busy) MockCounters::Add(ctx_.counters->client_disconnects);
+    Close(c);  // EPIPE, ECONNRESET: the client is gone
+    return;
+  }
+  c.out.clear();
+  c.out_off = 0;
+  if (c.close_after_write && !c.lingering && !c.busy) {
+    shutdown(c.fd.get(), SHUT_WR);
+    c.lingering = true;
+    Schedule(c, NowNs() + kLingerNs);
+    OnReadable(c);  // drains what is already there; closes on EOF
+    return;
+  }
+  if (c.stream_stalled) {
+    c.stream_stalled = false;
+    Advance(c, NowNs());
+  }
+}
+
+void EventLoop::Schedule(Connection& c, int64_t deadline_ns) {
+  c.timer_id = next_timer_id_++;
+  timers_.Push({deadline_ns, c.slot, c.timer_id});
+}
+
+void EventLoop::Close(Connection& c) {
+  if (c.closed) return;
+  c.closed = true;
+  c.busy = false;
+  c.timer_id = 0;  // its heap entry, if any, is now stale
+  c.fd.Reset();    // close() also removes it from the epoll set
+  MockCounters::Add(ctx_.counters->connections_closed);
+  closed_slots_.push_back(c.slot);
+}
+
+void EventLoop::RunTimers(int64_t now) {
+  while (!timers_.empty() && timers_.top().deadline_ns <= now) {
+    const TimerEntry e = timers_.Pop();
+    if (e.slot == kListenerSlot) {
+      if (listener_paused_) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = kListenerTag;
+        epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, listener_.get(), &ev);
+        listener_paused_ = false;
+      }
+      continue;
+    }
+    if (e.slot >= slots_.size()) continue;
+    Connection& c = *slots_[e.slot];
+    if (c.closed || c.timer_id != e.id) continue;  // cancelled
+    c.timer_id = 0;
+    if (c.lingering) {
+      Close(c);
+    } else if (c.busy) {
+      Advance(c, now);
+    }
+  }
+}
+
+void EventLoop::ArmTimerFd() {
+  if (timers_.empty() || timers_.top().deadline_ns == armed_deadline_) return;
+  const int64_t deadline = std::max<int64_t>(timers_.top().deadline_ns, 1);
+  itimerspec spec{};
+  spec.it_value.tv_sec = deadline / 1'000'000'000;
+  spec.it_value.tv_nsec = deadline % 1'000'000'000;
+  timerfd_settime(timer_fd_.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
+  armed_deadline_ = deadline;
+}
+
+}  // namespace llmload::mock
