@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "common/cli_command.h"
 #include "common/version.h"
+#include "master/run_command.h"
 #include "mock/mock_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
 
   llmload::CommandAction action;
   for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{
+           llmload::master::AddRunCommand,
            llmload::mock::AddMockCommand,
        }) {
     add(app, &action);

@@ -8,6 +8,7 @@
 #include "agent/load_engine.h"
 #include "agent/model_discovery.h"
 #include "agent/openai_request.h"
+#include "common/clock.h"
 #include "common/duration.h"
 #include "master/local_load_source.h"
 #include "master/run_loop.h"
