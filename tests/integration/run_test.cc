@@ -1,0 +1,237 @@
+// `llmload run` as a user runs it: a real process against a real `llmload mock` process on
+// loopback. Checks that what llmload reports matches what the server served, that errors
+// land in the right class, that Ctrl-C still writes the report, and that bad input fails
+// fast with a message naming what is wrong.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "support/mock_process.h"
+#include "support/subprocess.h"
+
+namespace llmload::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json ReadJson(const std::string& path) {
+  return json::parse(ReadFile(path), nullptr, /*allow_exceptions=*/false);
+}
+
+struct RunResult {
+  std::optional<int> exit_code;
+  std::string output;
+};
+
+RunResult RunLlmload(std::vector<std::string> args, seconds timeout = seconds(120)) {
+  std::vector<std::string> argv = {LlmloadBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Subprocess p(argv);
+  RunResult r;
+  r.exit_code = p.Wait(timeout);
+  r.output = p.Output();
+  return r;
+}
+
+class RunAgainstMockTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = MakeTempDir(); }
+  std::string dir_;
+};
+
+TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
+  MockProcess mock({"--ttft", "20ms", "--itl", "5ms", "--output-tokens", "16"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  const std::string csv_path = dir_ + "/requests.csv";
+  RunResult r = RunLlmload({"run", "--url", mock.url(), "-u", "8", "-r", "100", "-n", "120",
+                            "--threads", "2", "-q", "--json-out", json_path, "--csv-out",
+                            csv_path});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const json summary = ReadJson(json_path);
+  ASSERT_TRUE(summary.is_object()) << ReadFile(json_path);
+  const json mock_stats = mock.Stats();
+  // Exactly the requested number, each counted once, and the server agrees.
+  EXPECT_EQ(summary["requests"]["total"], 120);
+  EXPECT_EQ(summary["requests"]["succeeded"], 120);
+  EXPECT_EQ(summary["requests"]["failed"], 0);
+  EXPECT_EQ(mock_stats["chat_completions_requests"], 120) << mock_stats.dump();
+  EXPECT_EQ(mock_stats["completed"], 120) << mock_stats.dump();
+
+  // The mock waits 20 ms before the first token; loopback adds well under a millisecond,
+  // a loaded 2-core machine a few more.
+  const double ttft_p50 = summary["ttft_s"]["p50"];
+  EXPECT_GE(ttft_p50, 0.0195);
+  EXPECT_LE(ttft_p50, 0.030);
+  const double itl_p50 = summary["itl_s"]["p50"];
+  EXPECT_GE(itl_p50, 0.004);
+  EXPECT_LE(itl_p50, 0.010);
+  EXPECT_EQ(summary["tokens"]["output_total"], 120 * 16);
+  EXPECT_EQ(summary["tokens"]["output_mean"], 16.0);
+  EXPECT_EQ(summary["run"]["token_source"], "usage");
+  EXPECT_EQ(summary["run"]["model"], "mock-llm");  // discovered from GET /v1/models
+
+  // Every key of the JSON contract in ../shared/METRICS.md.
+  for (const char* section : {"latency_s", "ttft_s", "itl_s", "tpot_s"}) {
+    for (const char* key : {"mean", "min", "max", "std", "cv_pct", "p50", "p66", "p75", "p80",
+                            "p90", "p95", "p98", "p99", "p99_9"}) {
+      EXPECT_TRUE(summary[section].contains(key)) << section << "." << key;
+    }
+  }
+  for (const char* key : {"qps", "rpm", "output_tokens_per_s", "total_tokens_per_s",
+                          "goodput_qps"}) {
+    EXPECT_TRUE(summary["throughput"].contains(key)) << key;
+  }
+  EXPECT_GT(summary["throughput"]["qps"].get<double>(), 0);
+
+  // One CSV row per request, each with 16 output tokens.
+  std::vector<std::string> lines =
+      absl::StrSplit(ReadFile(csv_path), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 121u);
+  EXPECT_EQ(lines[0].rfind("start_offset_s,status,error_class,http_status,ttft_s,e2e_s", 0), 0u);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> cols = absl::StrSplit(lines[i], ',');
+    ASSERT_EQ(cols.size(), 11u) << lines[i];
+    EXPECT_EQ(cols[1], "ok");
+    EXPECT_EQ(cols[3], "200");
+    EXPECT_EQ(cols[8], "16") << lines[i];
+  }
+}
+
+TEST_F(RunAgainstMockTest, InjectedErrorsLandInTheirClass) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4", "--error-rate", "1",
+                    "--error-status", "429"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "4", "-r", "100",
+                            "-n", "40", "-q", "--json-out", json_path});
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // every request failed
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["total"], 40);
+  EXPECT_EQ(summary["requests"]["failed"], 40);
+  EXPECT_EQ(summary["requests"]["errors"]["http_429"], 40);
+  EXPECT_EQ(summary["requests"]["errors"]["http_5xx"], 0);
+  EXPECT_TRUE(summary["ttft_s"]["p50"].is_null());  // no successful sample
+  EXPECT_NE(r.output.find("http_429"), std::string::npos) << r.output;
+}
+
+TEST_F(RunAgainstMockTest, PartialServerErrorsAreCountedBesideSuccesses) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4", "--error-rate",
+                    "0.5", "--error-status", "503", "--seed", "7"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "4", "-r", "100",
+                            "-n", "200", "-q", "--json-out", json_path});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const json summary = ReadJson(json_path);
+  const int ok = summary["requests"]["succeeded"];
+  const int http5xx = summary["requests"]["errors"]["http_5xx"];
+  EXPECT_EQ(ok + http5xx, 200);
+  EXPECT_GT(ok, 40);
+  EXPECT_GT(http5xx, 40);
+  EXPECT_EQ(mock.Stats()["errors_injected"], http5xx);
+}
+
+TEST_F(RunAgainstMockTest, StreamsCutOffMidwayAreFailures) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "8", "--truncate-rate",
+                    "1"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "2", "-r", "100",
+                            "-n", "20", "-q", "--json-out", json_path});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["failed"], 20);
+  EXPECT_EQ(summary["requests"]["errors"]["truncated_stream"], 20) << summary.dump();
+}
+
+TEST_F(RunAgainstMockTest, InterruptStopsAndStillWritesTheReport) {
+  MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "50"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  Subprocess run({LlmloadBinary(), "run", "--url", mock.url(), "-u", "10", "-r", "100", "-t",
+                  "10m", "--console-interval", "200ms", "--json-out", json_path});
+  // Wait until requests are completing, then press Ctrl-C.
+  ASSERT_TRUE(run.WaitForOutput(R"(req [1-9][0-9]* fail)", seconds(60))) << run.Output();
+  run.Signal(SIGINT);
+  std::optional<int> code = run.Wait(seconds(60));
+  ASSERT_EQ(code, 0) << run.Output();
+  EXPECT_NE(run.Output().find("stopped: interrupted"), std::string::npos) << run.Output();
+  const json summary = ReadJson(json_path);
+  ASSERT_TRUE(summary.is_object());
+  EXPECT_GT(summary["requests"]["total"].get<int>(), 0);
+  EXPECT_EQ(summary["requests"]["failed"], 0);  // in-flight requests finished or were cancelled
+}
+
+TEST_F(RunAgainstMockTest, WithoutUrlRunsAgainstTheBuiltInMock) {
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "-u", "5", "-r", "50", "-n", "30", "--mock-ttft", "2ms",
+                            "--mock-itl", "1ms", "--mock-output-tokens", "8", "-q", "--json-out",
+                            json_path});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("started the built-in mock"), std::string::npos) << r.output;
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["succeeded"], 30);
+  EXPECT_EQ(summary["tokens"]["output_total"], 30 * 8);
+  EXPECT_EQ(summary["run"]["url"].get<std::string>().rfind("http://127.0.0.1:", 0), 0u);
+}
+
+TEST(RunUnreachableTest, ConnectionFailuresAreCountedAndExplained) {
+  const std::string json_path = MakeTempDir() + "/summary.json";
+  // Port 1 on loopback: nothing listens there, so every connect is refused at once.
+  RunResult r = RunLlmload({"run", "--url", "http://127.0.0.1:1", "--model", "m", "-u", "2", "-r",
+                            "100", "-n", "6", "--json-out", json_path});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot connect to http://127.0.0.1:1"), std::string::npos) << r.output;
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["errors"]["connect"], 6);
+}
+
+TEST(RunBadInputTest, FailsFastWithExitTwoAndAClearMessage) {
+  const std::string dir = MakeTempDir();
+  {
+    std::ofstream(dir + "/empty.txt") << "\n\n";
+    std::ofstream(dir + "/bad.jsonl") << "{\"prompt\": \"ok\"}\n{\"prompt\": oops}\n";
+  }
+  struct Case {
+    std::vector<std::string> args;
+    std::string expect;
+  } cases[] = {
+      {{"run", "--no-such-flag"}, "--no-such-flag"},
+      {{"run", "-t", "30"}, "--run-time"},
+      {{"run", "-t", "soon"}, "--run-time"},
+      {{"run", "-u", "0"}, "--users"},
+      {{"run", "--dataset", dir + "/missing.txt"}, "missing.txt"},
+      {{"run", "--dataset", dir + "/empty.txt"}, "empty.txt"},
+      {{"run", "--dataset", dir + "/bad.jsonl"}, "bad.jsonl:2"},
+      {{"run", "--url", "ftp://127.0.0.1:1"}, "--url"},
+      {{"run", "--json-out", dir + "/no/such/dir/x.json", "-n", "1"}, "--json-out"},
+  };
+  for (const Case& c : cases) {
+    RunResult r = RunLlmload(c.args, seconds(60));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << "want '" << c.expect << "' in:\n"
+                                                          << r.output;
+    EXPECT_EQ(r.output.find("terminate called"), std::string::npos) << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace llmload::testing
