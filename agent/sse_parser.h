@@ -63,7 +63,6 @@ class SseParser {
   void FeedLines(absl::string_view bytes, EventCallback on_event);
   void ProcessLine(absl::string_view line, EventCallback on_event);
   void Dispatch(EventCallback on_event);
-  bool CheckSize(size_t extra);
 
   size_t max_event_bytes_;
   std::string line_;        // an incomplete line carried over to the next read

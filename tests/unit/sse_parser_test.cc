@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -70,6 +71,28 @@ TEST(SseParserTest, SplitAtEveryBytePositionForEveryLineEnd) {
       Collected c = Parse({s.substr(0, cut), s.substr(cut)});
       ASSERT_EQ(c.events, expected) << "eol size " << eol.size() << " cut at " << cut;
       ASSERT_EQ(c.end, SseParser::End::kClean) << "cut at " << cut;
+    }
+  }
+}
+
+// Every feature at once (BOM, comment, event, id, multi-line data, empty data, unknown field),
+// cut into three reads at every pair of positions, for every line end.
+TEST(SseParserTest, RichStreamSplitAtEveryPairOfPositions) {
+  for (absl::string_view eol : {"\n", "\r\n", "\r"}) {
+    const std::string stream = absl::StrCat(
+        "\xEF\xBB\xBF: hello", eol, "event: delta", eol, "id: 1", eol, "data: a", eol, "data:b",
+        eol, eol, "data", eol, eol, "retry: 5", eol, "data: {\"x\":1}", eol, eol);
+    const std::vector<Event> expected = {
+        {"delta", "a\nb"}, {"message", ""}, {"message", "{\"x\":1}"}};
+    const absl::string_view s(stream);
+    for (size_t i = 0; i <= s.size(); ++i) {
+      for (size_t j = i; j <= s.size(); ++j) {
+        SseParser parser;
+        Collected c = Parse(parser, {s.substr(0, i), s.substr(i, j - i), s.substr(j)});
+        ASSERT_EQ(c.events, expected) << "eol size " << eol.size() << " cuts " << i << "," << j;
+        ASSERT_EQ(c.end, SseParser::End::kClean);
+        ASSERT_EQ(parser.last_event_id(), "1");
+      }
     }
   }
 }
