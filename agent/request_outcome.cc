@@ -17,10 +17,11 @@ TransportResult TransportResultFromCurl(CURLcode code) {
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return TransportResult::kReset;
+    case CURLE_PARTIAL_FILE:
+      return TransportResult::kClosedEarly;
     case CURLE_WRITE_ERROR:
     case CURLE_ABORTED_BY_CALLBACK:
       return TransportResult::kAborted;
@@ -62,6 +63,8 @@ ErrorClass ClassifyRequest(const RequestOutcome& o) {
       return ErrorClass::kConnect;
     case TransportResult::kReset:
       return ErrorClass::kReset;
+    case TransportResult::kClosedEarly:
+      return ok_status && o.streaming ? ErrorClass::kTruncatedStream : ErrorClass::kReset;
     case TransportResult::kAborted:
     case TransportResult::kOther:
       return ErrorClass::kOther;

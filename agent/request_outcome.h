@@ -23,14 +23,16 @@ enum class TransportResult {
   kOk,
   kTimeout,  // the deadline passed
   kConnect,  // never connected: refused, DNS, TLS handshake
-  kReset,    // the connection broke mid-request (RST, or closed before the body was complete)
+  kReset,    // the connection broke: RST, or closed before any response arrived
+  kClosedEarly,  // closed cleanly (FIN) before the end of the body
   kAborted,  // our own callback stopped the transfer (e.g. after a stream error); see below
   kOther,    // anything else libcurl reports
 };
 
-// Maps a libcurl result. A connection closed before the end of a chunked body
-// (CURLE_PARTIAL_FILE) or with nothing sent (CURLE_GOT_NOTHING) is a reset: the server went away
-// mid-request, which is not the same as a clean response whose stream lacks its end.
+// Maps a libcurl result. A connection closed with nothing sent (CURLE_GOT_NOTHING) is a reset. One
+// closed before the end of a body (CURLE_PARTIAL_FILE) is kClosedEarly: for a 2xx stream that is
+// a truncated stream (the server stopped generating and hung up: what users look for when a
+// serving engine crashes mid-request); for anything else, a reset.
 TransportResult TransportResultFromCurl(CURLcode code);
 
 // Facts about a streamed (SSE) response.

@@ -122,6 +122,17 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       aggregator.Add(d.source, d.seq, d.stats, now);
     }
   };
+  // Said once, as soon as a delta shows connection failures and no success at all.
+  auto warn_if_unreachable = [&](const char* suffix) {
+    const IntervalStats& t = aggregator.totals();
+    if (warned_unreachable || t.succeeded() > 0 ||
+        t.outcomes[static_cast<size_t>(ErrorClass::kConnect)] == 0) {
+      return;
+    }
+    warned_unreachable = true;
+    console.Note(absl::StrCat("llmload: cannot connect to ", spec.url,
+                              " (is the server up and the URL right?)", suffix));
+  };
   auto snapshot = [&](int64_t now) {
     LiveSnapshot snap;
     snap.wall_ns = WallNowNs();
@@ -166,13 +177,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     if (now >= next_collect) {
       collect(now);
       next_collect = now + kCollectEveryNs;
-      const IntervalStats& t = aggregator.totals();
-      if (!warned_unreachable && t.succeeded() == 0 &&
-          t.outcomes[static_cast<size_t>(ErrorClass::kConnect)] > 0) {
-        warned_unreachable = true;
-        console.Note(absl::StrCat("llmload: cannot connect to ", spec.url,
-                                  " (is the server up and the URL right?); still counting"));
-      }
+      warn_if_unreachable("; still counting");
       std::string notice = source.TakeNotice();
       if (!notice.empty()) console.Note(notice);
       LiveSnapshot snap = snapshot(now);
@@ -192,6 +197,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     }
   }
   collect(end_ns);
+  warn_if_unreachable("");
   LiveSnapshot final_snap = snapshot(end_ns);
   if (options.on_tick) options.on_tick(final_snap, aggregator);
   if (stats_csv) {

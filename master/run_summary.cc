@@ -87,7 +87,9 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   s.output_tokens = totals.output_tokens;
   s.input_mean = s.succeeded > 0 ? static_cast<double>(totals.input_tokens) / s.succeeded : 0;
   s.output_mean = s.succeeded > 0 ? static_cast<double>(totals.output_tokens) / s.succeeded : 0;
-  if (totals.tokens_from_chunks == 0) {
+  if (totals.tokens_from_chunks == 0 && totals.tokens_from_usage == 0) {
+    s.token_source = "none";  // no successful request to count
+  } else if (totals.tokens_from_chunks == 0) {
     s.token_source = "usage";
   } else if (totals.tokens_from_usage == 0) {
     s.token_source = "chunks";

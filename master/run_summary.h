@@ -58,7 +58,7 @@ struct RunInfo {
 
 struct RunSummary {
   RunInfo run;
-  std::string token_source;  // "usage", "chunks" or "mixed"
+  std::string token_source;  // "usage", "chunks", "mixed", or "none" (nothing succeeded)
   uint64_t total = 0, succeeded = 0, failed = 0, cancelled = 0;
   double success_rate = 0;
   std::array<uint64_t, kErrorClassCount> outcomes{};

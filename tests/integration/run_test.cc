@@ -72,7 +72,7 @@ TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
   EXPECT_EQ(summary["requests"]["total"], 120);
   EXPECT_EQ(summary["requests"]["succeeded"], 120);
   EXPECT_EQ(summary["requests"]["failed"], 0);
-  EXPECT_EQ(mock_stats["chat_completions_requests"], 120) << mock_stats.dump();
+  EXPECT_EQ(mock_stats["requests_by_endpoint"]["chat_completions"], 120) << mock_stats.dump();
   EXPECT_EQ(mock_stats["completed"], 120) << mock_stats.dump();
 
   // The mock waits 20 ms before the first token; loopback adds well under a millisecond,

@@ -64,6 +64,13 @@ TEST(RequestOutcomeTest, TransportFailures) {
   EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kTimeout);
   mid.transport = TransportResult::kReset;
   EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kReset);
+  // The server hung up cleanly mid-stream: the stream was truncated.
+  mid.transport = TransportResult::kClosedEarly;
+  EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kTruncatedStream);
+  // ... but a body cut off outside a 2xx stream is a reset.
+  RequestOutcome body = mid;
+  body.streaming = false;
+  EXPECT_EQ(ClassifyRequest(body), ErrorClass::kReset);
   mid.transport = TransportResult::kAborted;
   EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kOther);
   // No status line and no transport error should not happen; it is not a success.
@@ -121,7 +128,7 @@ TEST(RequestOutcomeTest, CurlCodes) {
   EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_CONNECT), TransportResult::kConnect);
   EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_RESOLVE_HOST), TransportResult::kConnect);
   EXPECT_EQ(TransportResultFromCurl(CURLE_RECV_ERROR), TransportResult::kReset);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_PARTIAL_FILE), TransportResult::kReset);
+  EXPECT_EQ(TransportResultFromCurl(CURLE_PARTIAL_FILE), TransportResult::kClosedEarly);
   EXPECT_EQ(TransportResultFromCurl(CURLE_GOT_NOTHING), TransportResult::kReset);
   EXPECT_EQ(TransportResultFromCurl(CURLE_WRITE_ERROR), TransportResult::kAborted);
   EXPECT_EQ(TransportResultFromCurl(CURLE_URL_MALFORMAT), TransportResult::kOther);
