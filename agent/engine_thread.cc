@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "agent/spawn_schedule.h"
 #include "common/clock.h"
 
 namespace llmload::agent {
@@ -122,23 +123,19 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
   if (stopping_) return;
   const int64_t previous = target_users_;
   target_users_ = users;
-  // This thread owns global users index_, index_ + count_, ...
-  const int64_t local_needed = users > index_ ? (users - index_ + count_ - 1) / count_ : 0;
+  const int64_t local_needed = UsersOnThread(users, index_, count_);
   if (static_cast<int64_t>(users_.size()) < local_needed) {
     users_.resize(local_needed);
     curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(users_.size() + 16));
   }
   for (size_t local = 0; local < users_.size(); ++local) {
     User& u = users_[local];
-    const int64_t global = static_cast<int64_t>(local) * count_ + index_;
+    const int64_t global = GlobalUser(static_cast<int64_t>(local), index_, count_);
     if (global < users) {
       u.retire_after_request = false;
       if (u.state != UserState::kUnborn && u.state != UserState::kRetired) continue;
       if (shared_.budget_exhausted()) continue;
-      // New users start one every 1/spawn_rate seconds, engine-wide, in global order.
-      const int64_t rank = std::max<int64_t>(0, global - previous);
-      int64_t at = ramp_start_ns;
-      if (spawn_rate > 0) at += static_cast<int64_t>(std::llround(rank * 1e9 / spawn_rate));
+      const int64_t at = SpawnAtNs(global, previous, spawn_rate, ramp_start_ns);
       if (!u.reader) u.reader = std::make_unique<ResponseReader>(shared_.spec);
       u.state = UserState::kWaitingSpawn;
       ++u.generation;

@@ -1,0 +1,29 @@
+// Where and when each virtual user of an engine starts. Engine-wide user `global` lives on
+// event-loop thread `global % threads` and, when a target raises the user count from
+// `previous_target`, starts at ramp_start + (global - previous_target) / spawn_rate. Every
+// thread computes its own users' times from the same numbers, so the engine-wide ramp is
+// exact (one user every 1/rate seconds, in order) with no coordination between threads.
+#ifndef LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
+#define LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
+
+#include <cstdint>
+
+namespace llmload::agent {
+
+inline int ThreadOfUser(int64_t global, int threads) { return static_cast<int>(global % threads); }
+inline int64_t GlobalUser(int64_t local, int thread, int threads) {
+  return local * threads + thread;
+}
+// How many of the first `users` engine-wide users live on `thread`.
+inline int64_t UsersOnThread(int64_t users, int thread, int threads) {
+  return users > thread ? (users - thread + threads - 1) / threads : 0;
+}
+
+// Start time of user `global`. Users below `previous_target` that are (re)started start at
+// once; a spawn rate <= 0 means "all at once".
+int64_t SpawnAtNs(int64_t global, int64_t previous_target, double spawn_rate,
+                  int64_t ramp_start_ns);
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
