@@ -69,21 +69,30 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
-    if (k == "--port") o.port = std::atoi(v);
-    else if (k == "--connections") o.connections = std::atoi(v);
-    else if (k == "--duration") o.duration_s = std::atof(v);
-    else if (k == "--tokens") o.tokens = std::atoi(v);
-    else if (k == "--requests-per-conn") o.requests_per_conn = std::atol(v);
-    else if (k == "--ttft-ms") o.ttft_ms = std::atof(v);
-    else if (k == "--itl-ms") o.itl_ms = std::atof(v);
-    else if (k == "--connect-batch") o.connect_batch = std::atoi(v);
+    if (k == "--port")
+      o.port = std::atoi(v);
+    else if (k == "--connections")
+      o.connections = std::atoi(v);
+    else if (k == "--duration")
+      o.duration_s = std::atof(v);
+    else if (k == "--tokens")
+      o.tokens = std::atoi(v);
+    else if (k == "--requests-per-conn")
+      o.requests_per_conn = std::atol(v);
+    else if (k == "--ttft-ms")
+      o.ttft_ms = std::atof(v);
+    else if (k == "--itl-ms")
+      o.itl_ms = std::atof(v);
+    else if (k == "--connect-batch")
+      o.connect_batch = std::atoi(v);
     else {
       std::fprintf(stderr, "mock_stream_probe: unknown flag %s\n", k.c_str());
       return 2;
     }
   }
   if (o.port <= 0 || o.connections <= 0 || o.duration_s <= 0 || o.duration_s > 600) {
-    std::fprintf(stderr, "mock_stream_probe: need --port, --connections > 0, 0 < --duration <= 600\n");
+    std::fprintf(stderr,
+                 "mock_stream_probe: need --port, --connections > 0, 0 < --duration <= 600\n");
     return 2;
   }
   rlimit lim;
@@ -91,9 +100,10 @@ int main(int argc, char** argv) {
   lim.rlim_cur = lim.rlim_max;
   setrlimit(RLIMIT_NOFILE, &lim);
 
-  const std::string body = "{\"model\":\"probe\",\"messages\":[{\"role\":\"user\",\"content\":"
-                           "\"benchmark\"}],\"stream\":true,\"max_tokens\":" +
-                           std::to_string(o.tokens) + "}";
+  const std::string body =
+      "{\"model\":\"probe\",\"messages\":[{\"role\":\"user\",\"content\":"
+      "\"benchmark\"}],\"stream\":true,\"max_tokens\":" +
+      std::to_string(o.tokens) + "}";
   const std::string request =
       "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
       "application/json\r\nContent-Length: " +
@@ -242,8 +252,8 @@ int main(int argc, char** argv) {
       "\"incomplete\":%ld,\"errors\":%ld,\"content_chunks\":%ld,\"requests_per_s\":%.1f,"
       "\"chunks_per_s\":%.1f,\"ttft_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"configured\":%.3f},"
       "\"itl_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"configured\":%.3f}}\n",
-      o.connections, all_connected_at ? (all_connected_at - start) / 1e9 : -1.0, elapsed,
-      completed, incomplete, errors, chunks_total, completed / elapsed, chunks_total / elapsed,
-      ttft_p50, ttft_p99, o.ttft_ms, itl_p50, itl_p99, o.itl_ms);
+      o.connections, all_connected_at ? (all_connected_at - start) / 1e9 : -1.0, elapsed, completed,
+      incomplete, errors, chunks_total, completed / elapsed, chunks_total / elapsed, ttft_p50,
+      ttft_p99, o.ttft_ms, itl_p50, itl_p99, o.itl_ms);
   return errors > 0 || incomplete > 0 ? 1 : 0;
 }
