@@ -403,6 +403,7 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
     if (!get) return method_not_allowed("GET");
     MockStats stats;
     for (const auto& counters : *ctx_.all) counters->AddTo(&stats);
+    MockCounters::MergeLateness(*ctx_.all, &stats);
     return SendJson(c, 200, stats.ToJson(), req.keep_alive);
   }
   MockCounters::Add(k.other_requests);
@@ -480,6 +481,7 @@ void EventLoop::Advance(Connection& c, int64_t now) {
   const TokenVocabulary& vocabulary = TokenVocabulary::Get();
   if (!c.stream) {
     if (now < c.next_deadline) return Schedule(c, c.next_deadline);
+    k.RecordLateness(now - c.next_deadline);
     c.text.clear();
     for (int64_t i = 0; i < c.tokens_total; ++i) {
       const absl::string_view token = vocabulary.escaped(vocabulary.Pick(c.token_rng()));
@@ -514,6 +516,7 @@ void EventLoop::Advance(Connection& c, int64_t now) {
       c.stream_stalled = true;  // Flush() resumes us when the client has caught up
       return Flush(c);
     }
+    k.RecordLateness(now - c.next_deadline);
     c.writer.AppendTokenChunk(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
     ++c.tokens_sent;
     MockCounters::Add(k.tokens_sent);

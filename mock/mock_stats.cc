@@ -28,6 +28,40 @@ void MockCounters::AddTo(MockStats* s) const {
   s->connections_open += accepted >= closed ? accepted - closed : 0;
 }
 
+int LatenessBucket(uint64_t us) {
+  if (us < 8) return static_cast<int>(us);
+  const int msb = 63 - __builtin_clzll(us);
+  const int b = (msb - 2) * 8 + static_cast<int>((us >> (msb - 3)) & 7);
+  return std::min(b, MockCounters::kLatenessBuckets - 1);
+}
+
+uint64_t LatenessBucketLow(int bucket) {
+  if (bucket < 8) return static_cast<uint64_t>(bucket);
+  const int msb = bucket / 8 + 2;
+  return (uint64_t{8} | static_cast<uint64_t>(bucket % 8)) << (msb - 3);
+}
+
+void MockCounters::RecordLateness(int64_t late_ns) {
+  const uint64_t us = late_ns <= 0 ? 0 : static_cast<uint64_t>(late_ns) / 1000;
+  Add(lateness[LatenessBucket(us)]);
+  if (us > lateness_max_us.load(std::memory_order_relaxed)) {
+    lateness_max_us.store(us, std::memory_order_relaxed);
+  }
+}
+
+uint64_t MockCounters::Percentile(const std::array<uint64_t, kLatenessBuckets>& h, double q) {
+  uint64_t total = 0;
+  for (uint64_t n : h) total += n;
+  if (total == 0) return 0;
+  const uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(total - 1));
+  uint64_t seen = 0;
+  for (int i = 0; i < kLatenessBuckets; ++i) {
+    seen += h[i];
+    if (seen > rank) return LatenessBucketLow(i);
+  }
+  return LatenessBucketLow(kLatenessBuckets - 1);
+}
+
 std::string MockStats::ToJson() const {
   return absl::StrCat("{\"requests_total\":", requests_total,
                       ",\"requests_by_endpoint\":{\"chat_completions\":", chat_completions_requests,
@@ -39,7 +73,9 @@ std::string MockStats::ToJson() const {
                       ",\"bad_requests\":", bad_requests, ",\"tokens_sent\":", tokens_sent,
                       ",\"chunks_sent\":", chunks_sent, ",\"bytes_sent\":", bytes_sent,
                       ",\"connections_accepted\":", connections_accepted,
-                      ",\"connections_open\":", connections_open, "}");
+                      ",\"connections_open\":", connections_open,
+                      ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us,
+                      ",\"p99\":", token_lateness_p99_us, ",\"max\":", token_lateness_max_us, "}}");
 }
 
 std::string MockStats::Summary() const {
@@ -47,7 +83,9 @@ std::string MockStats::Summary() const {
                       " errors_injected=", errors_injected, " truncated=", truncated,
                       " client_disconnects=", client_disconnects, " bad_requests=", bad_requests,
                       " tokens=", tokens_sent, " chunks=", chunks_sent, " bytes=", bytes_sent,
-                      " connections=", connections_accepted);
+                      " connections=", connections_accepted,
+                      " token_lateness_us_p50=", token_lateness_p50_us,
+                      " p99=", token_lateness_p99_us, " max=", token_lateness_max_us);
 }
 
 }  // namespace llmload::mock

@@ -4,6 +4,8 @@
 #ifndef LLMLOAD_MOCK_MOCK_STATS_H_
 #define LLMLOAD_MOCK_MOCK_STATS_H_
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -30,6 +32,12 @@ struct MockStats {
   uint64_t bytes_sent = 0;   // bytes accepted by the kernel on all connections
   uint64_t connections_accepted = 0;
   uint64_t connections_open = 0;
+  // How late tokens left the mock relative to their schedule (TTFT/ITL deadlines), measured
+  // inside the mock: its own timing error, whatever the client adds. Microseconds, from a
+  // log-linear histogram (about 12% resolution).
+  uint64_t token_lateness_p50_us = 0;
+  uint64_t token_lateness_p99_us = 0;
+  uint64_t token_lateness_max_us = 0;
 
   // {"requests_total":..,"requests_by_endpoint":{...},...} (the /mock/stats body).
   std::string ToJson() const;
@@ -62,9 +70,36 @@ struct alignas(64) MockCounters {
   static void Add(std::atomic<uint64_t>& c, uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
-  // Adds this loop's values into `*into`.
+  // Lateness histogram: log-linear buckets, 8 per power of two (see LatenessBucket).
+  static constexpr int kLatenessBuckets = 8 * 40;
+  std::array<std::atomic<uint64_t>, kLatenessBuckets> lateness{};
+  std::atomic<uint64_t> lateness_max_us{0};
+  void RecordLateness(int64_t late_ns);
+
+  // Adds this loop's counters into `*into` (percentiles are left to MergeLateness).
   void AddTo(MockStats* into) const;
+  // Sums the lateness histograms of `loops` and sets the percentiles of `*into`.
+  template <typename Loops>
+  static void MergeLateness(const Loops& loops, MockStats* into) {
+    std::array<uint64_t, kLatenessBuckets> merged{};
+    for (const auto& loop : loops) {
+      for (int i = 0; i < kLatenessBuckets; ++i) {
+        merged[i] += loop->lateness[i].load(std::memory_order_relaxed);
+      }
+      into->token_lateness_max_us = std::max<uint64_t>(
+          into->token_lateness_max_us, loop->lateness_max_us.load(std::memory_order_relaxed));
+    }
+    into->token_lateness_p50_us = Percentile(merged, 0.50);
+    into->token_lateness_p99_us = Percentile(merged, 0.99);
+  }
+
+ private:
+  static uint64_t Percentile(const std::array<uint64_t, kLatenessBuckets>& h, double q);
 };
+
+// The bucket of a value in microseconds, and the smallest value of a bucket.
+int LatenessBucket(uint64_t us);
+uint64_t LatenessBucketLow(int bucket);
 
 }  // namespace llmload::mock
 

@@ -1,0 +1,125 @@
+// `llmload mock` against clients nobody here wrote: the official `openai` npm package
+// (tests/clients/openai_stream.mjs) and `curl -N`. If their wire-format expectations and ours
+// differ, these fail even when our own raw-socket tests pass.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "support/subprocess.h"
+
+namespace llmload::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+// The absolute path of `name` on $PATH, or "" (Subprocess does not search PATH).
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
+    std::string candidate = std::string(dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+class MockClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mock_ = std::make_unique<Subprocess>(std::vector<std::string>{LlmloadBinary(), "mock", "--port",
+                                                                  "0", "--ttft", "20ms", "--itl",
+                                                                  "5ms", "--output-tokens", "16"});
+    std::optional<std::string> port = mock_->WaitForOutput(
+        R"(llmload mock listening on http://127\.0\.0\.1:([0-9]+)\n)", seconds(30));
+    ASSERT_TRUE(port && absl::SimpleAtoi(*port, &port_)) << mock_->Output();
+  }
+  void TearDown() override {
+    mock_->Signal(SIGTERM);
+    mock_->Wait(seconds(10));
+  }
+
+  std::unique_ptr<Subprocess> mock_;
+  int port_ = 0;
+};
+
+TEST_F(MockClientsTest, OfficialOpenAiNodeClientStreamsAndParses) {
+  const std::string clients = std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients";
+  const std::string node = FindOnPath("node");
+  ASSERT_FALSE(node.empty()) << "node is not on PATH: install the test tools with "
+                                "scripts/install-deps.sh --with-test-tools";
+  ASSERT_TRUE(IsDirectory(clients + "/node_modules/openai"))
+      << clients << "/node_modules/openai is missing: run `(cd tests/clients && npm ci)` "
+      << "(scripts/test.sh does this)";
+
+  Subprocess client({node, clients + "/openai_stream.mjs", std::to_string(port_)});
+  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
+  const std::string out = client.Output();
+  const size_t brace = out.find('{');
+  ASSERT_NE(brace, std::string::npos) << out;
+  const json r = json::parse(out.substr(brace));
+
+  const json& chat = r["chat_stream"];
+  EXPECT_EQ(chat["roles"], json::array({"assistant"}));
+  EXPECT_EQ(chat["content_chunks"], 16);
+  EXPECT_EQ(chat["finish_reason"], "stop");
+  EXPECT_EQ(chat["model"], "client-model");
+  EXPECT_EQ(chat["object"], "chat.completion.chunk");
+  EXPECT_EQ(chat["usage"]["completion_tokens"], 16);
+  EXPECT_EQ(chat["usage"]["prompt_tokens"], 8);  // ceil(32 bytes / 4)
+  EXPECT_EQ(chat["usage"]["total_tokens"], 24);
+  const std::string content = chat["content"];
+  EXPECT_EQ(std::count(content.begin(), content.end(), ' '), 16) << content;
+
+  EXPECT_EQ(r["chat"]["object"], "chat.completion");
+  EXPECT_EQ(r["chat"]["finish_reason"], "length");  // max_tokens 5 < --output-tokens 16
+  EXPECT_EQ(r["chat"]["usage"]["completion_tokens"], 5);
+
+  EXPECT_EQ(r["completions_stream"]["object"], "text_completion");
+  EXPECT_EQ(r["completions_stream"]["chunks"], 4);
+  EXPECT_EQ(r["completions_stream"]["finish_reason"], "length");
+
+  EXPECT_EQ(r["models"], json::array({"mock-llm"}));
+
+  EXPECT_EQ(r["error"]["status"], 400);
+  EXPECT_EQ(r["error"]["param"], "messages");
+  EXPECT_EQ(r["error"]["code"], "missing_required_parameter");
+}
+
+TEST_F(MockClientsTest, CurlStreamsServerSentEvents) {
+  const std::string curl = FindOnPath("curl");
+  ASSERT_FALSE(curl.empty()) << "curl is not on PATH: install the test tools with "
+                                "scripts/install-deps.sh --with-test-tools";
+  Subprocess c({curl, "-sS", "-N", "--max-time", "60", "-H", "Content-Type: application/json", "-d",
+                R"({"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,)"
+                R"("stream_options":{"include_usage":true}})",
+                "http://127.0.0.1:" + std::to_string(port_) + "/v1/chat/completions"});
+  ASSERT_EQ(c.Wait(seconds(90)), 0) << c.Output();
+  std::vector<std::string> events;
+  for (absl::string_view line : absl::StrSplit(c.Output(), '\n')) {
+    if (absl::StartsWith(line, "data: ")) events.emplace_back(line.substr(6));
+  }
+  ASSERT_EQ(events.size(), 20u) << c.Output();  // role, 16 tokens, finish, usage, [DONE]
+  EXPECT_EQ(events.back(), "[DONE]");
+  EXPECT_EQ(json::parse(events[18])["usage"]["completion_tokens"], 16);
+}
+
+}  // namespace
+}  // namespace llmload::testing
