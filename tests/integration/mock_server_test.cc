@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "support/mock_process.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -181,36 +182,6 @@ std::vector<std::string> SseData(const Response& r) {
   }
   return events;
 }
-
-class MockProcess {
- public:
-  explicit MockProcess(std::vector<std::string> args) {
-    std::vector<std::string> argv = {LlmloadBinary(), "mock", "--port", "0"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    process_ = std::make_unique<Subprocess>(argv);
-    std::optional<std::string> port = process_->WaitForOutput(
-        R"(llmload mock listening on http://127\.0\.0\.1:([0-9]+)\n)", seconds(30));
-    if (port) absl::SimpleAtoi(*port, &port_);
-  }
-  ~MockProcess() {
-    process_->Signal(SIGTERM);
-    process_->Wait(seconds(10));
-  }
-  int port() const { return port_; }
-  Subprocess& process() { return *process_; }
-
-  json Stats() {
-    RawClient c(port_);
-    c.Send(Get("/mock/stats"));
-    std::optional<Response> r = c.Read();
-    if (!r || r->status != 200) return json();
-    return json::parse(r->body);
-  }
-
- private:
-  std::unique_ptr<Subprocess> process_;
-  int port_ = 0;
-};
 
 class MockServerTest : public ::testing::Test {
  protected:
