@@ -5,6 +5,8 @@
 #include "CLI/CLI.hpp"
 #include "common/cli_command.h"
 #include "common/version.h"
+#include "agent/agent_command.h"
+#include "master/master_command.h"
 #include "master/run_command.h"
 #include "mock/mock_command.h"
 
@@ -19,6 +21,8 @@ int main(int argc, char** argv) {
   llmload::CommandAction action;
   for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{
            llmload::master::AddRunCommand,
+           llmload::master::AddMasterCommand,
+           llmload::agent::AddAgentCommand,
            llmload::mock::AddMockCommand,
        }) {
     add(app, &action);

@@ -10,6 +10,7 @@
 #include "agent/openai_request.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/stop_signals.h"
 #include "master/local_load_source.h"
 #include "master/run_loop.h"
 #include "master/workload_flags.h"

@@ -1,7 +1,5 @@
 #include "master/run_loop.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include "common/cli_command.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/stop_signals.h"
 #include "master/console_view.h"
 #include "master/csv_output.h"
 
@@ -24,28 +23,7 @@ namespace {
 constexpr int64_t kTickNs = 100 * kNsPerMs;
 constexpr int64_t kCollectEveryNs = kNsPerSecond;
 
-sigset_t StopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
-
-// Waits up to `ns` for SIGINT/SIGTERM; returns the signal or 0.
-int WaitForStopSignal(int64_t ns) {
-  const sigset_t set = StopSignals();
-  timespec ts{ns / kNsPerSecond, ns % kNsPerSecond};
-  const int sig = sigtimedwait(&set, nullptr, &ts);
-  return sig > 0 ? sig : 0;
-}
-
 }  // namespace
-
-void BlockStopSignals() {
-  const sigset_t set = StopSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
 
 std::string NewRunId() {
   const time_t now = time(nullptr);

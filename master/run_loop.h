@@ -2,7 +2,7 @@
 // second, refreshes the live view, stops on --run-time, --requests or Ctrl-C (a second
 // Ctrl-C cancels in-flight requests at once), and writes the summary and every output file.
 // SIGINT and SIGTERM must be blocked in all threads before any is created (see
-// BlockStopSignals); the loop takes them synchronously with sigtimedwait.
+// common/stop_signals.h); the loop takes them synchronously.
 #ifndef LLMLOAD_MASTER_RUN_LOOP_H_
 #define LLMLOAD_MASTER_RUN_LOOP_H_
 
@@ -17,9 +17,6 @@
 #include "master/workload_flags.h"
 
 namespace llmload::master {
-
-// Blocks SIGINT/SIGTERM in the calling thread; threads created afterwards inherit the mask.
-void BlockStopSignals();
 
 struct RunLoopOptions {
   OutputFlags outputs;

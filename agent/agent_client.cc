@@ -1,0 +1,363 @@
+#include "agent/agent_client.h"
+
+#include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/stop_signals.h"
+#include "common/version.h"
+#include "common/wire_codec.h"
+#include "proto/llmload.grpc.pb.h"
+
+namespace llmload::agent {
+namespace {
+
+constexpr int64_t kTickNs = 100 * kNsPerMs;
+
+std::string Hostname() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Process CPU time in ns (user + system), for the heartbeat's cpu_percent.
+int64_t CpuTimeNs() {
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (int64_t{ru.ru_utime.tv_sec} + ru.ru_stime.tv_sec) * kNsPerSecond +
+         (int64_t{ru.ru_utime.tv_usec} + ru.ru_stime.tv_usec) * 1000;
+}
+
+// Messages from the master, read on their own thread so the session loop never blocks.
+class Inbox {
+ public:
+  void Push(proto::MasterMessage m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    messages_.push_back(std::move(m));
+    cv_.notify_one();
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    cv_.notify_one();
+  }
+  // Waits up to `ns` for messages; returns what arrived and whether the stream is closed.
+  std::deque<proto::MasterMessage> Wait(int64_t ns, bool* closed) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::nanoseconds(ns), [&] { return closed_ || !messages_.empty(); });
+    std::deque<proto::MasterMessage> out;
+    out.swap(messages_);
+    *closed = closed_;
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<proto::MasterMessage> messages_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+AgentClient::AgentClient(AgentOptions options) : options_(std::move(options)) {
+  hostname_ = Hostname();
+  if (options_.agent_id.empty()) options_.agent_id = absl::StrCat(hostname_, "-", getpid());
+  std::random_device rd;
+  incarnation_ = (uint64_t{rd()} << 32) | rd();
+}
+
+AgentClient::~AgentClient() { StopEngine(absl::ZeroDuration()); }
+
+int AgentClient::Run() {
+  absl::Duration backoff = absl::Milliseconds(250);
+  bool said_waiting = false;
+  while (true) {
+    const int64_t started = MonotonicNowNs();
+    const SessionEnd end = RunSession();
+    switch (end) {
+      case SessionEnd::kQuit:
+        std::fprintf(stderr, "llmload agent: master said quit%s\n", exit_message_.c_str());
+        return 0;
+      case SessionEnd::kRejected:
+        std::fprintf(stderr, "llmload agent: %s\n", exit_message_.c_str());
+        return 2;
+      case SessionEnd::kSignalled:
+        std::fprintf(stderr, "llmload agent: stopped by signal\n");
+        return 0;
+      case SessionEnd::kLost:
+        break;
+    }
+    // A session that lasted a while resets the backoff: the master was there.
+    if (MonotonicNowNs() - started > 10 * kNsPerSecond) backoff = absl::Milliseconds(250);
+    if (!said_waiting || !exit_message_.empty()) {
+      std::fprintf(stderr, "llmload agent: %s; retrying every <= %s\n",
+                   exit_message_.empty() ? "waiting for the master" : exit_message_.c_str(),
+                   absl::FormatDuration(options_.max_backoff).c_str());
+      said_waiting = true;
+      exit_message_.clear();
+    }
+    const int64_t until = MonotonicNowNs() + absl::ToInt64Nanoseconds(backoff);
+    while (MonotonicNowNs() < until) {
+      if (WaitForStopSignal(0) != 0) return 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+AgentClient::SessionEnd AgentClient::RunSession() {
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (!options_.tls_ca.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadFileOrEmpty(options_.tls_ca);
+    if (!options_.tls_cert.empty()) {
+      ssl.pem_cert_chain = ReadFileOrEmpty(options_.tls_cert);
+      ssl.pem_private_key = ReadFileOrEmpty(options_.tls_key);
+    }
+    creds = grpc::SslCredentials(ssl);
+  } else {
+    creds = grpc::InsecureChannelCredentials();
+  }
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options_.master, creds);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2))) {
+    return SessionEnd::kLost;
+  }
+  auto stub = proto::Coordinator::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
+  std::unique_ptr<grpc::ClientReaderWriter<proto::AgentMessage, proto::MasterMessage>> stream =
+      stub->Connect(&ctx);
+
+  proto::AgentMessage hello_msg;
+  proto::Hello* hello = hello_msg.mutable_hello();
+  hello->set_agent_id(options_.agent_id);
+  hello->set_hostname(hostname_);
+  hello->set_cores(std::max(1u, std::thread::hardware_concurrency()));
+  hello->set_version(kVersion);
+  hello->set_threads(options_.threads);
+  hello->set_incarnation(incarnation_);
+  stream->Write(hello_msg);
+
+  proto::MasterMessage first;
+  if (!stream->Read(&first)) {
+    const grpc::Status status = stream->Finish();
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+        status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      exit_message_ = absl::StrCat("master at ", options_.master, " refused this agent: ",
+                                   status.error_message());
+      return SessionEnd::kRejected;
+    }
+    exit_message_ = absl::StrCat("lost the master at ", options_.master, ": ",
+                                 status.error_message());
+    return SessionEnd::kLost;
+  }
+  if (first.has_reject()) {
+    exit_message_ = absl::StrCat("master at ", options_.master,
+                                 " refused this agent: ", first.reject().reason());
+    ctx.TryCancel();
+    stream->Finish();
+    return SessionEnd::kRejected;
+  }
+  if (!first.has_welcome()) {
+    exit_message_ = "master did not welcome this agent";
+    ctx.TryCancel();
+    stream->Finish();
+    return SessionEnd::kLost;
+  }
+  agent_index_ = first.welcome().agent_index();
+  if (first.welcome().stats_interval_ms() > 0) {
+    options_.stats_interval = absl::Milliseconds(first.welcome().stats_interval_ms());
+  }
+  std::fprintf(stderr, "llmload agent %s: connected to master %s\n", options_.agent_id.c_str(),
+               options_.master.c_str());
+  unsent_from_ = 0;  // everything unacknowledged goes out again on this stream
+
+  Inbox inbox;
+  std::thread reader([&] {
+    proto::MasterMessage m;
+    while (stream->Read(&m)) inbox.Push(std::move(m));
+    inbox.Close();
+  });
+
+  SessionEnd end = SessionEnd::kLost;
+  int64_t last_from_master = MonotonicNowNs();
+  const int64_t stats_every = absl::ToInt64Nanoseconds(options_.stats_interval);
+  int64_t next_stats = MonotonicNowNs() + stats_every;
+  int64_t next_heartbeat = MonotonicNowNs();
+  int64_t last_cpu = CpuTimeNs();
+  int64_t last_cpu_at = MonotonicNowNs();
+  int64_t expected_tick = MonotonicNowNs() + kTickNs;
+  int64_t loop_lag_ns = 0;
+  bool writes_ok = true;
+  while (true) {
+    bool closed = false;
+    std::deque<proto::MasterMessage> messages = inbox.Wait(kTickNs, &closed);
+    const int64_t now = MonotonicNowNs();
+    loop_lag_ns = std::max<int64_t>(0, now - expected_tick);
+    expected_tick = now + kTickNs;
+    if (!messages.empty()) last_from_master = now;
+    bool quit = false;
+    for (const proto::MasterMessage& m : messages) {
+      if (m.has_assignment()) {
+        ApplyAssignment(m.assignment());
+      } else if (m.has_stop()) {
+        StopEngine(absl::Milliseconds(m.stop().grace_ms()));
+      } else if (m.has_quit()) {
+        exit_message_ = m.quit().reason().empty() ? "" : absl::StrCat(": ", m.quit().reason());
+        quit = true;
+      } else if (m.has_ping()) {
+        while (!unacked_.empty() && unacked_.front().seq() <= m.ping().stats_acked_seq()) {
+          unacked_.pop_front();
+          if (unsent_from_ > 0) --unsent_from_;
+        }
+      }
+    }
+    if (WaitForStopSignal(0) != 0) {
+      end = SessionEnd::kSignalled;
+      break;
+    }
+    if (closed || !writes_ok) {
+      exit_message_ = absl::StrCat("lost the master at ", options_.master);
+      break;
+    }
+    if (now - last_from_master > absl::ToInt64Nanoseconds(options_.master_silence_limit)) {
+      exit_message_ = absl::StrCat("master at ", options_.master, " silent for ",
+                                   absl::FormatDuration(options_.master_silence_limit));
+      break;
+    }
+    // Stats: on the interval, and at once when a stopped engine has drained.
+    const bool drained = engine_ && stopping_ && engine_->finished();
+    if (now >= next_stats || drained) {
+      CollectStats(drained);
+      next_stats = now + stats_every;
+    }
+    while (writes_ok && unsent_from_ < unacked_.size()) {
+      proto::AgentMessage msg;
+      *msg.mutable_stats() = unacked_[unsent_from_];
+      writes_ok = stream->Write(msg);
+      if (writes_ok) ++unsent_from_;
+    }
+    if (now >= next_heartbeat) {
+      const int64_t cpu = CpuTimeNs();
+      proto::AgentMessage msg;
+      proto::Heartbeat* hb = msg.mutable_heartbeat();
+      hb->set_state(state_);
+      hb->set_generation(generation_);
+      hb->set_users(engine_ ? engine_->running_users() : 0);
+      hb->set_in_flight(engine_ ? engine_->in_flight() : 0);
+      hb->set_cpu_percent(100.0 * static_cast<double>(cpu - last_cpu) /
+                          static_cast<double>(std::max<int64_t>(1, now - last_cpu_at)));
+      hb->set_loop_lag_us(loop_lag_ns / 1000);
+      hb->set_budget_done(engine_ && engine_->budget_done());
+      last_cpu = cpu;
+      last_cpu_at = now;
+      writes_ok = writes_ok && stream->Write(msg);
+      next_heartbeat = now + kNsPerSecond;
+    }
+    if (quit) {
+      end = SessionEnd::kQuit;
+      break;
+    }
+  }
+  // No master, no load: whatever the reason the session ended, stop generating now. Stats of
+  // the stopped engine stay buffered for the next session.
+  if (engine_) {
+    StopEngine(absl::ZeroDuration());
+    engine_->Join();
+    CollectStats(/*final=*/true);
+  }
+  if (end == SessionEnd::kQuit || end == SessionEnd::kSignalled) {
+    for (; writes_ok && unsent_from_ < unacked_.size(); ++unsent_from_) {
+      proto::AgentMessage msg;
+      *msg.mutable_stats() = unacked_[unsent_from_];
+      writes_ok = stream->Write(msg);
+    }
+    stream->WritesDone();
+  }
+  ctx.TryCancel();
+  reader.join();
+  stream->Finish();
+  return end;
+}
+
+void AgentClient::ApplyAssignment(const proto::Assignment& a) {
+  if (a.generation() < generation_) return;  // a stale message from an earlier generation
+  if (a.run_id() != run_id_ || !engine_) {
+    absl::StatusOr<WorkloadSpec> spec = SpecFromProto(a.spec());
+    if (!spec.ok()) {
+      std::fprintf(stderr, "llmload agent: ignoring assignment: %s\n",
+                   std::string(spec.status().message()).c_str());
+      return;
+    }
+    if (engine_) {
+      StopEngine(absl::ZeroDuration());
+      engine_->Join();
+      CollectStats(/*final=*/true);
+    }
+    EngineOptions eo;
+    eo.threads = options_.threads;
+    eo.agent_index = agent_index_;
+    absl::StatusOr<std::unique_ptr<LoadEngine>> engine = LoadEngine::Create(*spec, eo);
+    if (!engine.ok()) {
+      std::fprintf(stderr, "llmload agent: cannot run assignment: %s\n",
+                   std::string(engine.status().message()).c_str());
+      return;
+    }
+    engine_ = std::move(*engine);
+    engine_->Start(MonotonicNowNs());
+    run_id_ = a.run_id();
+    stopping_ = false;
+    std::fprintf(stderr, "llmload agent: run %s: %s, %lld users\n", run_id_.c_str(),
+                 spec->url.c_str(), static_cast<long long>(a.users()));
+  }
+  if (stopping_) return;
+  generation_ = a.generation();
+  engine_->SetTarget(a.users(), a.spawn_rate());
+  state_ = proto::AGENT_STATE_RUNNING;
+}
+
+void AgentClient::StopEngine(absl::Duration grace) {
+  if (!engine_) return;
+  engine_->Stop(grace);
+  if (!stopping_) state_ = proto::AGENT_STATE_STOPPING;
+  stopping_ = true;
+}
+
+void AgentClient::CollectStats(bool final) {
+  if (!engine_) return;
+  IntervalStats stats = engine_->TakeStats();
+  if (final && engine_->finished()) {
+    engine_.reset();
+    state_ = proto::AGENT_STATE_STOPPED;
+  } else {
+    final = false;
+  }
+  if (stats.requests() == 0 && stats.cancelled() == 0 && !final) return;
+  proto::StatsDelta delta;
+  StatsToProto(stats, &delta);
+  delta.set_seq(next_seq_++);
+  delta.set_generation(generation_);
+  delta.set_final(final);
+  unacked_.push_back(std::move(delta));
+}
+
+}  // namespace llmload::agent

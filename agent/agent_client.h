@@ -1,0 +1,71 @@
+// AgentClient: `llmload agent`. It keeps one gRPC stream to the master, reconnecting with
+// backoff, and does what the master's latest message says: run an Assignment (desired
+// state) on a LoadEngine, Stop, Quit. It reports a Heartbeat every second and a StatsDelta
+// every stats interval; deltas stay buffered until the master acknowledges them (Ping), and
+// are resent after a reconnect (the master merges each seq once). If the master goes
+// silent for 3 s or the stream breaks, load stops at once: an agent never runs unattended.
+#ifndef LLMLOAD_AGENT_AGENT_CLIENT_H_
+#define LLMLOAD_AGENT_AGENT_CLIENT_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "agent/load_engine.h"
+#include "proto/llmload.pb.h"
+
+namespace llmload::agent {
+
+struct AgentOptions {
+  std::string master;  // host:port
+  std::string token;   // shared secret; empty: none
+  std::string agent_id;  // default: hostname-pid
+  int threads = 0;       // engine threads; 0: one per core
+  absl::Duration stats_interval = absl::Seconds(1);
+  absl::Duration master_silence_limit = absl::Seconds(3);
+  absl::Duration max_backoff = absl::Seconds(5);
+  // TLS for the gRPC channel: the CA that signed the master's certificate, and for mTLS
+  // this agent's own certificate and key (PEM file paths).
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+};
+
+class AgentClient {
+ public:
+  explicit AgentClient(AgentOptions options);
+  ~AgentClient();
+
+  // Runs until the master says Quit, refuses this agent, or SIGINT/SIGTERM arrives (they
+  // must be blocked in all threads; see common/stop_signals.h). Returns the
+  // process exit code.
+  int Run();
+
+ private:
+  enum class SessionEnd { kQuit, kRejected, kSignalled, kLost };
+  SessionEnd RunSession();
+  void ApplyAssignment(const proto::Assignment& a);
+  void StopEngine(absl::Duration grace);
+  void CollectStats(bool final);
+
+  AgentOptions options_;
+  std::string hostname_;
+  uint64_t incarnation_ = 0;
+  std::unique_ptr<LoadEngine> engine_;
+  std::string run_id_;
+  uint64_t generation_ = 0;
+  bool stopping_ = false;
+  uint32_t agent_index_ = 0;
+  uint64_t next_seq_ = 1;
+  std::deque<proto::StatsDelta> unacked_;  // sent or waiting to be sent, not yet acknowledged
+  size_t unsent_from_ = 0;                 // index in unacked_ of the first not yet written
+  proto::AgentState state_ = proto::AGENT_STATE_IDLE;
+  std::string exit_message_;
+};
+
+}  // namespace llmload::agent
+
+#endif  // LLMLOAD_AGENT_AGENT_CLIENT_H_

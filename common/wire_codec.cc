@@ -1,0 +1,165 @@
+#include "common/wire_codec.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace llmload {
+
+void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
+  out->Clear();
+  out->set_url(spec.url);
+  out->set_api(static_cast<uint32_t>(spec.api));
+  out->set_model(spec.model);
+  out->set_has_max_tokens(spec.max_tokens.has_value());
+  out->set_max_tokens(spec.max_tokens.value_or(0));
+  out->set_has_temperature(spec.temperature.has_value());
+  out->set_temperature(spec.temperature.value_or(0));
+  for (const auto& [k, v] : spec.params) {
+    proto::KeyValue* kv = out->add_params();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
+  for (const auto& [k, v] : spec.headers) {
+    proto::KeyValue* kv = out->add_headers();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
+  out->set_api_key(spec.api_key);
+  out->set_stream(spec.stream);
+  out->set_include_usage(spec.include_usage);
+  out->set_insecure_tls(spec.insecure_tls);
+  for (const Prompt& p : spec.prompts) {
+    out->add_prompt_ids(p.id);
+    out->add_prompt_texts(p.text);
+  }
+  out->set_prompt_order(static_cast<uint32_t>(spec.prompt_order));
+  out->set_seed(spec.seed);
+  out->set_max_requests(spec.max_requests);
+  out->set_think_time_ns(absl::ToInt64Nanoseconds(spec.think_time));
+  out->set_connect_timeout_ns(absl::ToInt64Nanoseconds(spec.connect_timeout));
+  out->set_request_timeout_ns(absl::ToInt64Nanoseconds(spec.request_timeout));
+  out->set_stop_timeout_ns(absl::ToInt64Nanoseconds(spec.stop_timeout));
+  for (const Slo& slo : spec.slos) {
+    out->add_slo_metrics(static_cast<uint32_t>(slo.metric));
+    out->add_slo_limits_ns(absl::ToInt64Nanoseconds(slo.limit));
+  }
+  out->set_record_requests(spec.record_requests);
+}
+
+absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
+  auto bad = [](absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed WorkloadSpec: ", what));
+  };
+  WorkloadSpec spec;
+  if (in.url().empty()) return bad("no url");
+  spec.url = in.url();
+  if (in.api() > static_cast<uint32_t>(OpenAiApi::kCompletions)) return bad("unknown api");
+  spec.api = static_cast<OpenAiApi>(in.api());
+  spec.model = in.model();
+  if (in.has_max_tokens()) spec.max_tokens = static_cast<int>(in.max_tokens());
+  if (in.has_temperature()) spec.temperature = in.temperature();
+  for (const proto::KeyValue& kv : in.params()) spec.params.emplace_back(kv.key(), kv.value());
+  for (const proto::KeyValue& kv : in.headers()) spec.headers.emplace_back(kv.key(), kv.value());
+  spec.api_key = in.api_key();
+  spec.stream = in.stream();
+  spec.include_usage = in.include_usage();
+  spec.insecure_tls = in.insecure_tls();
+  if (in.prompt_ids_size() != in.prompt_texts_size()) return bad("prompt ids and texts differ");
+  if (in.prompt_texts_size() == 0) return bad("no prompt");
+  for (int i = 0; i < in.prompt_texts_size(); ++i) {
+    spec.prompts.push_back(Prompt{in.prompt_ids(i), in.prompt_texts(i)});
+  }
+  if (in.prompt_order() > static_cast<uint32_t>(PromptOrder::kRandom)) {
+    return bad("unknown prompt order");
+  }
+  spec.prompt_order = static_cast<PromptOrder>(in.prompt_order());
+  spec.seed = in.seed();
+  spec.max_requests = in.max_requests();
+  spec.think_time = absl::Nanoseconds(in.think_time_ns());
+  spec.connect_timeout = absl::Nanoseconds(in.connect_timeout_ns());
+  spec.request_timeout = absl::Nanoseconds(in.request_timeout_ns());
+  spec.stop_timeout = absl::Nanoseconds(in.stop_timeout_ns());
+  if (in.slo_metrics_size() != in.slo_limits_ns_size()) return bad("slo metrics and limits differ");
+  for (int i = 0; i < in.slo_metrics_size(); ++i) {
+    if (in.slo_metrics(i) > static_cast<uint32_t>(Slo::Metric::kE2e)) return bad("unknown slo");
+    spec.slos.push_back(
+        Slo{static_cast<Slo::Metric>(in.slo_metrics(i)), absl::Nanoseconds(in.slo_limits_ns(i))});
+  }
+  spec.record_requests = in.record_requests();
+  return spec;
+}
+
+void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
+  out->set_start_wall_ns(s.start_wall_ns);
+  out->set_end_wall_ns(s.end_wall_ns);
+  out->clear_outcomes();
+  for (uint64_t n : s.outcomes) out->add_outcomes(n);
+  out->set_input_tokens(s.input_tokens);
+  out->set_output_tokens(s.output_tokens);
+  out->set_tokens_from_usage(s.tokens_from_usage);
+  out->set_tokens_from_chunks(s.tokens_from_chunks);
+  out->set_slo_met(s.slo_met);
+  s.e2e.ToProto(out->mutable_e2e());
+  s.ttft.ToProto(out->mutable_ttft());
+  s.itl.ToProto(out->mutable_itl());
+  s.tpot.ToProto(out->mutable_tpot());
+  out->clear_records();
+  for (const RequestRecord& r : s.records) {
+    proto::RequestRecord* p = out->add_records();
+    p->set_start_offset_ns(r.start_offset_ns);
+    p->set_status(static_cast<uint32_t>(r.status));
+    p->set_http_status(r.http_status);
+    p->set_ttft_ns(r.ttft_ns);
+    p->set_e2e_ns(r.e2e_ns);
+    p->set_itl_mean_ns(r.itl_mean_ns);
+    p->set_input_tokens(r.input_tokens);
+    p->set_output_tokens(r.output_tokens);
+    p->set_prompt_index(r.prompt_index);
+    p->set_agent_index(r.agent_index);
+  }
+}
+
+absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out) {
+  // A newer agent may know more classes than this master; refuse rather than misfile them.
+  if (in.outcomes_size() > kErrorClassCount) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed StatsDelta: ", in.outcomes_size(),
+                                                   " outcome classes, this build knows ",
+                                                   kErrorClassCount));
+  }
+  for (const proto::RequestRecord& r : in.records()) {
+    if (r.status() >= static_cast<uint32_t>(kErrorClassCount)) {
+      return absl::InvalidArgumentError("malformed StatsDelta: unknown record status");
+    }
+  }
+  IntervalStats decoded;
+  for (absl::Status st : {decoded.e2e.MergeFromProto(in.e2e()), decoded.ttft.MergeFromProto(in.ttft()),
+                          decoded.itl.MergeFromProto(in.itl()), decoded.tpot.MergeFromProto(in.tpot())}) {
+    if (!st.ok()) return st;
+  }
+  decoded.start_wall_ns = in.start_wall_ns();
+  decoded.end_wall_ns = in.end_wall_ns();
+  for (int i = 0; i < in.outcomes_size(); ++i) decoded.outcomes[i] = in.outcomes(i);
+  decoded.input_tokens = in.input_tokens();
+  decoded.output_tokens = in.output_tokens();
+  decoded.tokens_from_usage = in.tokens_from_usage();
+  decoded.tokens_from_chunks = in.tokens_from_chunks();
+  decoded.slo_met = in.slo_met();
+  decoded.records.reserve(in.records_size());
+  for (const proto::RequestRecord& p : in.records()) {
+    RequestRecord r;
+    r.start_offset_ns = p.start_offset_ns();
+    r.status = static_cast<ErrorClass>(p.status());
+    r.http_status = p.http_status();
+    r.ttft_ns = p.ttft_ns();
+    r.e2e_ns = p.e2e_ns();
+    r.itl_mean_ns = p.itl_mean_ns();
+    r.input_tokens = p.input_tokens();
+    r.output_tokens = p.output_tokens();
+    r.prompt_index = p.prompt_index();
+    r.agent_index = p.agent_index();
+    decoded.records.push_back(r);
+  }
+  out->Merge(decoded);
+  return absl::OkStatus();
+}
+
+}  // namespace llmload

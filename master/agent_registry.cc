@@ -1,0 +1,334 @@
+#include "master/agent_registry.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/wire_codec.h"
+#include "master/dispatch.h"
+
+namespace llmload::master {
+
+AgentRegistry::AgentRegistry(WorkloadSpec spec, RegistryOptions options)
+    : spec_(std::move(spec)), options_(std::move(options)) {}
+
+const char* AgentRegistry::StateName(State s) {
+  switch (s) {
+    case State::kIdle:
+      return "idle";
+    case State::kRunning:
+      return "running";
+    case State::kStopping:
+      return "stopping";
+    case State::kStopped:
+      return "stopped";
+    case State::kMissing:
+      return "missing";
+  }
+  return "unknown";
+}
+
+void AgentRegistry::Flush(Outbox& out) {
+  for (auto& [session, message] : out) session->Send(message);
+  out.clear();
+}
+
+bool AgentRegistry::Eligible(const Agent& a) const {
+  if (a.session == nullptr || a.state == State::kMissing || a.state == State::kStopped) return false;
+  // With --requests the agents that shared the budget at the start carry the whole run: a
+  // newcomer has no budget to spend (0 would mean "no limit").
+  return spec_.max_requests <= 0 || !budget_split_done_ || a.in_budget_set;
+}
+
+absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
+                                                std::shared_ptr<AgentSession> session) {
+  Outbox out;
+  std::string key = absl::StrCat(hello.agent_id(), "#", hello.incarnation());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto [it, inserted] = agents_.try_emplace(key, nullptr);
+    if (inserted) {
+      it->second = std::make_unique<Agent>();
+      it->second->index = static_cast<uint32_t>(order_.size());
+      order_.push_back(it->second.get());
+    } else if (it->second->session != nullptr) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("an agent named '", hello.agent_id(), "' is already connected"));
+    }
+    Agent& a = *it->second;
+    const bool rejoined = !inserted;
+    a.key = key;
+    a.id = hello.agent_id();
+    a.hostname = hello.hostname();
+    a.cores = std::max(1u, hello.cores());
+    a.session = session;
+    a.last_seen_ns = MonotonicNowNs();
+    if (a.state == State::kMissing) a.state = stopping_ ? State::kStopped : State::kIdle;
+    proto::MasterMessage welcome;
+    welcome.mutable_welcome()->set_agent_index(a.index);
+    welcome.mutable_welcome()->set_stats_interval_ms(
+        absl::ToInt64Milliseconds(options_.stats_interval));
+    // Sent under the lock so that no assignment can overtake it.
+    session->Send(welcome);
+    notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ", ",
+                                    a.cores, " cores) ", rejoined ? "rejoined" : "joined"));
+    if (started_ && !stopping_) Redispatch(out);
+  }
+  Flush(out);
+  return key;
+}
+
+void AgentRegistry::OnHeartbeat(const std::string& key, const proto::Heartbeat& hb) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = agents_.find(key);
+  if (it == agents_.end()) return;
+  Agent& a = *it->second;
+  a.last_seen_ns = MonotonicNowNs();
+  a.users_running = hb.users();
+  a.budget_done = hb.budget_done();
+  a.cpu_percent = hb.cpu_percent();
+}
+
+void AgentRegistry::OnStats(const std::string& key, const proto::StatsDelta& delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = agents_.find(key);
+  if (it == agents_.end()) return;
+  Agent& a = *it->second;
+  a.last_seen_ns = MonotonicNowNs();
+  const uint64_t seq = delta.seq();
+  if (seq == 0 || seq <= a.acked_seq ||
+      std::find(a.ahead.begin(), a.ahead.end(), seq) != a.ahead.end()) {
+    return;  // a resend of something already queued
+  }
+  Delta d;
+  d.source = key;
+  d.seq = seq;
+  absl::Status st = MergeStatsFromProto(delta, &d.stats);
+  if (!st.ok()) {
+    notices_.push_back(absl::StrCat("llmload master: dropped a stats delta from agent ", a.id,
+                                    ": ", st.message()));
+    return;
+  }
+  a.ahead.push_back(seq);
+  std::sort(a.ahead.begin(), a.ahead.end());
+  while (!a.ahead.empty() && a.ahead.front() == a.acked_seq + 1) {
+    ++a.acked_seq;
+    a.ahead.erase(a.ahead.begin());
+  }
+  a.requests += d.stats.requests();
+  if (delta.final()) {
+    a.final_received = true;
+    if (stopping_) a.state = State::kStopped;
+  }
+  deltas_.push_back(std::move(d));
+}
+
+void AgentRegistry::MarkMissing(Agent& a, const char* why, Outbox& out) {
+  if (a.state == State::kMissing) return;
+  const bool had_work = a.state == State::kRunning && a.users_assigned > 0;
+  a.state = State::kMissing;
+  a.users_running = 0;
+  notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ") ", why,
+                                  had_work && !stopping_
+                                      ? absl::StrCat("; its ", a.users_assigned,
+                                                     " users move to the other agents")
+                                      : ""));
+  if (started_ && !stopping_) Redispatch(out);
+}
+
+void AgentRegistry::Leave(const std::string& key, const AgentSession* session) {
+  Outbox out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = agents_.find(key);
+    if (it == agents_.end() || it->second->session.get() != session) return;
+    Agent& a = *it->second;
+    a.session = nullptr;
+    if (!(stopping_ && a.final_received)) MarkMissing(a, "disconnected", out);
+  }
+  Flush(out);
+}
+
+void AgentRegistry::Tick() {
+  Outbox out;
+  std::vector<std::shared_ptr<AgentSession>> to_cancel;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const int64_t now = MonotonicNowNs();
+    const int64_t limit = absl::ToInt64Nanoseconds(options_.silence_limit);
+    for (Agent* a : order_) {
+      if (a->session == nullptr) continue;
+      if (now - a->last_seen_ns > limit) {
+        to_cancel.push_back(a->session);
+        a->session = nullptr;
+        MarkMissing(*a, absl::StrCat("silent for ", absl::FormatDuration(options_.silence_limit)).c_str(), out);
+        continue;
+      }
+      proto::MasterMessage ping;
+      ping.mutable_ping()->set_stats_acked_seq(a->acked_seq);
+      out.emplace_back(a->session, ping);
+    }
+  }
+  for (auto& s : to_cancel) s->Cancel();
+  Flush(out);
+}
+
+void AgentRegistry::QuitAll(const std::string& reason) {
+  Outbox out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    proto::MasterMessage quit;
+    quit.mutable_quit()->set_reason(reason);
+    for (Agent* a : order_) {
+      if (a->session != nullptr) out.emplace_back(a->session, quit);
+    }
+  }
+  Flush(out);
+}
+
+int AgentRegistry::ConnectedAgents() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int n = 0;
+  for (const Agent* a : order_) n += a->session != nullptr && a->state != State::kMissing;
+  return n;
+}
+
+void AgentRegistry::Redispatch(Outbox& out) {
+  std::vector<Agent*> live;
+  std::vector<double> weights;
+  for (Agent* a : order_) {
+    if (Eligible(*a)) {
+      live.push_back(a);
+      weights.push_back(a->cores);
+    } else {
+      a->users_assigned = 0;  // its users are someone else's now
+    }
+  }
+  if (live.empty()) {
+    notices_.push_back("llmload master: no agent is available; waiting for one to (re)join");
+    return;
+  }
+  const int64_t budget = budget_split_done_ ? 0 : spec_.max_requests;
+  const std::vector<AgentShare> shares = SplitLoad(target_users_, target_rate_, budget, weights);
+  ++generation_;
+  proto::WorkloadSpec spec_proto;
+  SpecToProto(spec_, &spec_proto);
+  for (size_t i = 0; i < live.size(); ++i) {
+    Agent& a = *live[i];
+    if (!budget_split_done_ && spec_.max_requests > 0) {
+      a.max_requests = shares[i].max_requests;
+      a.in_budget_set = true;
+    }
+    a.users_assigned = shares[i].users;
+    a.assigned = true;
+    a.state = State::kRunning;
+    proto::MasterMessage m;
+    proto::Assignment* asg = m.mutable_assignment();
+    asg->set_generation(generation_);
+    asg->set_run_id(options_.run_id);
+    asg->set_users(shares[i].users);
+    asg->set_spawn_rate(shares[i].spawn_rate);
+    *asg->mutable_spec() = spec_proto;
+    asg->mutable_spec()->set_max_requests(spec_.max_requests > 0 ? std::max<int64_t>(a.max_requests, 0) : 0);
+    out.emplace_back(a.session, std::move(m));
+  }
+  if (spec_.max_requests > 0) budget_split_done_ = true;
+}
+
+void AgentRegistry::SetTarget(int64_t users, double spawn_rate) {
+  Outbox out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    started_ = true;
+    target_users_ = users;
+    target_rate_ = spawn_rate;
+    Redispatch(out);
+  }
+  Flush(out);
+}
+
+void AgentRegistry::Stop(absl::Duration grace) {
+  Outbox out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    grace_ = grace;
+    proto::MasterMessage stop;
+    stop.mutable_stop()->set_grace_ms(absl::ToInt64Milliseconds(grace));
+    for (Agent* a : order_) {
+      if (a->session == nullptr || a->state == State::kMissing) continue;
+      if (a->final_received) {
+        a->state = State::kStopped;
+        continue;
+      }
+      a->state = a->assigned ? State::kStopping : State::kStopped;
+      if (a->assigned) out.emplace_back(a->session, stop);
+    }
+  }
+  Flush(out);
+}
+
+bool AgentRegistry::Finished() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!stopping_) return false;
+  for (const Agent* a : order_) {
+    if (a->state == State::kStopping) return false;
+  }
+  return true;
+}
+
+bool AgentRegistry::BudgetDone() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (spec_.max_requests <= 0 || !budget_split_done_) return false;
+  for (const Agent* a : order_) {
+    if (a->in_budget_set && a->session != nullptr && a->state != State::kMissing &&
+        !a->budget_done) {
+      return false;
+    }
+  }
+  return true;
+}
+
+int64_t AgentRegistry::RunningUsers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t n = 0;
+  for (const Agent* a : order_) {
+    if (a->session != nullptr) n += a->users_running;
+  }
+  return n;
+}
+
+int AgentRegistry::Agents() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(order_.size());
+}
+
+std::vector<LoadSource::Delta> AgentRegistry::TakeDeltas() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Delta> out;
+  out.swap(deltas_);
+  return out;
+}
+
+std::vector<AgentSummary> AgentRegistry::AgentList() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<AgentSummary> list;
+  for (const Agent* a : order_) {
+    list.push_back(AgentSummary{a->id, a->hostname, a->users_assigned, a->requests,
+                                StateName(a->state)});
+  }
+  return list;
+}
+
+std::string AgentRegistry::TakeNotice() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string all;
+  while (!notices_.empty()) {
+    if (!all.empty()) all += "\n";
+    all += notices_.front();
+    notices_.pop_front();
+  }
+  return all;
+}
+
+}  // namespace llmload::master
