@@ -1,0 +1,235 @@
+// The distributed mode as it runs for real: `llmload master`, several `llmload agent`
+// processes and an `llmload mock` process on loopback. Checks exact merging, what happens
+// when an agent or the master dies, and how a wrong token is refused.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/histogram.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "support/mock_process.h"
+#include "support/subprocess.h"
+
+namespace llmload::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json ReadJson(const std::string& path) {
+  return json::parse(ReadFile(path), nullptr, /*allow_exceptions=*/false);
+}
+
+// A master process and its gRPC port.
+struct Master {
+  std::unique_ptr<Subprocess> process;
+  std::string address;  // 127.0.0.1:PORT
+};
+
+Master StartMaster(std::vector<std::string> args) {
+  std::vector<std::string> argv = {LlmloadBinary(), "master", "--bind", "127.0.0.1:0"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Master m;
+  m.process = std::make_unique<Subprocess>(argv);
+  std::optional<std::string> port =
+      m.process->WaitForOutput(R"(llmload master listening on 127\.0\.0\.1:([0-9]+))", seconds(30));
+  if (port) m.address = "127.0.0.1:" + *port;
+  return m;
+}
+
+std::unique_ptr<Subprocess> StartAgent(const std::string& master, std::vector<std::string> args) {
+  std::vector<std::string> argv = {LlmloadBinary(), "agent", "--master", master, "--threads", "1"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return std::make_unique<Subprocess>(argv);
+}
+
+// Completion requests that reached the mock (its stats endpoint counts itself elsewhere).
+uint64_t MockRequests(const MockProcess& mock) {
+  const json stats = mock.Stats();
+  return stats.contains("requests_by_endpoint")
+             ? stats["requests_by_endpoint"].value("chat_completions", uint64_t{0})
+             : 0;
+}
+
+TEST(DistributedTest, ThreeAgentsMergeExactly) {
+  MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string dir = MakeTempDir();
+  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r", "100",
+                               "-n", "300", "-q", "--json-out", dir + "/s.json", "--csv-out",
+                               dir + "/r.csv"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  std::vector<std::unique_ptr<Subprocess>> agents;
+  for (int i = 0; i < 3; ++i) agents.push_back(StartAgent(master.address, {}));
+  ASSERT_EQ(master.process->Wait(seconds(120)), 0) << master.process->Output();
+  for (auto& a : agents) EXPECT_EQ(a->Wait(seconds(30)), 0) << a->Output();
+
+  const json s = ReadJson(dir + "/s.json");
+  ASSERT_TRUE(s.is_object()) << master.process->Output();
+  EXPECT_EQ(s["requests"]["total"], 300);
+  EXPECT_EQ(s["requests"]["succeeded"], 300);
+  EXPECT_EQ(s["run"]["agents"], 3);
+  // Merged totals equal the sum of the agents' own totals, and the server's count.
+  ASSERT_EQ(s["agents"].size(), 3u) << s.dump();
+  uint64_t per_agent = 0;
+  for (const json& a : s["agents"]) {
+    per_agent += a["requests"].get<uint64_t>();
+    EXPECT_GT(a["requests"].get<uint64_t>(), 0u) << a.dump();
+    EXPECT_EQ(a["state"], "stopped");
+  }
+  EXPECT_EQ(per_agent, 300u);
+  EXPECT_EQ(mock.Stats()["requests_by_endpoint"]["chat_completions"], 300);
+
+  // Percentiles of the merged histograms equal those of one histogram fed every sample
+  // (the per-request CSV has every TTFT, to the microsecond).
+  std::vector<std::string> lines = absl::StrSplit(ReadFile(dir + "/r.csv"), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 301u);
+  LatencyHistogram all;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> cols = absl::StrSplit(lines[i], ',');
+    double ttft_s = 0;
+    ASSERT_TRUE(absl::SimpleAtod(cols[4], &ttft_s)) << lines[i];
+    all.Record(static_cast<int64_t>(ttft_s * 1e9 + 0.5));
+  }
+  for (const auto& [key, q] : std::vector<std::pair<std::string, double>>{
+           {"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}}) {
+    const double merged = s["ttft_s"][key];
+    const double single = static_cast<double>(all.ValueAtQuantile(q)) * 1e-9;
+    // Both are within 0.1% of the same sample; the CSV rounds to 1 us.
+    EXPECT_NEAR(merged, single, single * 0.002 + 2e-6) << key;
+  }
+}
+
+TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
+  MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = MakeTempDir() + "/s.json";
+  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "30", "-r",
+                               "100", "-t", "5m", "--console-interval", "250ms", "--json-out",
+                               json_path});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  std::vector<std::unique_ptr<Subprocess>> agents;
+  for (int i = 0; i < 3; ++i) agents.push_back(StartAgent(master.address, {"--agent-id", absl::StrCat("a", i)}));
+  ASSERT_TRUE(master.process->WaitForOutput(R"(running users 30/30)", seconds(60)))
+      << master.process->Output();
+
+  agents[1]->Signal(SIGKILL);
+  ASSERT_TRUE(master.process->WaitForOutput(
+      R"(agent a1 \(.*\) (disconnected|silent for 3s); its 10 users move to the other agents)",
+      seconds(30)))
+      << master.process->Output();
+  // The survivors ramp up the moved users: the live view shows 30 running users again.
+  const size_t notice_at = master.process->Output().find("users move to the other agents");
+  bool recovered = false;
+  for (int i = 0; i < 200 && !recovered; ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    recovered = master.process->Output().find("users 30/30", notice_at) != std::string::npos;
+  }
+  EXPECT_TRUE(recovered) << master.process->Output();
+
+  master.process->Signal(SIGINT);
+  ASSERT_EQ(master.process->Wait(seconds(60)), 0) << master.process->Output();
+  const json s = ReadJson(json_path);
+  ASSERT_EQ(s["agents"].size(), 3u) << s.dump();
+  int64_t survivors_users = 0;
+  for (const json& a : s["agents"]) {
+    if (a["id"] == "a1") {
+      EXPECT_EQ(a["state"], "missing");  // the report names the lost agent
+      EXPECT_EQ(a["users"], 0);
+    } else {
+      EXPECT_EQ(a["state"], "stopped");
+      survivors_users += a["users"].get<int64_t>();
+    }
+  }
+  EXPECT_EQ(survivors_users, 30);
+  EXPECT_GT(s["requests"]["total"].get<int>(), 0);
+  for (size_t i : {0u, 2u}) EXPECT_EQ(agents[i]->Wait(seconds(30)), 0) << agents[i]->Output();
+}
+
+TEST(DistributedTest, AgentsStopLoadWithinFiveSecondsOfLosingTheMaster) {
+  MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "10", "-r",
+                               "100", "-t", "5m", "--console-interval", "250ms"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  auto a = StartAgent(master.address, {});
+  auto b = StartAgent(master.address, {});
+  ASSERT_TRUE(master.process->WaitForOutput(R"(running users 10/10)", seconds(60)))
+      << master.process->Output();
+  const uint64_t before = MockRequests(mock);
+  master.process->Signal(SIGKILL);
+  ASSERT_TRUE(master.process->Wait(seconds(10)).has_value());
+  std::this_thread::sleep_for(seconds(5));
+  const uint64_t at_5s = MockRequests(mock);
+  std::this_thread::sleep_for(seconds(3));
+  const uint64_t at_8s = MockRequests(mock);
+  EXPECT_GT(at_5s, before);      // load was flowing
+  EXPECT_EQ(at_8s, at_5s);       // and stopped within 5 s of the master's death
+  EXPECT_TRUE(a->Running());     // agents wait to reconnect rather than exit
+  EXPECT_TRUE(b->Running());
+  a->Signal(SIGTERM);
+  b->Signal(SIGTERM);
+  EXPECT_EQ(a->Wait(seconds(30)), 0) << a->Output();
+  EXPECT_EQ(b->Wait(seconds(30)), 0) << b->Output();
+  EXPECT_NE(a->Output().find("lost the master"), std::string::npos) << a->Output();
+}
+
+TEST(DistributedTest, MasterInterruptStopsAgentsAndWritesTheReport) {
+  MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = MakeTempDir() + "/s.json";
+  Master master = StartMaster({"--url", mock.url(), "-u", "5", "-r", "100", "-t", "5m",
+                               "--console-interval", "250ms", "--json-out", json_path});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  auto agent = StartAgent(master.address, {});
+  ASSERT_TRUE(master.process->WaitForOutput(R"(req [1-9][0-9]* fail)", seconds(60)))
+      << master.process->Output();
+  master.process->Signal(SIGINT);
+  ASSERT_EQ(master.process->Wait(seconds(60)), 0) << master.process->Output();
+  EXPECT_EQ(agent->Wait(seconds(30)), 0) << agent->Output();  // told to quit
+  const json s = ReadJson(json_path);
+  ASSERT_TRUE(s.is_object());
+  EXPECT_GT(s["requests"]["total"].get<int>(), 0);
+  EXPECT_EQ(s["requests"]["failed"], 0);
+  ASSERT_EQ(s["agents"].size(), 1u);
+  // Everything the agent completed reached the report.
+  EXPECT_EQ(s["agents"][0]["requests"], s["requests"]["total"]);
+}
+
+TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
+  MockProcess mock({});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  Master master = StartMaster({"--url", mock.url(), "--model", "m", "--token", "right",
+                               "--expect-agents-timeout", "20s"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  auto agent = StartAgent(master.address, {"--token", "wrong"});
+  EXPECT_EQ(agent->Wait(seconds(30)), 2) << agent->Output();
+  EXPECT_NE(agent->Output().find("refused this agent: wrong token"), std::string::npos)
+      << agent->Output();
+  auto anonymous = StartAgent(master.address, {});
+  EXPECT_EQ(anonymous->Wait(seconds(30)), 2) << anonymous->Output();
+  EXPECT_NE(anonymous->Output().find("needs a token"), std::string::npos) << anonymous->Output();
+  master.process->Signal(SIGINT);
+  EXPECT_TRUE(master.process->Wait(seconds(30)).has_value());
+}
+
+}  // namespace
+}  // namespace llmload::testing
