@@ -40,7 +40,7 @@ MockProcess::MockProcess(std::vector<std::string> args) {
   argv.insert(argv.end(), args.begin(), args.end());
   process_ = std::make_unique<Subprocess>(argv);
   std::optional<std::string> port = process_->WaitForOutput(
-      R"(llmload mock listening on http://127\.0\.0\.1:([0-9]+)\n)", std::chrono::seconds(30));
+      R"(llmload mock listening on http://[^ ]+:([0-9]+)\n)", std::chrono::seconds(30));
   if (port) absl::SimpleAtoi(*port, &port_);
 }
 
