@@ -65,7 +65,7 @@ void AddAgentCommand(CLI::App& parent, CommandAction* action) {
                   "Shared secret the master expects (default: $LLMLOAD_TOKEN)");
   cmd->add_option("--agent-id", flags->agent_id, "Name in the master's reports (default: HOST-PID)");
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)");
-  cmd->add_option("--stats-interval", flags->stats_interval, "How often to send stats (the master may override)")
+  cmd->add_option("--stats-interval", flags->stats_interval, "How often to send stats (a master started with --stats-interval overrides it)")
       ->capture_default_str();
   cmd->add_option("--tls-ca", flags->tls_ca, "PEM CA certificate to verify the master (enables TLS)")
       ->group("TLS");

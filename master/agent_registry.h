@@ -38,7 +38,7 @@ class AgentSession {
 struct RegistryOptions {
   std::string run_id;
   absl::Duration silence_limit = absl::Seconds(3);
-  absl::Duration stats_interval = absl::Seconds(1);
+  absl::Duration stats_interval = absl::ZeroDuration();  // zero: the agents' own setting
 };
 
 class AgentRegistry : public LoadSource {

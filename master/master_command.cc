@@ -32,7 +32,7 @@ struct MasterFlags {
   int expect_agents = 1;
   std::string expect_agents_timeout = "5m";
   std::string token;
-  std::string stats_interval = "1s";
+  std::string stats_interval;  // empty: each agent's own --stats-interval
   std::string tls_cert, tls_key, tls_ca;
 };
 
@@ -86,8 +86,15 @@ int Run(MasterFlags& flags) {
   if (!window.ok()) return Fail(window.status());
   auto wait_limit = ParseDuration(flags.expect_agents_timeout, "--expect-agents-timeout");
   if (!wait_limit.ok()) return Fail(wait_limit.status());
-  auto stats_interval = ParseDuration(flags.stats_interval, "--stats-interval");
-  if (!stats_interval.ok()) return Fail(stats_interval.status());
+  absl::Duration stats_interval = absl::ZeroDuration();
+  if (!flags.stats_interval.empty()) {
+    auto parsed = ParseDuration(flags.stats_interval, "--stats-interval");
+    if (!parsed.ok()) return Fail(parsed.status());
+    if (*parsed < absl::Milliseconds(100)) {
+      return Fail(absl::InvalidArgumentError("--stats-interval: at least 100ms"));
+    }
+    stats_interval = *parsed;
+  }
   if (flags.expect_agents < 1) {
     return Fail(absl::InvalidArgumentError("--expect-agents: at least 1"));
   }
@@ -107,7 +114,7 @@ int Run(MasterFlags& flags) {
 
   RegistryOptions registry_options;
   registry_options.run_id = NewRunId();
-  registry_options.stats_interval = *stats_interval;
+  registry_options.stats_interval = stats_interval;
   AgentRegistry registry(*spec, registry_options);
   CoordinatorService service(registry, token);
   grpc::ServerBuilder builder;
@@ -208,8 +215,8 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--token", flags->token,
                   "Shared secret agents must present (default: $LLMLOAD_TOKEN)")
       ->group("Distributed");
-  cmd->add_option("--stats-interval", flags->stats_interval, "How often agents send stats")
-      ->capture_default_str()
+  cmd->add_option("--stats-interval", flags->stats_interval,
+                  "How often agents send stats (default: each agent's own --stats-interval, 1s)")
       ->group("Distributed");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM server certificate (enables TLS)")
       ->group("TLS");

@@ -11,12 +11,15 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/grpcpp.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/histogram.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "proto/llmload.grpc.pb.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -227,6 +230,32 @@ TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
   auto anonymous = StartAgent(master.address, {});
   EXPECT_EQ(anonymous->Wait(seconds(30)), 2) << anonymous->Output();
   EXPECT_NE(anonymous->Output().find("needs a token"), std::string::npos) << anonymous->Output();
+  master.process->Signal(SIGINT);
+  EXPECT_TRUE(master.process->Wait(seconds(30)).has_value());
+}
+
+TEST(DistributedTest, VersionSkewIsRefusedWithAClearMessage) {
+  MockProcess mock({});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  Master master = StartMaster({"--url", mock.url(), "--model", "m", "--expect-agents-timeout", "20s"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  // An agent of another version, speaking the protocol directly.
+  auto channel = grpc::CreateChannel(master.address, grpc::InsecureChannelCredentials());
+  auto stub = proto::Coordinator::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + seconds(20));
+  auto stream = stub->Connect(&ctx);
+  proto::AgentMessage hello;
+  hello.mutable_hello()->set_agent_id("old-agent");
+  hello.mutable_hello()->set_version("0.0.1-old");
+  ASSERT_TRUE(stream->Write(hello));
+  proto::MasterMessage reply;
+  ASSERT_TRUE(stream->Read(&reply));
+  ASSERT_TRUE(reply.has_reject()) << reply.DebugString();
+  EXPECT_NE(reply.reject().reason().find("version skew"), std::string::npos);
+  EXPECT_NE(reply.reject().reason().find("0.0.1-old"), std::string::npos);
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   master.process->Signal(SIGINT);
   EXPECT_TRUE(master.process->Wait(seconds(30)).has_value());
 }
