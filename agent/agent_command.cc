@@ -7,7 +7,6 @@
 #include "CLI/CLI.hpp"
 #include "agent/agent_client.h"
 #include "common/duration.h"
-#include "common/stop_signals.h"
 
 namespace llmload::agent {
 namespace {
@@ -49,7 +48,6 @@ int Run(const AgentFlags& flags) {
   options.tls_ca = flags.tls_ca;
   options.tls_cert = flags.tls_cert;
   options.tls_key = flags.tls_key;
-  BlockStopSignals();
   AgentClient client(options);
   return client.Run();
 }

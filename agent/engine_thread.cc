@@ -19,6 +19,7 @@ namespace {
 
 constexpr int kMaxEvents = 256;
 constexpr uint32_t kGenerationMask = 0x7fffffff;
+constexpr int64_t kConnectFailurePauseNs = 100 * kNsPerMs;
 
 uint32_t TimerTagFor(uint32_t kind, uint32_t generation) {
   return ((generation & kGenerationMask) << 1) | kind;
@@ -105,7 +106,10 @@ void EngineThread::ApplyCommands() {
   for (const Command& c : commands) {
     if (c.kind == Command::kTarget) {
       ApplyTarget(c.users, c.spawn_rate, c.at_ns);
-    } else if (!stopping_) {
+    } else if (stopping_) {
+      // A second stop (e.g. a second Ctrl-C) may only bring the deadline closer.
+      stop_deadline_ns_ = std::min(stop_deadline_ns_, c.at_ns);
+    } else {
       stopping_ = true;
       stop_deadline_ns_ = c.at_ns;
       for (User& u : users_) {
@@ -296,12 +300,15 @@ void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   const ErrorClass outcome = u.reader->Finish(u.reader->result(), now_ns);
   Record(*u.reader, u, outcome, now_ns);
-  ScheduleNext(local, now_ns);
+  ScheduleNext(local, now_ns, outcome == ErrorClass::kConnect);
 }
 
-void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns) {
+void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect) {
   User& u = users_[local];
-  const int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
+  int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
+  // A refused or unreachable endpoint fails in microseconds; without a pause every user would
+  // spin, burning the agent's CPU and counting thousands of identical failures a second.
+  if (could_not_connect) think = std::max(think, kConnectFailurePauseNs);
   if (stopping_ || u.retire_after_request) {
     u.state = UserState::kRetired;
     u.retire_after_request = false;
@@ -332,6 +339,7 @@ void EngineThread::CancelInFlight(int64_t now_ns) {
 void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorClass outcome,
                           int64_t end_ns) {
   stats_.outcomes[static_cast<size_t>(outcome)]++;
+  stats_.last_end_wall_ns = WallNowNs();
   const int64_t e2e = end_ns - user.send_ns;
   if (outcome == ErrorClass::kSuccess) {
     stats_.e2e.Record(e2e);

@@ -16,22 +16,33 @@ size_t AppendToString(char* data, size_t size, size_t nmemb, void* out) {
 
 }  // namespace
 
+std::string ModelsUrl(const std::string& endpoint_url) {
+  std::string url = endpoint_url.substr(0, endpoint_url.find('?'));
+  const size_t scheme = url.find("://");
+  const size_t path_start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path_start == std::string::npos) return url + "/v1/models";
+  const std::string origin = url.substr(0, path_start);
+  const std::string path = url.substr(path_start);
+  for (size_t pos = path.find("/v1"); pos != std::string::npos; pos = path.find("/v1", pos + 1)) {
+    const size_t end = pos + 3;
+    if (end == path.size() || path[end] == '/') return origin + path.substr(0, end) + "/models";
+  }
+  return origin + "/v1/models";
+}
+
 absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   EnsureCurlGlobalInit();
-  std::string models_url = spec.url;
-  const size_t v1 = models_url.find("/v1/");
-  if (v1 != std::string::npos) {
-    models_url = models_url.substr(0, v1) + "/v1/models";
-  } else {
-    models_url += "/v1/models";
-  }
+  const std::string models_url = ModelsUrl(spec.url);
   CurlEasy easy(curl_easy_init());
   std::string body;
-  CurlSlist headers;
-  if (!spec.api_key.empty()) {
-    headers.reset(
-        curl_slist_append(nullptr, absl::StrCat("Authorization: Bearer ", spec.api_key).c_str()));
+  curl_slist* list = nullptr;
+  for (const auto& [name, value] : spec.headers) {
+    list = curl_slist_append(list, absl::StrCat(name, ": ", value).c_str());
   }
+  if (!spec.api_key.empty()) {
+    list = curl_slist_append(list, absl::StrCat("Authorization: Bearer ", spec.api_key).c_str());
+  }
+  CurlSlist headers(list);
   curl_easy_setopt(easy.get(), CURLOPT_URL, models_url.c_str());
   curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &AppendToString);

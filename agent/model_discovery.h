@@ -11,8 +11,14 @@
 
 namespace llmload::agent {
 
-// `spec.url` is the full endpoint URL; its /v1/models sibling is asked.
+// `spec.url` is the full endpoint URL; its /v1/models sibling is asked, with the run's
+// headers and API key.
 absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec);
+
+// The model-list URL next to an endpoint URL: the path up to its "/v1" segment plus
+// "/models", or the origin plus "/v1/models" when there is no such segment. The query
+// string is dropped.
+std::string ModelsUrl(const std::string& endpoint_url);
 
 }  // namespace llmload::agent
 

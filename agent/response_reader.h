@@ -43,7 +43,8 @@ class ResponseReader {
   // Valid after Finish().
   long http_status() const { return http_status_; }
   int64_t ttft_ns() const { return metrics_.ttft_ns.value_or(-1); }
-  int64_t tpot_ns() const { return metrics_.tpot_ns.value_or(-1); }
+  // Not defined without a stream: the whole reply arrives at once.
+  int64_t tpot_ns() const { return stream_ ? metrics_.tpot_ns.value_or(-1) : -1; }
   int64_t e2e_ns() const { return metrics_.e2e_ns; }
   absl::Span<const int64_t> itl_gaps_ns() const { return itl_gaps_; }
   int64_t max_itl_ns() const { return metrics_.itl_max_ns; }

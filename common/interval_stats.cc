@@ -30,6 +30,7 @@ void IntervalStats::Merge(const IntervalStats& other) {
   tokens_from_usage += other.tokens_from_usage;
   tokens_from_chunks += other.tokens_from_chunks;
   slo_met += other.slo_met;
+  last_end_wall_ns = std::max(last_end_wall_ns, other.last_end_wall_ns);
   e2e.Merge(other.e2e);
   ttft.Merge(other.ttft);
   itl.Merge(other.itl);
@@ -41,6 +42,7 @@ void IntervalStats::Reset() {
   start_wall_ns = end_wall_ns = 0;
   outcomes.fill(0);
   input_tokens = output_tokens = tokens_from_usage = tokens_from_chunks = slo_met = 0;
+  last_end_wall_ns = 0;
   e2e.Reset();
   ttft.Reset();
   itl.Reset();

@@ -42,6 +42,7 @@ struct IntervalStats {
   uint64_t tokens_from_usage = 0;   // requests whose token counts came from `usage`
   uint64_t tokens_from_chunks = 0;  // ... from counting content chunks
   uint64_t slo_met = 0;             // successful requests that met every SLO
+  int64_t last_end_wall_ns = 0;     // when the latest request in here ended (0: none)
 
   // Histograms of successful requests only, so an error page does not look like a fast reply.
   LatencyHistogram e2e;

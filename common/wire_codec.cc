@@ -98,6 +98,7 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
   out->set_tokens_from_usage(s.tokens_from_usage);
   out->set_tokens_from_chunks(s.tokens_from_chunks);
   out->set_slo_met(s.slo_met);
+  out->set_last_end_wall_ns(s.last_end_wall_ns);
   s.e2e.ToProto(out->mutable_e2e());
   s.ttft.ToProto(out->mutable_ttft());
   s.itl.ToProto(out->mutable_itl());
@@ -143,6 +144,7 @@ absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out
   decoded.tokens_from_usage = in.tokens_from_usage();
   decoded.tokens_from_chunks = in.tokens_from_chunks();
   decoded.slo_met = in.slo_met();
+  decoded.last_end_wall_ns = in.last_end_wall_ns();
   decoded.records.reserve(in.records_size());
   for (const proto::RequestRecord& p : in.records()) {
     RequestRecord r;

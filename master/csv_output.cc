@@ -47,11 +47,12 @@ absl::StatusOr<RequestCsvWriter> RequestCsvWriter::Open(const std::string& path,
 void RequestCsvWriter::Append(const std::vector<RequestRecord>& records) {
   for (const RequestRecord& r : records) {
     const bool ok = r.status == ErrorClass::kSuccess;
+    const char* status = ok ? "ok" : (r.status == ErrorClass::kCancelled ? "cancelled" : "error");
     std::string prompt_id = (prompts_ && r.prompt_index < prompts_->size())
                                 ? (*prompts_)[r.prompt_index].id
                                 : absl::StrCat(r.prompt_index);
     absl::FPrintF(file_.get(), "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
-                  ok ? "ok" : "error", ok ? "" : ErrorClassName(r.status), r.http_status,
+                  status, ok ? "" : ErrorClassName(r.status), r.http_status,
                   Seconds(r.ttft_ns), Seconds(r.e2e_ns), Seconds(r.itl_mean_ns), r.input_tokens,
                   r.output_tokens, prompt_id, r.agent_index);
   }

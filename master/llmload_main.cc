@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "common/cli_command.h"
+#include "common/stop_signals.h"
 #include "common/version.h"
 #include "agent/agent_command.h"
 #include "master/master_command.h"
@@ -11,6 +12,10 @@
 #include "mock/mock_command.h"
 
 int main(int argc, char** argv) {
+  // Before any library can start a thread (gRPC does at its first use): every thread
+  // inherits the mask, and each command takes SIGINT/SIGTERM synchronously where it decides
+  // what stopping means.
+  llmload::BlockStopSignals();
   CLI::App app{
       "llmload: a distributed load tester for LLM inference endpoints "
       "(OpenAI-compatible: vLLM, SGLang, TGI, Ollama, llama.cpp, hosted APIs)."};

@@ -82,8 +82,10 @@ int Run(MasterFlags& flags) {
   }
   absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
   if (!spec.ok()) return Fail(spec.status());
-  auto window = ParseDuration(flags.window, "--window");
+  auto window = ParseStatsWindow(flags.window);
   if (!window.ok()) return Fail(window.status());
+  absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
+  if (!outputs.ok()) return Fail(outputs.status());
   auto wait_limit = ParseDuration(flags.expect_agents_timeout, "--expect-agents-timeout");
   if (!wait_limit.ok()) return Fail(wait_limit.status());
   absl::Duration stats_interval = absl::ZeroDuration();
@@ -105,7 +107,6 @@ int Run(MasterFlags& flags) {
   auto creds = ServerCredentials(flags);
   if (!creds.ok()) return Fail(creds.status());
 
-  BlockStopSignals();
   if (spec->model.empty()) {
     absl::StatusOr<std::string> model = agent::DiscoverModel(*spec);
     if (!model.ok()) return Fail(model.status());
@@ -184,9 +185,8 @@ int Run(MasterFlags& flags) {
   info.model = spec->model;
   info.api = std::string(OpenAiApiName(spec->api));
   RunLoopOptions options;
-  options.outputs = flags.outputs;
   options.stats_window = *window;
-  const int code = RunLoad(registry, *spec, info, options);
+  const int code = RunLoad(registry, *spec, info, options, std::move(*outputs));
   shutdown("run finished");
   return code;
 }

@@ -10,7 +10,6 @@
 #include "agent/openai_request.h"
 #include "common/clock.h"
 #include "common/duration.h"
-#include "common/stop_signals.h"
 #include "master/local_load_source.h"
 #include "master/run_loop.h"
 #include "master/workload_flags.h"
@@ -38,13 +37,11 @@ int Run(RunFlags& flags) {
   flags.workload.record_requests = !flags.outputs.csv_out.empty();
   absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
   if (!spec.ok()) return Fail(spec.status());
-  absl::StatusOr<absl::Duration> window = ParseDuration(flags.window, "--window");
+  absl::StatusOr<absl::Duration> window = ParseStatsWindow(flags.window);
   if (!window.ok()) return Fail(window.status());
-  if (*window < absl::Seconds(1)) return Fail(absl::InvalidArgumentError("--window: at least 1s"));
+  absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
+  if (!outputs.ok()) return Fail(outputs.status());
 
-  // Threads created from here on (mock, engine) inherit the blocked mask, so Ctrl-C reaches
-  // only the run loop.
-  BlockStopSignals();
 
   std::unique_ptr<mock::MockServer> mock_server;
   if (spec->url.empty()) {
@@ -92,9 +89,8 @@ int Run(RunFlags& flags) {
   info.api = std::string(OpenAiApiName(spec->api));
 
   RunLoopOptions options;
-  options.outputs = flags.outputs;
   options.stats_window = *window;
-  return RunLoad(source, *spec, info, options);
+  return RunLoad(source, *spec, info, options, std::move(*outputs));
 }
 
 }  // namespace

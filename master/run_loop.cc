@@ -35,46 +35,49 @@ std::string NewRunId() {
   return absl::StrFormat("%s-%04x", buf, rd() & 0xffff);
 }
 
-int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
-            const RunLoopOptions& options) {
-  const OutputFlags& out = options.outputs;
-  absl::StatusOr<absl::Duration> console_every =
-      ParseDuration(out.console_interval, "--console-interval");
-  if (!console_every.ok() || *console_every <= absl::ZeroDuration()) {
-    std::fprintf(stderr, "llmload: %s\n",
-                 console_every.ok() ? "--console-interval: must be above 0"
-                                    : std::string(console_every.status().message()).c_str());
-    return kExitBadInput;
+absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
+                                          const std::vector<Prompt>* prompts) {
+  RunOutputs out;
+  out.quiet = flags.quiet;
+  absl::StatusOr<absl::Duration> every = ParseDuration(flags.console_interval, "--console-interval");
+  if (!every.ok()) return every.status();
+  if (*every <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--console-interval: must be above 0");
   }
-  // Open every output before any load is sent: a typo in a path should cost nothing.
-  std::optional<RequestCsvWriter> request_csv;
-  std::optional<StatsCsvWriter> stats_csv;
-  std::optional<UniqueFile> json_file;
-  if (!out.csv_out.empty()) {
-    auto w = RequestCsvWriter::Open(out.csv_out, &spec.prompts);
-    if (!w.ok()) {
-      std::fprintf(stderr, "llmload: %s\n", std::string(w.status().message()).c_str());
-      return kExitBadInput;
-    }
-    request_csv = std::move(*w);
+  out.console_interval = *every;
+  if (!flags.csv_out.empty()) {
+    auto w = RequestCsvWriter::Open(flags.csv_out, prompts);
+    if (!w.ok()) return w.status();
+    out.request_csv = std::move(*w);
   }
-  if (!out.csv_stats.empty()) {
-    auto w = StatsCsvWriter::Open(out.csv_stats);
-    if (!w.ok()) {
-      std::fprintf(stderr, "llmload: %s\n", std::string(w.status().message()).c_str());
-      return kExitBadInput;
-    }
-    stats_csv = std::move(*w);
+  if (!flags.csv_stats.empty()) {
+    auto w = StatsCsvWriter::Open(flags.csv_stats);
+    if (!w.ok()) return w.status();
+    out.stats_csv = std::move(*w);
   }
-  if (!out.json_out.empty()) {
-    auto f = OpenOutputFile(out.json_out, "--json-out");
-    if (!f.ok()) {
-      std::fprintf(stderr, "llmload: %s\n", std::string(f.status().message()).c_str());
-      return kExitBadInput;
-    }
-    json_file = std::move(*f);
+  if (!flags.json_out.empty()) {
+    auto f = OpenOutputFile(flags.json_out, "--json-out");
+    if (!f.ok()) return f.status();
+    out.json_file = std::move(*f);
   }
+  return out;
+}
 
+absl::StatusOr<absl::Duration> ParseStatsWindow(const std::string& text) {
+  absl::StatusOr<absl::Duration> window = ParseDuration(text, "--window");
+  if (!window.ok()) return window.status();
+  if (*window < absl::Seconds(1) || *window != absl::Seconds(absl::ToInt64Seconds(*window))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--window: '", text, "' must be a whole number of seconds, at least 1s"));
+  }
+  return *window;
+}
+
+int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
+            const RunLoopOptions& options, RunOutputs outputs) {
+  std::optional<RequestCsvWriter>& request_csv = outputs.request_csv;
+  std::optional<StatsCsvWriter>& stats_csv = outputs.stats_csv;
+  std::optional<UniqueFile>& json_file = outputs.json_file;
   ConsoleView console(stderr, isatty(STDERR_FILENO) == 1);
   Aggregator aggregator(options.stats_window);
   const int64_t start_ns = MonotonicNowNs();
@@ -82,7 +85,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   aggregator.set_window_start(start_ns);
 
   const int64_t run_time_ns = absl::ToInt64Nanoseconds(spec.run_time);
-  const int64_t console_ns = absl::ToInt64Nanoseconds(*console_every);
+  const int64_t console_ns = absl::ToInt64Nanoseconds(outputs.console_interval);
   int64_t next_collect = start_ns + kCollectEveryNs;
   int64_t next_console = start_ns + console_ns;
   bool stopping = false;
@@ -119,7 +122,8 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     snap.users = source.RunningUsers();
     snap.target_users = spec.users;
     snap.agents = source.Agents();
-    snap.phase = stopping ? "stopping" : (snap.users < spec.users ? "ramping" : "running");
+    const double ramp_s = static_cast<double>(spec.users) / spec.spawn_rate;
+    snap.phase = stopping ? "stopping" : (snap.elapsed_s < ramp_s ? "ramping" : "running");
     FillFromAggregator(aggregator, now, snap);
     return snap;
   };
@@ -165,7 +169,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       }
       if (options.on_tick) options.on_tick(snap, aggregator);
     }
-    if (!out.quiet && now >= next_console) {
+    if (!outputs.quiet && now >= next_console) {
       console.Show(snapshot(now));
       next_console = now + console_ns;
     }
@@ -184,7 +188,12 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   }
   if (request_csv) request_csv->Flush();
 
-  info.duration_s = static_cast<double>(end_ns - start_ns) / kNsPerSecond;
+  // The run lasted until its last request ended, not until this loop noticed (up to a tick
+  // later): short runs would otherwise under-report every rate.
+  const int64_t last_end = aggregator.totals().last_end_wall_ns;
+  info.duration_s = last_end > info.started_at_wall_ns
+                        ? static_cast<double>(last_end - info.started_at_wall_ns) / kNsPerSecond
+                        : static_cast<double>(end_ns - start_ns) / kNsPerSecond;
   info.agents = source.Agents();
   info.agent_list = source.AgentList();
   info.goodput_enabled = !spec.slos.empty();

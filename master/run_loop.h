@@ -7,10 +7,13 @@
 #define LLMLOAD_MASTER_RUN_LOOP_H_
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/workload_spec.h"
 #include "master/aggregator.h"
+#include "master/csv_output.h"
 #include "master/live_snapshot.h"
 #include "master/load_source.h"
 #include "master/run_summary.h"
@@ -18,8 +21,20 @@
 
 namespace llmload::master {
 
+// The output files of a run, opened (and the console interval parsed) before anything starts,
+// so a typo in a path costs nothing.
+struct RunOutputs {
+  std::optional<RequestCsvWriter> request_csv;
+  std::optional<StatsCsvWriter> stats_csv;
+  std::optional<UniqueFile> json_file;
+  absl::Duration console_interval = absl::Seconds(2);
+  bool quiet = false;
+};
+// `prompts` names the prompt ids in --csv-out rows and must outlive the run.
+absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
+                                          const std::vector<Prompt>* prompts);
+
 struct RunLoopOptions {
-  OutputFlags outputs;
   absl::Duration stats_window = absl::Seconds(10);
   // Called with each snapshot (e.g. to update Prometheus gauges); may be empty.
   std::function<void(const LiveSnapshot&, const Aggregator&)> on_tick;
@@ -27,7 +42,10 @@ struct RunLoopOptions {
 
 // Runs the test and writes the outputs; returns the process exit code.
 int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
-            const RunLoopOptions& options);
+            const RunLoopOptions& options, RunOutputs outputs);
+
+// Parses --window: whole seconds, at least one (the window is made of one-second slots).
+absl::StatusOr<absl::Duration> ParseStatsWindow(const std::string& text);
 
 // A fresh run id: UTC time plus random bits, e.g. 20261123-153000-3f9a.
 std::string NewRunId();

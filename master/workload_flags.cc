@@ -52,10 +52,17 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--api-key", f.api_key,
                  "Bearer token (default: $OPENAI_API_KEY); never printed or written")
       ->group("Target");
-  app.add_flag("--stream,!--no-stream", f.stream, "Stream the response (default: on)")
+  // Separate flags rather than CLI11's "!--no-x", whose help reads as if the default were off.
+  app.add_flag_callback("--stream", [&f] { f.stream = true; }, "Stream the response (the default)")
       ->group("Target");
-  app.add_flag("--include-usage,!--no-include-usage", f.include_usage,
-               "Ask for stream_options.include_usage (default: on)")
+  app.add_flag_callback("--no-stream", [&f] { f.stream = false; },
+                        "Ask for one JSON body instead of a stream")
+      ->group("Target");
+  app.add_flag_callback("--include-usage", [&f] { f.include_usage = true; },
+                        "Ask for stream_options.include_usage (the default)")
+      ->group("Target");
+  app.add_flag_callback("--no-include-usage", [&f] { f.include_usage = false; },
+                        "Do not ask for usage; output tokens are then counted from chunks")
       ->group("Target");
   app.add_flag("--insecure", f.insecure, "Do not verify TLS certificates")->group("Target");
 
@@ -123,7 +130,7 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   spec.api = *api;
   if (!f.url.empty()) {
     absl::StatusOr<std::string> url = ResolveEndpointUrl(f.url, spec.api);
-    if (!url.ok()) return absl::InvalidArgumentError(absl::StrCat("--url: ", url.status().message()));
+    if (!url.ok()) return url.status();
     spec.url = *url;
   }
   spec.model = f.model;
