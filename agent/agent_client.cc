@@ -162,12 +162,12 @@ AgentClient::SessionEnd AgentClient::RunSession() {
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
         status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
-      exit_message_ = absl::StrCat("master at ", options_.master, " refused this agent: ",
-                                   status.error_message());
+      exit_message_ = absl::StrCat("master at ", options_.master,
+                                   " refused this agent: ", status.error_message());
       return SessionEnd::kRejected;
     }
-    exit_message_ = absl::StrCat("lost the master at ", options_.master, ": ",
-                                 status.error_message());
+    exit_message_ =
+        absl::StrCat("lost the master at ", options_.master, ": ", status.error_message());
     return SessionEnd::kLost;
   }
   if (first.has_reject()) {

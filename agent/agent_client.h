@@ -20,8 +20,8 @@
 namespace llmload::agent {
 
 struct AgentOptions {
-  std::string master;  // host:port
-  std::string token;   // shared secret; empty: none
+  std::string master;    // host:port
+  std::string token;     // shared secret; empty: none
   std::string agent_id;  // default: hostname-pid
   int threads = 0;       // engine threads; 0: one per core
   absl::Duration stats_interval = absl::Seconds(1);

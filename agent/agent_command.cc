@@ -61,11 +61,14 @@ void AddAgentCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--master", flags->master, "The master's gRPC address, HOST:PORT")->required();
   cmd->add_option("--token", flags->token,
                   "Shared secret the master expects (default: $LLMLOAD_TOKEN)");
-  cmd->add_option("--agent-id", flags->agent_id, "Name in the master's reports (default: HOST-PID)");
+  cmd->add_option("--agent-id", flags->agent_id,
+                  "Name in the master's reports (default: HOST-PID)");
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)");
-  cmd->add_option("--stats-interval", flags->stats_interval, "How often to send stats (a master started with --stats-interval overrides it)")
+  cmd->add_option("--stats-interval", flags->stats_interval,
+                  "How often to send stats (a master started with --stats-interval overrides it)")
       ->capture_default_str();
-  cmd->add_option("--tls-ca", flags->tls_ca, "PEM CA certificate to verify the master (enables TLS)")
+  cmd->add_option("--tls-ca", flags->tls_ca,
+                  "PEM CA certificate to verify the master (enables TLS)")
       ->group("TLS");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM client certificate for mTLS")->group("TLS");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert")->group("TLS");

@@ -7,7 +7,7 @@
 namespace llmload::agent {
 
 absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpec& spec,
-                                                                uint32_t agent_index) {
+                                                               uint32_t agent_index) {
   if (spec.url.empty()) return absl::InvalidArgumentError("no endpoint URL");
   if (spec.prompts.empty()) return absl::InvalidArgumentError("no prompt to send");
   auto shared = std::make_unique<EngineShared>();

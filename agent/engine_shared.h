@@ -17,10 +17,10 @@ namespace llmload::agent {
 
 struct EngineShared {
   WorkloadSpec spec;
-  std::vector<std::string> bodies;        // one request body per prompt, built once
-  std::vector<std::string> header_lines;  // "Name: value", incl. Authorization
-  int64_t run_start_ns = 0;               // monotonic; per-request offsets count from here
-  uint32_t agent_index = 0;               // stamped on per-request records
+  std::vector<std::string> bodies;         // one request body per prompt, built once
+  std::vector<std::string> header_lines;   // "Name: value", incl. Authorization
+  int64_t run_start_ns = 0;                // monotonic; per-request offsets count from here
+  uint32_t agent_index = 0;                // stamped on per-request records
   int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over
 
   // Requests started so far, engine-wide: enforces --requests without a lock. The one field
@@ -40,7 +40,7 @@ struct EngineShared {
 
 // Builds the request bodies and header lines for `spec`.
 absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpec& spec,
-                                                                uint32_t agent_index);
+                                                               uint32_t agent_index);
 
 }  // namespace llmload::agent
 

@@ -31,8 +31,8 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
     : shared_(shared),
       index_(index),
       count_(count),
-      picker_(std::max<size_t>(1, shared.bodies.size()), shared.spec.prompt_order,
-              shared.spec.seed, static_cast<uint64_t>(shared.agent_index) * 1024 + index) {
+      picker_(std::max<size_t>(1, shared.bodies.size()), shared.spec.prompt_order, shared.spec.seed,
+              static_cast<uint64_t>(shared.agent_index) * 1024 + index) {
   EnsureCurlGlobalInit();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -58,7 +58,8 @@ EngineThread::~EngineThread() {
   Join();
   // Easy handles must leave the multi handle before either is cleaned up.
   for (User& u : users_) {
-    if (u.state == UserState::kInFlight && u.easy) curl_multi_remove_handle(multi_.get(), u.easy.get());
+    if (u.state == UserState::kInFlight && u.easy)
+      curl_multi_remove_handle(multi_.get(), u.easy.get());
   }
   users_.clear();
   multi_.reset();
@@ -66,7 +67,9 @@ EngineThread::~EngineThread() {
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
-void EngineThread::Start() { thread_ = std::thread([this] { Loop(); }); }
+void EngineThread::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void EngineThread::Join() {
   if (thread_.joinable()) thread_.join();
@@ -114,7 +117,8 @@ void EngineThread::ApplyCommands() {
       stop_deadline_ns_ = c.at_ns;
       for (User& u : users_) {
         if (u.state == UserState::kWaitingSpawn || u.state == UserState::kThinking) {
-          if (u.state == UserState::kThinking) running_users_.fetch_sub(1, std::memory_order_relaxed);
+          if (u.state == UserState::kThinking)
+            running_users_.fetch_sub(1, std::memory_order_relaxed);
           u.state = UserState::kRetired;
           ++u.generation;
         }

@@ -8,9 +8,10 @@ namespace llmload::agent {
 
 absl::StatusOr<std::unique_ptr<LoadEngine>> LoadEngine::Create(const WorkloadSpec& spec,
                                                                const EngineOptions& options) {
-  absl::StatusOr<std::unique_ptr<EngineShared>> shared = MakeEngineShared(spec, options.agent_index);
+  absl::StatusOr<std::unique_ptr<EngineShared>> shared =
+      MakeEngineShared(spec, options.agent_index);
   if (!shared.ok()) return shared.status();
-  std::unique_ptr<LoadEngine> engine(new LoadEngine());
+  auto engine = std::make_unique<LoadEngine>(PrivateTag());
   engine->shared_ = std::move(*shared);
   int n = options.threads > 0 ? options.threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

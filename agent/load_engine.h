@@ -25,10 +25,16 @@ struct EngineOptions {
 };
 
 class LoadEngine {
+  // Only Create() can name this, so only Create() constructs an engine.
+  struct PrivateTag {
+    explicit PrivateTag() = default;
+  };
+
  public:
   // Validates the spec and builds request bodies; starts no thread yet.
   static absl::StatusOr<std::unique_ptr<LoadEngine>> Create(const WorkloadSpec& spec,
                                                             const EngineOptions& options);
+  explicit LoadEngine(PrivateTag) {}
   ~LoadEngine();
 
   // Starts the event-loop threads; `run_start_ns` (monotonic) is time zero of the records.
@@ -52,7 +58,6 @@ class LoadEngine {
   bool finished() const;
 
  private:
-  LoadEngine() = default;
   std::unique_ptr<EngineShared> shared_;
   std::vector<std::unique_ptr<EngineThread>> threads_;
 };

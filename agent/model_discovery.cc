@@ -57,8 +57,8 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   const CURLcode rc = curl_easy_perform(easy.get());
   const std::string hint = " (pass --model to skip this lookup)";
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("no --model given and GET ", models_url, " failed: ", curl_easy_strerror(rc), hint));
+    return absl::UnavailableError(absl::StrCat("no --model given and GET ", models_url,
+                                               " failed: ", curl_easy_strerror(rc), hint));
   }
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);

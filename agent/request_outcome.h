@@ -21,12 +21,12 @@ namespace llmload {
 // What the transport reported for a finished transfer.
 enum class TransportResult {
   kOk,
-  kTimeout,  // the deadline passed
-  kConnect,  // never connected: refused, DNS, TLS handshake
-  kReset,    // the connection broke: RST, or closed before any response arrived
+  kTimeout,      // the deadline passed
+  kConnect,      // never connected: refused, DNS, TLS handshake
+  kReset,        // the connection broke: RST, or closed before any response arrived
   kClosedEarly,  // closed cleanly (FIN) before the end of the body
-  kAborted,  // our own callback stopped the transfer (e.g. after a stream error); see below
-  kOther,    // anything else libcurl reports
+  kAborted,      // our own callback stopped the transfer (e.g. after a stream error); see below
+  kOther,        // anything else libcurl reports
 };
 
 // Maps a libcurl result. A connection closed with nothing sent (CURLE_GOT_NOTHING) is a reset. One

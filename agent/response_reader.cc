@@ -49,9 +49,9 @@ void ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
     return;
   }
   // An oversized event leaves the parser in its error state; Finish() reports it.
-  sse_.Feed(bytes, [this, now_ns](absl::string_view /*event_type*/, absl::string_view data) {
-        OnEvent(data, now_ns);
-      }).IgnoreError();
+  sse_.Feed(bytes, [this, now_ns](absl::string_view /*event_type*/,
+                                  absl::string_view data) { OnEvent(data, now_ns); })
+      .IgnoreError();
 }
 
 void ResponseReader::OnEvent(absl::string_view data, int64_t now_ns) {

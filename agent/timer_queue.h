@@ -15,7 +15,7 @@ class TimerQueue {
  public:
   struct Entry {
     int64_t deadline_ns;
-    uint64_t order;  // ties break in insertion order
+    uint64_t order;   // ties break in insertion order
     uint32_t target;  // index of the owner (e.g. a user slot)
     uint32_t tag;     // what to do, in the owner's terms (often a generation)
   };

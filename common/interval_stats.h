@@ -52,9 +52,9 @@ struct IntervalStats {
 
   std::vector<RequestRecord> records;
 
-  uint64_t requests() const;    // every ended request, cancelled ones excluded
+  uint64_t requests() const;  // every ended request, cancelled ones excluded
   uint64_t succeeded() const { return outcomes[static_cast<size_t>(ErrorClass::kSuccess)]; }
-  uint64_t failed() const;      // ended with an error class (not cancelled)
+  uint64_t failed() const;  // ended with an error class (not cancelled)
   uint64_t cancelled() const { return outcomes[static_cast<size_t>(ErrorClass::kCancelled)]; }
 
   // Adds `other` into this one; interval bounds widen to cover both.

@@ -132,8 +132,9 @@ absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out
     }
   }
   IntervalStats decoded;
-  for (absl::Status st : {decoded.e2e.MergeFromProto(in.e2e()), decoded.ttft.MergeFromProto(in.ttft()),
-                          decoded.itl.MergeFromProto(in.itl()), decoded.tpot.MergeFromProto(in.tpot())}) {
+  for (absl::Status st :
+       {decoded.e2e.MergeFromProto(in.e2e()), decoded.ttft.MergeFromProto(in.ttft()),
+        decoded.itl.MergeFromProto(in.itl()), decoded.tpot.MergeFromProto(in.tpot())}) {
     if (!st.ok()) return st;
   }
   decoded.start_wall_ns = in.start_wall_ns();

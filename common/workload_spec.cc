@@ -23,8 +23,8 @@ absl::string_view SloMetricName(Slo::Metric metric) {
 absl::StatusOr<Slo> ParseSlo(absl::string_view text) {
   size_t eq = text.find('=');
   if (eq == absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--slo: '", text, "' must look like ttft=500ms (metrics: ttft, tpot, itl, e2e)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--slo: '", text, "' must look like ttft=500ms (metrics: ttft, tpot, itl, e2e)"));
   }
   std::string name = absl::AsciiStrToLower(text.substr(0, eq));
   Slo slo;
@@ -37,8 +37,8 @@ absl::StatusOr<Slo> ParseSlo(absl::string_view text) {
   } else if (name == "e2e" || name == "latency") {
     slo.metric = Slo::Metric::kE2e;
   } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--slo: unknown metric '", name, "' in '", text, "' (use ttft, tpot, itl or e2e)"));
+    return absl::InvalidArgumentError(absl::StrCat("--slo: unknown metric '", name, "' in '", text,
+                                                   "' (use ttft, tpot, itl or e2e)"));
   }
   absl::StatusOr<absl::Duration> limit = ParseDuration(text.substr(eq + 1), "--slo");
   if (!limit.ok()) return limit.status();

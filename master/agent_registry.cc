@@ -34,7 +34,8 @@ void AgentRegistry::Flush(Outbox& out) {
 }
 
 bool AgentRegistry::Eligible(const Agent& a) const {
-  if (a.session == nullptr || a.state == State::kMissing || a.state == State::kStopped) return false;
+  if (a.session == nullptr || a.state == State::kMissing || a.state == State::kStopped)
+    return false;
   // With --requests the agents that shared the budget at the start carry the whole run: a
   // newcomer has no budget to spend (0 would mean "no limit").
   return spec_.max_requests <= 0 || !budget_split_done_ || a.in_budget_set;
@@ -70,8 +71,8 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
         absl::ToInt64Milliseconds(options_.stats_interval));
     // Sent under the lock so that no assignment can overtake it.
     session->Send(welcome);
-    notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ", ",
-                                    a.cores, " cores) ", rejoined ? "rejoined" : "joined"));
+    notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ", ", a.cores,
+                                    " cores) ", rejoined ? "rejoined" : "joined"));
     if (started_ && !stopping_) Redispatch(out);
   }
   Flush(out);
@@ -105,8 +106,8 @@ void AgentRegistry::OnStats(const std::string& key, const proto::StatsDelta& del
   d.seq = seq;
   absl::Status st = MergeStatsFromProto(delta, &d.stats);
   if (!st.ok()) {
-    notices_.push_back(absl::StrCat("llmload master: dropped a stats delta from agent ", a.id,
-                                    ": ", st.message()));
+    notices_.push_back(absl::StrCat("llmload master: dropped a stats delta from agent ", a.id, ": ",
+                                    st.message()));
     return;
   }
   a.ahead.push_back(seq);
@@ -128,11 +129,11 @@ void AgentRegistry::MarkMissing(Agent& a, const char* why, Outbox& out) {
   const bool had_work = a.state == State::kRunning && a.users_assigned > 0;
   a.state = State::kMissing;
   a.users_running = 0;
-  notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ") ", why,
-                                  had_work && !stopping_
-                                      ? absl::StrCat("; its ", a.users_assigned,
-                                                     " users move to the other agents")
-                                      : ""));
+  notices_.push_back(
+      absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ") ", why,
+                   had_work && !stopping_
+                       ? absl::StrCat("; its ", a.users_assigned, " users move to the other agents")
+                       : ""));
   if (started_ && !stopping_) Redispatch(out);
 }
 
@@ -161,7 +162,9 @@ void AgentRegistry::Tick() {
       if (now - a->last_seen_ns > limit) {
         to_cancel.push_back(a->session);
         a->session = nullptr;
-        MarkMissing(*a, absl::StrCat("silent for ", absl::FormatDuration(options_.silence_limit)).c_str(), out);
+        MarkMissing(
+            *a, absl::StrCat("silent for ", absl::FormatDuration(options_.silence_limit)).c_str(),
+            out);
         continue;
       }
       proto::MasterMessage ping;
@@ -229,7 +232,8 @@ void AgentRegistry::Redispatch(Outbox& out) {
     asg->set_users(shares[i].users);
     asg->set_spawn_rate(shares[i].spawn_rate);
     *asg->mutable_spec() = spec_proto;
-    asg->mutable_spec()->set_max_requests(spec_.max_requests > 0 ? std::max<int64_t>(a.max_requests, 0) : 0);
+    asg->mutable_spec()->set_max_requests(
+        spec_.max_requests > 0 ? std::max<int64_t>(a.max_requests, 0) : 0);
     out.emplace_back(a.session, std::move(m));
   }
   if (spec_.max_requests > 0) budget_split_done_ = true;
@@ -314,8 +318,8 @@ std::vector<AgentSummary> AgentRegistry::AgentList() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<AgentSummary> list;
   for (const Agent* a : order_) {
-    list.push_back(AgentSummary{a->id, a->hostname, a->users_assigned, a->requests,
-                                StateName(a->state)});
+    list.push_back(
+        AgentSummary{a->id, a->hostname, a->users_assigned, a->requests, StateName(a->state)});
   }
   return list;
 }

@@ -47,7 +47,8 @@ class AgentRegistry : public LoadSource {
 
   // An agent said Hello. Sends it Welcome (and, if a run is going, its assignment); returns
   // the key the other calls take.
-  absl::StatusOr<std::string> Join(const proto::Hello& hello, std::shared_ptr<AgentSession> session);
+  absl::StatusOr<std::string> Join(const proto::Hello& hello,
+                                   std::shared_ptr<AgentSession> session);
   void OnHeartbeat(const std::string& key, const proto::Heartbeat& heartbeat);
   // Queues a delta unless (agent, seq) was seen; a malformed delta is dropped with a notice.
   void OnStats(const std::string& key, const proto::StatsDelta& delta);
@@ -92,7 +93,7 @@ class AgentRegistry : public LoadSource {
     bool assigned = false;  // got work in this run
     bool final_received = false;
     uint64_t requests = 0;
-    uint64_t acked_seq = 0;  // every seq <= this was received
+    uint64_t acked_seq = 0;       // every seq <= this was received
     std::vector<uint64_t> ahead;  // received seqs beyond acked_seq
     double cpu_percent = 0;
   };
@@ -109,7 +110,7 @@ class AgentRegistry : public LoadSource {
 
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<Agent>> agents_;  // by key
-  std::vector<Agent*> order_;  // join order
+  std::vector<Agent*> order_;                                        // join order
   bool started_ = false;
   bool stopping_ = false;
   bool budget_split_done_ = false;

@@ -47,8 +47,8 @@ Aggregator::WindowView Aggregator::Window(int64_t now_ns) const {
   // The slots cover window_s - 1 whole seconds plus the current, partial one.
   const int64_t covered = (window_s - 1) * kNsPerSecond + now_ns % kNsPerSecond;
   const int64_t since_first = first_ns_ < 0 ? 0 : now_ns - first_ns_;
-  view.span_s = static_cast<double>(std::max<int64_t>(std::min(since_first, covered), 1)) /
-                kNsPerSecond;
+  view.span_s =
+      static_cast<double>(std::max<int64_t>(std::min(since_first, covered), 1)) / kNsPerSecond;
   return view;
 }
 

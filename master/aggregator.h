@@ -41,7 +41,7 @@ class Aggregator {
 
  private:
   struct SourceState {
-    uint64_t contiguous = 0;  // every seq <= this has been merged (seqs start at 1)
+    uint64_t contiguous = 0;              // every seq <= this has been merged (seqs start at 1)
     absl::flat_hash_set<uint64_t> ahead;  // merged seqs beyond the contiguous run
     IntervalStats totals;
   };

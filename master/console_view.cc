@@ -41,8 +41,8 @@ std::string ConsoleView::FormatTable(const LiveSnapshot& s) {
                         s.rpm, s.output_tokens_per_s);
   absl::StrAppendFormat(&out, "%-8s %9s %9s %9s %9s\n", "ms", "p50", "p90", "p99", "max");
   auto row = [&out](const char* name, const LatencyStats& l) {
-    absl::StrAppendFormat(&out, "%-8s %9s %9s %9s %9s\n", name, Ms(l, 0.5), Ms(l, 0.9),
-                          Ms(l, 0.99), l.count ? absl::StrFormat("%.1f", l.max * 1000) : "-");
+    absl::StrAppendFormat(&out, "%-8s %9s %9s %9s %9s\n", name, Ms(l, 0.5), Ms(l, 0.9), Ms(l, 0.99),
+                          l.count ? absl::StrFormat("%.1f", l.max * 1000) : "-");
   };
   row("ttft", s.ttft);
   row("latency", s.latency);

@@ -17,7 +17,8 @@ using Stream = grpc::ServerReaderWriter<proto::MasterMessage, proto::AgentMessag
 // at a time) and stop once the handler has returned.
 class StreamSession : public AgentSession {
  public:
-  StreamSession(Stream* stream, grpc::ServerContext* context) : stream_(stream), context_(context) {}
+  StreamSession(Stream* stream, grpc::ServerContext* context)
+      : stream_(stream), context_(context) {}
 
   bool Send(const proto::MasterMessage& message) override {
     std::lock_guard<std::mutex> lock(mu_);

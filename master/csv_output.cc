@@ -52,9 +52,9 @@ void RequestCsvWriter::Append(const std::vector<RequestRecord>& records) {
                                 ? (*prompts_)[r.prompt_index].id
                                 : absl::StrCat(r.prompt_index);
     absl::FPrintF(file_.get(), "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
-                  status, ok ? "" : ErrorClassName(r.status), r.http_status,
-                  Seconds(r.ttft_ns), Seconds(r.e2e_ns), Seconds(r.itl_mean_ns), r.input_tokens,
-                  r.output_tokens, prompt_id, r.agent_index);
+                  status, ok ? "" : ErrorClassName(r.status), r.http_status, Seconds(r.ttft_ns),
+                  Seconds(r.e2e_ns), Seconds(r.itl_mean_ns), r.input_tokens, r.output_tokens,
+                  prompt_id, r.agent_index);
   }
 }
 
@@ -75,12 +75,12 @@ absl::StatusOr<StatsCsvWriter> StatsCsvWriter::Open(const std::string& path) {
 }
 
 void StatsCsvWriter::Append(const LiveSnapshot& s) {
-  absl::FPrintF(file_.get(), "%.3f,%.3f,%d,%d,%d,%d,%d,%.3f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
-                static_cast<double>(s.wall_ns) * 1e-9, s.elapsed_s, s.users, s.target_users,
-                s.requests, s.succeeded, s.failed, s.qps, s.rpm, s.output_tokens_per_s,
-                Ms(s.ttft, 0.5), Ms(s.ttft, 0.9), Ms(s.ttft, 0.99), Ms(s.latency, 0.5),
-                Ms(s.latency, 0.9), Ms(s.latency, 0.99), Ms(s.itl, 0.5), Ms(s.itl, 0.99),
-                Ms(s.tpot, 0.5), Ms(s.tpot, 0.99));
+  absl::FPrintF(
+      file_.get(), "%.3f,%.3f,%d,%d,%d,%d,%d,%.3f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+      static_cast<double>(s.wall_ns) * 1e-9, s.elapsed_s, s.users, s.target_users, s.requests,
+      s.succeeded, s.failed, s.qps, s.rpm, s.output_tokens_per_s, Ms(s.ttft, 0.5), Ms(s.ttft, 0.9),
+      Ms(s.ttft, 0.99), Ms(s.latency, 0.5), Ms(s.latency, 0.9), Ms(s.latency, 0.99), Ms(s.itl, 0.5),
+      Ms(s.itl, 0.99), Ms(s.tpot, 0.5), Ms(s.tpot, 0.99));
 }
 
 void StatsCsvWriter::Flush() { std::fflush(file_.get()); }

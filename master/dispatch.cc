@@ -37,9 +37,9 @@ std::vector<AgentShare> SplitLoad(int64_t users, double spawn_rate, int64_t max_
                                   const std::vector<double>& weights) {
   std::vector<AgentShare> shares(weights.size());
   const std::vector<int64_t> user_shares = SplitLargestRemainder(users, weights);
-  const std::vector<int64_t> request_shares =
-      max_requests > 0 ? SplitLargestRemainder(max_requests, weights)
-                       : std::vector<int64_t>(weights.size(), 0);
+  const std::vector<int64_t> request_shares = max_requests > 0
+                                                  ? SplitLargestRemainder(max_requests, weights)
+                                                  : std::vector<int64_t>(weights.size(), 0);
   double rate_given = 0;
   int last_with_users = -1;
   for (size_t i = 0; i < shares.size(); ++i) {

@@ -3,10 +3,10 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "agent/agent_command.h"
 #include "common/cli_command.h"
 #include "common/stop_signals.h"
 #include "common/version.h"
-#include "agent/agent_command.h"
 #include "master/master_command.h"
 #include "master/run_command.h"
 #include "mock/mock_command.h"

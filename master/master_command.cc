@@ -51,7 +51,8 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const MasterFlags& f) {
   if (f.tls_cert.empty() && f.tls_key.empty()) {
-    if (!f.tls_ca.empty()) return absl::InvalidArgumentError("--tls-ca needs --tls-cert and --tls-key");
+    if (!f.tls_ca.empty())
+      return absl::InvalidArgumentError("--tls-ca needs --tls-cert and --tls-key");
     return grpc::InsecureServerCredentials();
   }
   if (f.tls_cert.empty() || f.tls_key.empty()) {
@@ -205,7 +206,8 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--bind", flags->bind, "gRPC address agents connect to (port 0: any free)")
       ->capture_default_str()
       ->group("Distributed");
-  cmd->add_option("--expect-agents", flags->expect_agents, "Wait for this many agents before starting")
+  cmd->add_option("--expect-agents", flags->expect_agents,
+                  "Wait for this many agents before starting")
       ->capture_default_str()
       ->group("Distributed");
   cmd->add_option("--expect-agents-timeout", flags->expect_agents_timeout,
@@ -221,7 +223,8 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM server certificate (enables TLS)")
       ->group("TLS");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert")->group("TLS");
-  cmd->add_option("--tls-ca", flags->tls_ca, "PEM CA: require agents to present a certificate it signed (mTLS)")
+  cmd->add_option("--tls-ca", flags->tls_ca,
+                  "PEM CA: require agents to present a certificate it signed (mTLS)")
       ->group("TLS");
   cmd->callback([flags, action] { *action = [flags] { return Run(*flags); }; });
 }

@@ -42,7 +42,6 @@ int Run(RunFlags& flags) {
   absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
   if (!outputs.ok()) return Fail(outputs.status());
 
-
   std::unique_ptr<mock::MockServer> mock_server;
   if (spec->url.empty()) {
     mock::MockOptions mock_options;

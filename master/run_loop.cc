@@ -39,7 +39,8 @@ absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
                                           const std::vector<Prompt>* prompts) {
   RunOutputs out;
   out.quiet = flags.quiet;
-  absl::StatusOr<absl::Duration> every = ParseDuration(flags.console_interval, "--console-interval");
+  absl::StatusOr<absl::Duration> every =
+      ParseDuration(flags.console_interval, "--console-interval");
   if (!every.ok()) return every.status();
   if (*every <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--console-interval: must be above 0");

@@ -171,7 +171,8 @@ std::string FormatSummaryTable(const RunSummary& s) {
                         s.succeeded, s.failed, 100.0 * s.success_rate);
   if (s.cancelled > 0) absl::StrAppendFormat(&out, ", %d cancelled at stop", s.cancelled);
   out += "\n";
-  absl::StrAppendFormat(&out, "rate     %.2f req/s  %.1f req/min  %.1f output tok/s  %.1f total tok/s",
+  absl::StrAppendFormat(&out,
+                        "rate     %.2f req/s  %.1f req/min  %.1f output tok/s  %.1f total tok/s",
                         s.qps, s.rpm, s.output_tokens_per_s, s.total_tokens_per_s);
   if (s.goodput_qps) absl::StrAppendFormat(&out, "  goodput %.2f req/s", *s.goodput_qps);
   out += "\n";
@@ -187,8 +188,8 @@ std::string FormatSummaryTable(const RunSummary& s) {
       return;
     }
     absl::StrAppendFormat(&out, "%-10s %8d %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %7.1f\n",
-                          name, l.count, l.mean, l.min, l.p(0.50), l.p(0.90), l.p(0.95),
-                          l.p(0.99), l.p(0.999), l.max, l.cv_pct);
+                          name, l.count, l.mean, l.min, l.p(0.50), l.p(0.90), l.p(0.95), l.p(0.99),
+                          l.p(0.999), l.max, l.cv_pct);
   };
   row("latency", s.latency);
   row("ttft", s.ttft);

@@ -52,7 +52,7 @@ struct RunInfo {
   std::string url;
   std::string model;
   std::string api;
-  bool goodput_enabled = false;  // some --slo was given
+  bool goodput_enabled = false;          // some --slo was given
   std::vector<AgentSummary> agent_list;  // distributed mode only
 };
 

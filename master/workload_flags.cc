@@ -7,8 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "agent/openai_request.h"
 #include "common/builtin_prompts.h"
-#include "common/duration.h"
 #include "common/dataset.h"
+#include "common/duration.h"
 #include "common/prompt.h"
 
 namespace llmload::master {
@@ -16,8 +16,8 @@ namespace {
 
 // "K=V" or "K: V" into a pair; `flag` names the flag for errors.
 absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_view text,
-                                                                 absl::string_view flag,
-                                                                 absl::string_view separators) {
+                                                                  absl::string_view flag,
+                                                                  absl::string_view separators) {
   size_t pos = text.find_first_of(separators);
   if (pos == absl::string_view::npos || pos == 0) {
     return absl::InvalidArgumentError(
@@ -53,16 +53,19 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  "Bearer token (default: $OPENAI_API_KEY); never printed or written")
       ->group("Target");
   // Separate flags rather than CLI11's "!--no-x", whose help reads as if the default were off.
-  app.add_flag_callback("--stream", [&f] { f.stream = true; }, "Stream the response (the default)")
+  app.add_flag_callback(
+         "--stream", [&f] { f.stream = true; }, "Stream the response (the default)")
       ->group("Target");
-  app.add_flag_callback("--no-stream", [&f] { f.stream = false; },
-                        "Ask for one JSON body instead of a stream")
+  app.add_flag_callback(
+         "--no-stream", [&f] { f.stream = false; }, "Ask for one JSON body instead of a stream")
       ->group("Target");
-  app.add_flag_callback("--include-usage", [&f] { f.include_usage = true; },
-                        "Ask for stream_options.include_usage (the default)")
+  app.add_flag_callback(
+         "--include-usage", [&f] { f.include_usage = true; },
+         "Ask for stream_options.include_usage (the default)")
       ->group("Target");
-  app.add_flag_callback("--no-include-usage", [&f] { f.include_usage = false; },
-                        "Do not ask for usage; output tokens are then counted from chunks")
+  app.add_flag_callback(
+         "--no-include-usage", [&f] { f.include_usage = false; },
+         "Do not ask for usage; output tokens are then counted from chunks")
       ->group("Target");
   app.add_flag("--insecure", f.insecure, "Do not verify TLS certificates")->group("Target");
 
@@ -80,7 +83,9 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--max-prompt-chars", f.max_prompt_chars,
                  "Drop dataset prompts longer than this many characters")
       ->group("Prompts");
-  app.add_option("--seed", f.seed, "Seed for random choices")->capture_default_str()->group("Prompts");
+  app.add_option("--seed", f.seed, "Seed for random choices")
+      ->capture_default_str()
+      ->group("Prompts");
 
   app.add_option("-u,--users", f.users, "Concurrent virtual users")
       ->capture_default_str()
@@ -192,11 +197,13 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   if (!f.run_time.empty()) {
     absl::StatusOr<absl::Duration> d = ParseDuration(f.run_time, "--run-time");
     if (!d.ok()) return d.status();
-    if (*d <= absl::ZeroDuration()) return absl::InvalidArgumentError("--run-time: must be above 0");
+    if (*d <= absl::ZeroDuration())
+      return absl::InvalidArgumentError("--run-time: must be above 0");
     spec.run_time = *d;
   }
   if (f.requests < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("--requests: must be positive, got ", f.requests));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--requests: must be positive, got ", f.requests));
   }
   spec.max_requests = f.requests;
   struct {

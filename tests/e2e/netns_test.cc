@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "support/files.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -91,13 +92,6 @@ class Topology {
   std::string error_;
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class NetnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -138,15 +132,15 @@ TEST_F(NetnsTest, MasterAndAgentsOnDifferentAddresses) {
   // Both agents reach the endpoint at the first link's host address (the second through its
   // default route).
   const std::string url = absl::StrCat("http://", topology_->host(0).host_ip, ":", mock.port());
-  const int port = StartMaster({"--url", url, "--expect-agents", "2", "-u", "8", "-r", "100",
-                                "-n", "200", "-q", "--json-out", json_path});
+  const int port = StartMaster({"--url", url, "--expect-agents", "2", "-u", "8", "-r", "100", "-n",
+                                "200", "-q", "--json-out", json_path});
   ASSERT_GT(port, 0) << master_->Output();
   auto a0 = StartAgent(0, port, "ns0-agent");
   auto a1 = StartAgent(1, port, "ns1-agent");
   ASSERT_EQ(master_->Wait(seconds(120)), 0) << master_->Output() << a0->Output() << a1->Output();
   EXPECT_EQ(a0->Wait(seconds(30)), 0) << a0->Output();
   EXPECT_EQ(a1->Wait(seconds(30)), 0) << a1->Output();
-  const json s = json::parse(ReadFile(json_path), nullptr, false);
+  const json s = ReadJson(json_path);
   ASSERT_TRUE(s.is_object());
   EXPECT_EQ(s["requests"]["succeeded"], 200);
   ASSERT_EQ(s["agents"].size(), 2u);
@@ -159,9 +153,8 @@ TEST_F(NetnsTest, PartitionedAgentIsMarkedMissingStopsAndRejoins) {
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
   const std::string url = absl::StrCat("http://", topology_->host(0).host_ip, ":", mock.port());
-  const int port = StartMaster({"--url", url, "--expect-agents", "2", "-u", "10", "-r", "100",
-                                "-t", "5m", "--console-interval", "250ms", "--json-out",
-                                json_path});
+  const int port = StartMaster({"--url", url, "--expect-agents", "2", "-u", "10", "-r", "100", "-t",
+                                "5m", "--console-interval", "250ms", "--json-out", json_path});
   ASSERT_GT(port, 0) << master_->Output();
   auto a0 = StartAgent(0, port, "ns0-agent");
   auto a1 = StartAgent(1, port, "ns1-agent");
@@ -170,8 +163,7 @@ TEST_F(NetnsTest, PartitionedAgentIsMarkedMissingStopsAndRejoins) {
   ASSERT_TRUE(topology_->SetLink(1, /*up=*/false));
   // The master notices the silence and moves the users; the agent notices too and stops.
   EXPECT_TRUE(master_->WaitForOutput(
-      R"(agent ns1-agent \(.*\) silent for 3s; its 5 users move to the other agents)",
-      seconds(30)))
+      R"(agent ns1-agent \(.*\) silent for 3s; its 5 users move to the other agents)", seconds(30)))
       << master_->Output();
   EXPECT_TRUE(a1->WaitForOutput(R"(master at .* silent for 3s)", seconds(30))) << a1->Output();
 
@@ -181,15 +173,15 @@ TEST_F(NetnsTest, PartitionedAgentIsMarkedMissingStopsAndRejoins) {
 
   master_->Signal(SIGINT);
   ASSERT_EQ(master_->Wait(seconds(60)), 0) << master_->Output();
-  const json s = json::parse(ReadFile(json_path), nullptr, false);
+  const json s = ReadJson(json_path);
   ASSERT_TRUE(s.is_object());
   EXPECT_GT(s["requests"]["succeeded"].get<int>(), 0);
   // The partitioned agent's requests fail until it notices the silence, and those failures
   // are reported (stats are never lost) - but only as network failures.
   const json& errors = s["requests"]["errors"];
-  EXPECT_EQ(s["requests"]["failed"].get<int>(),
-            errors["connect"].get<int>() + errors["reset"].get<int>() +
-                errors["timeout"].get<int>())
+  EXPECT_EQ(
+      s["requests"]["failed"].get<int>(),
+      errors["connect"].get<int>() + errors["reset"].get<int>() + errors["timeout"].get<int>())
       << s.dump();
   EXPECT_EQ(a0->Wait(seconds(30)), 0) << a0->Output();
   EXPECT_EQ(a1->Wait(seconds(30)), 0) << a1->Output();

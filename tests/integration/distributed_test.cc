@@ -1,6 +1,7 @@
 // The distributed mode as it runs for real: `llmload master`, several `llmload agent`
 // processes and an `llmload mock` process on loopback. Checks exact merging, what happens
 // when an agent or the master dies, and how a wrong token is refused.
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <chrono>
@@ -11,8 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -20,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/llmload.grpc.pb.h"
+#include "support/files.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -29,17 +29,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-json ReadJson(const std::string& path) {
-  return json::parse(ReadFile(path), nullptr, /*allow_exceptions=*/false);
-}
 
 // A master process and its gRPC port.
 struct Master {
@@ -76,9 +65,9 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
   MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string dir = MakeTempDir();
-  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r", "100",
-                               "-n", "300", "-q", "--json-out", dir + "/s.json", "--csv-out",
-                               dir + "/r.csv"});
+  Master master =
+      StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r", "100", "-n",
+                   "300", "-q", "--json-out", dir + "/s.json", "--csv-out", dir + "/r.csv"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   std::vector<std::unique_ptr<Subprocess>> agents;
   for (int i = 0; i < 3; ++i) agents.push_back(StartAgent(master.address, {}));
@@ -103,7 +92,8 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
 
   // Percentiles of the merged histograms equal those of one histogram fed every sample
   // (the per-request CSV has every TTFT, to the microsecond).
-  std::vector<std::string> lines = absl::StrSplit(ReadFile(dir + "/r.csv"), '\n', absl::SkipEmpty());
+  std::vector<std::string> lines =
+      absl::StrSplit(ReadFile(dir + "/r.csv"), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 301u);
   LatencyHistogram all;
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -112,8 +102,8 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
     ASSERT_TRUE(absl::SimpleAtod(cols[4], &ttft_s)) << lines[i];
     all.Record(static_cast<int64_t>(ttft_s * 1e9 + 0.5));
   }
-  for (const auto& [key, q] : std::vector<std::pair<std::string, double>>{
-           {"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}}) {
+  for (const auto& [key, q] :
+       std::vector<std::pair<std::string, double>>{{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}}) {
     const double merged = s["ttft_s"][key];
     const double single = static_cast<double>(all.ValueAtQuantile(q)) * 1e-9;
     // Both are within 0.1% of the same sample; the CSV rounds to 1 us.
@@ -125,12 +115,12 @@ TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
-  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "30", "-r",
-                               "100", "-t", "5m", "--console-interval", "250ms", "--json-out",
-                               json_path});
+  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "30", "-r", "100",
+                               "-t", "5m", "--console-interval", "250ms", "--json-out", json_path});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   std::vector<std::unique_ptr<Subprocess>> agents;
-  for (int i = 0; i < 3; ++i) agents.push_back(StartAgent(master.address, {"--agent-id", absl::StrCat("a", i)}));
+  for (int i = 0; i < 3; ++i)
+    agents.push_back(StartAgent(master.address, {"--agent-id", absl::StrCat("a", i)}));
   ASSERT_TRUE(master.process->WaitForOutput(R"(running users 30/30)", seconds(60)))
       << master.process->Output();
 
@@ -170,8 +160,8 @@ TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
 TEST(DistributedTest, AgentsStopLoadWithinFiveSecondsOfLosingTheMaster) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "10", "-r",
-                               "100", "-t", "5m", "--console-interval", "250ms"});
+  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "10", "-r", "100",
+                               "-t", "5m", "--console-interval", "250ms"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto a = StartAgent(master.address, {});
   auto b = StartAgent(master.address, {});
@@ -184,9 +174,9 @@ TEST(DistributedTest, AgentsStopLoadWithinFiveSecondsOfLosingTheMaster) {
   const uint64_t at_5s = MockRequests(mock);
   std::this_thread::sleep_for(seconds(3));
   const uint64_t at_8s = MockRequests(mock);
-  EXPECT_GT(before, 0u);     // load was flowing
-  EXPECT_EQ(at_8s, at_5s);   // and stopped within 5 s of the master's death
-  EXPECT_TRUE(a->Running());     // agents wait to reconnect rather than exit
+  EXPECT_GT(before, 0u);      // load was flowing
+  EXPECT_EQ(at_8s, at_5s);    // and stopped within 5 s of the master's death
+  EXPECT_TRUE(a->Running());  // agents wait to reconnect rather than exit
   EXPECT_TRUE(b->Running());
   a->Signal(SIGTERM);
   b->Signal(SIGTERM);
@@ -220,8 +210,8 @@ TEST(DistributedTest, MasterInterruptStopsAgentsAndWritesTheReport) {
 TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
   MockProcess mock({});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster({"--url", mock.url(), "--model", "m", "--token", "right",
-                               "--expect-agents-timeout", "20s"});
+  Master master = StartMaster(
+      {"--url", mock.url(), "--model", "m", "--token", "right", "--expect-agents-timeout", "20s"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto agent = StartAgent(master.address, {"--token", "wrong"});
   EXPECT_EQ(agent->Wait(seconds(30)), 2) << agent->Output();
@@ -237,7 +227,8 @@ TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
 TEST(DistributedTest, VersionSkewIsRefusedWithAClearMessage) {
   MockProcess mock({});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster({"--url", mock.url(), "--model", "m", "--expect-agents-timeout", "20s"});
+  Master master =
+      StartMaster({"--url", mock.url(), "--model", "m", "--expect-agents-timeout", "20s"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   // An agent of another version, speaking the protocol directly.
   auto channel = grpc::CreateChannel(master.address, grpc::InsecureChannelCredentials());

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "support/files.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -22,17 +23,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::seconds;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-json ReadJson(const std::string& path) {
-  return json::parse(ReadFile(path), nullptr, /*allow_exceptions=*/false);
-}
 
 struct RunResult {
   std::optional<int> exit_code;
@@ -60,9 +50,9 @@ TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = dir_ + "/summary.json";
   const std::string csv_path = dir_ + "/requests.csv";
-  RunResult r = RunLlmload({"run", "--url", mock.url(), "-u", "8", "-r", "100", "-n", "120",
-                            "--threads", "2", "-q", "--json-out", json_path, "--csv-out",
-                            csv_path});
+  RunResult r =
+      RunLlmload({"run", "--url", mock.url(), "-u", "8", "-r", "100", "-n", "120", "--threads", "2",
+                  "-q", "--json-out", json_path, "--csv-out", csv_path});
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   const json summary = ReadJson(json_path);
@@ -95,15 +85,14 @@ TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
       EXPECT_TRUE(summary[section].contains(key)) << section << "." << key;
     }
   }
-  for (const char* key : {"qps", "rpm", "output_tokens_per_s", "total_tokens_per_s",
-                          "goodput_qps"}) {
+  for (const char* key :
+       {"qps", "rpm", "output_tokens_per_s", "total_tokens_per_s", "goodput_qps"}) {
     EXPECT_TRUE(summary["throughput"].contains(key)) << key;
   }
   EXPECT_GT(summary["throughput"]["qps"].get<double>(), 0);
 
   // One CSV row per request, each with 16 output tokens.
-  std::vector<std::string> lines =
-      absl::StrSplit(ReadFile(csv_path), '\n', absl::SkipEmpty());
+  std::vector<std::string> lines = absl::StrSplit(ReadFile(csv_path), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 121u);
   EXPECT_EQ(lines[0].rfind("start_offset_s,status,error_class,http_status,ttft_s,e2e_s", 0), 0u);
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -133,8 +122,8 @@ TEST_F(RunAgainstMockTest, InjectedErrorsLandInTheirClass) {
 }
 
 TEST_F(RunAgainstMockTest, PartialServerErrorsAreCountedBesideSuccesses) {
-  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4", "--error-rate",
-                    "0.5", "--error-status", "503", "--seed", "7"});
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4", "--error-rate", "0.5",
+                    "--error-status", "503", "--seed", "7"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = dir_ + "/summary.json";
   RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "4", "-r", "100",
@@ -150,8 +139,8 @@ TEST_F(RunAgainstMockTest, PartialServerErrorsAreCountedBesideSuccesses) {
 }
 
 TEST_F(RunAgainstMockTest, StreamsCutOffMidwayAreFailures) {
-  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "8", "--truncate-rate",
-                    "1"});
+  MockProcess mock(
+      {"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "8", "--truncate-rate", "1"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = dir_ + "/summary.json";
   RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "2", "-r", "100",
@@ -166,8 +155,8 @@ TEST_F(RunAgainstMockTest, InterruptStopsAndStillWritesTheReport) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "50"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = dir_ + "/summary.json";
-  Subprocess run({LlmloadBinary(), "run", "--url", mock.url(), "-u", "10", "-r", "100", "-t",
-                  "10m", "--console-interval", "200ms", "--json-out", json_path});
+  Subprocess run({LlmloadBinary(), "run", "--url", mock.url(), "-u", "10", "-r", "100", "-t", "10m",
+                  "--console-interval", "200ms", "--json-out", json_path});
   // Wait until requests are completing, then press Ctrl-C.
   ASSERT_TRUE(run.WaitForOutput(R"(req [1-9][0-9]* fail)", seconds(60))) << run.Output();
   run.Signal(SIGINT);
@@ -182,9 +171,9 @@ TEST_F(RunAgainstMockTest, InterruptStopsAndStillWritesTheReport) {
 
 TEST_F(RunAgainstMockTest, WithoutUrlRunsAgainstTheBuiltInMock) {
   const std::string json_path = dir_ + "/summary.json";
-  RunResult r = RunLlmload({"run", "-u", "5", "-r", "50", "-n", "30", "--mock-ttft", "2ms",
-                            "--mock-itl", "1ms", "--mock-output-tokens", "8", "-q", "--json-out",
-                            json_path});
+  RunResult r =
+      RunLlmload({"run", "-u", "5", "-r", "50", "-n", "30", "--mock-ttft", "2ms", "--mock-itl",
+                  "1ms", "--mock-output-tokens", "8", "-q", "--json-out", json_path});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("started the built-in mock"), std::string::npos) << r.output;
   const json summary = ReadJson(json_path);

@@ -24,7 +24,7 @@ class MockProcess {
   ~MockProcess();  // SIGTERM, then wait
 
   int port() const { return port_; }  // 0 when the mock did not start
-  std::string url() const;             // http://127.0.0.1:PORT
+  std::string url() const;            // http://127.0.0.1:PORT
   Subprocess& process() { return *process_; }
   // GET /mock/stats, parsed; an empty object on failure.
   nlohmann::json Stats() const;

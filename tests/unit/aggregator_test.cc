@@ -20,8 +20,8 @@ TEST(AggregatorTest, MergesEachSequenceNumberOnce) {
   const int64_t t = 100 * kNsPerSecond;
   EXPECT_TRUE(agg.Add("a", 1, Delta(10, 1, 20'000'000), t));
   EXPECT_FALSE(agg.Add("a", 1, Delta(10, 1, 20'000'000), t));  // resent
-  EXPECT_TRUE(agg.Add("b", 1, Delta(5, 0, 30'000'000), t));   // other source, same seq
-  EXPECT_TRUE(agg.Add("a", 3, Delta(1, 0, 20'000'000), t));   // out of order
+  EXPECT_TRUE(agg.Add("b", 1, Delta(5, 0, 30'000'000), t));    // other source, same seq
+  EXPECT_TRUE(agg.Add("a", 3, Delta(1, 0, 20'000'000), t));    // out of order
   EXPECT_TRUE(agg.Add("a", 2, Delta(1, 0, 20'000'000), t));
   EXPECT_FALSE(agg.Add("a", 3, Delta(1, 0, 20'000'000), t));
   EXPECT_FALSE(agg.Add("a", 2, Delta(1, 0, 20'000'000), t));

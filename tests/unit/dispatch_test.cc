@@ -8,7 +8,9 @@
 namespace llmload::master {
 namespace {
 
-int64_t Sum(const std::vector<int64_t>& v) { return std::accumulate(v.begin(), v.end(), int64_t{0}); }
+int64_t Sum(const std::vector<int64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), int64_t{0});
+}
 
 TEST(DispatchTest, EqualWeightsSplitEvenlyWithRemainderFirst) {
   EXPECT_EQ(SplitLargestRemainder(10, {1, 1, 1}), (std::vector<int64_t>{4, 3, 3}));

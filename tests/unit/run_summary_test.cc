@@ -51,16 +51,16 @@ TEST(RunSummaryTest, JsonFollowsTheContract) {
   info.duration_s = 2.0;
   info.url = "http://127.0.0.1:1/v1/chat/completions";
   const nlohmann::json j = SummaryToJson(Summarize(info, KnownStats()));
-  for (const char* key : {"run", "requests", "throughput", "latency_s", "ttft_s", "itl_s",
-                          "tpot_s", "tokens"}) {
+  for (const char* key :
+       {"run", "requests", "throughput", "latency_s", "ttft_s", "itl_s", "tpot_s", "tokens"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   for (const char* key : {"id", "started_at", "duration_s", "mode", "users", "spawn_rate", "rate",
                           "agents", "url", "model", "api", "token_source"}) {
     EXPECT_TRUE(j["run"].contains(key)) << key;
   }
-  for (const char* key : {"mean", "min", "max", "std", "cv_pct", "p50", "p66", "p75", "p80",
-                          "p90", "p95", "p98", "p99", "p99_9"}) {
+  for (const char* key : {"mean", "min", "max", "std", "cv_pct", "p50", "p66", "p75", "p80", "p90",
+                          "p95", "p98", "p99", "p99_9"}) {
     EXPECT_TRUE(j["latency_s"].contains(key)) << key;
     EXPECT_TRUE(j["tpot_s"].contains(key)) << key;
   }

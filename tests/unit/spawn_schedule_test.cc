@@ -11,8 +11,8 @@ namespace {
 
 // Every thread computes the start times of its own users; together they must form the exact
 // engine-wide ramp, one user every 1/rate seconds.
-std::vector<int64_t> RampAcrossThreads(int64_t users, int64_t previous, double rate,
-                                       int64_t start, int threads) {
+std::vector<int64_t> RampAcrossThreads(int64_t users, int64_t previous, double rate, int64_t start,
+                                       int threads) {
   std::vector<int64_t> times;
   std::set<int64_t> seen;
   for (int t = 0; t < threads; ++t) {

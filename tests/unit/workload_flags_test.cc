@@ -23,7 +23,7 @@ TEST(WorkloadFlagsTest, Defaults) {
   absl::StatusOr<WorkloadSpec> spec = Parse({});
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->api, OpenAiApi::kChat);
-  EXPECT_TRUE(spec->url.empty());  // the run command starts the mock
+  EXPECT_TRUE(spec->url.empty());       // the run command starts the mock
   EXPECT_EQ(spec->prompts.size(), 8u);  // built-in set
   EXPECT_TRUE(spec->stream);
   EXPECT_EQ(spec->users, 1);
@@ -31,11 +31,20 @@ TEST(WorkloadFlagsTest, Defaults) {
 }
 
 TEST(WorkloadFlagsTest, ParsesLoadShapeAndTarget) {
-  absl::StatusOr<WorkloadSpec> spec =
-      Parse({"--url", "http://127.0.0.1:9/v1", "--api", "openai-completions", "-u", "50", "-r",
-             "5", "-t", "1h30m", "-n", "1000", "--model", "m", "--max-tokens", "64", "--param",
-             "top_p=0.9", "--header", "X-A=1", "--header", "X-B: two", "--no-stream", "--slo",
-             "ttft=500ms", "--think-time", "250ms"});
+  absl::StatusOr<WorkloadSpec> spec = Parse({"--url",        "http://127.0.0.1:9/v1",
+                                             "--api",        "openai-completions",
+                                             "-u",           "50",
+                                             "-r",           "5",
+                                             "-t",           "1h30m",
+                                             "-n",           "1000",
+                                             "--model",      "m",
+                                             "--max-tokens", "64",
+                                             "--param",      "top_p=0.9",
+                                             "--header",     "X-A=1",
+                                             "--header",     "X-B: two",
+                                             "--no-stream",  "--slo",
+                                             "ttft=500ms",   "--think-time",
+                                             "250ms"});
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->url, "http://127.0.0.1:9/v1/completions");
   EXPECT_EQ(spec->api, OpenAiApi::kCompletions);
