@@ -744,9 +744,10 @@ def check_chart(opts):
             yield prefix
 
     for leaf in leaves(values):
-        top = leaf.split(".")[0]
-        f.check(f"`{leaf}`" in readme or (f"`{top}`" in readme and leaf.count(".") > 1),
-                f"helm/llmload/README.md does not document `{leaf}`")
+        parts = leaf.split(".")
+        prefixes = [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        f.check(any(f"| `{p}` |" in readme for p in prefixes),
+                f"helm/llmload/README.md's values table does not document `{leaf}` (or a parent of it)")
     return f.finish("chart")
 
 
@@ -781,7 +782,11 @@ def check_helm(opts):
     r = run([helm, "lint", "--strict", chart])
     f.check(r.returncode == 0, f"helm lint: {r.stdout}{r.stderr}")
     variants = {
-        "defaults": [],
+        "url": ["--set", "scenario.url=http://vllm.default.svc:8000"],
+        "existing secrets, requests, extra args": [
+            "--set", "scenario.url=https://api.example.com/v1", "--set", "apiKey.existingSecret=keys",
+            "--set", "token.existingSecret=keys", "--set", "scenario.requests=1000",
+            "--set", "scenario.extraArgs={--think-time=1s,--slo=ttft=500ms}"],
         "mock+monitoring+secrets": ["--set", "mock.enabled=true", "--set", "serviceMonitor.enabled=true",
                                     "--set", "grafanaDashboard.enabled=true", "--set", "apiKey.value=sk-test",
                                     "--set", "token.value=t0ken", "--set", "agents.replicas=3"],
@@ -791,6 +796,10 @@ def check_helm(opts):
         if not f.check(r.returncode == 0, f"helm template ({label}): {r.stderr}"):
             continue
         objs = [d for d in yaml.safe_load_all(r.stdout) if d]
+        if "apiKey.existingSecret=keys" in extra:  # the user's own Secret, made beforehand
+            objs.append({"apiVersion": "v1", "kind": "Secret", "metadata": {
+                "name": "keys", "labels": {"app.kubernetes.io/name": "user"}},
+                "stringData": {"api-key": "k", "token": "t"}})
         for o in objs:
             o["metadata"].setdefault("namespace", "llmload")
         print(f"helm template ({label}): " + ", ".join(f"{o['kind']}/{o['metadata']['name']}" for o in objs))
