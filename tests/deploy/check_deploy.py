@@ -184,18 +184,25 @@ def check_dockerfile(opts):
 # runtime-packages
 
 
-def dpkg_owner(path):
+def path_variants(path):
     candidates = [path, os.path.realpath(path)]
     for p in list(candidates):
         if p.startswith("/usr/lib/"):
             candidates.append(p[len("/usr"):])
         elif p.startswith("/lib/"):
             candidates.append("/usr" + p)
-    for p in candidates:
-        r = run(["dpkg", "-S", p])
-        if r.returncode == 0:
-            return r.stdout.split(":", 1)[0].strip()
-    return None
+    return candidates
+
+
+def dpkg_owners(paths):
+    """{path: package} for each path (or one of its usrmerge/symlink variants) dpkg knows."""
+    variants = {p: path_variants(p) for p in paths}
+    r = run(["dpkg", "-S"] + sorted({v for vs in variants.values() for v in vs}))
+    owner_of = {}
+    for line in r.stdout.splitlines():
+        pkgs, _, file = line.partition(": ")
+        owner_of[file.strip()] = pkgs.split(",")[0].split(":")[0].strip()
+    return {p: next((owner_of[v] for v in vs if v in owner_of), None) for p, vs in variants.items()}
 
 
 def installed_packages():
@@ -249,11 +256,11 @@ def check_runtime_packages(opts):
     libs = re.findall(r"^\s*(\S+) => (/\S+)", ldd.stdout, re.M)
     f.check(len(libs) > 5, f"ldd {opts.binary} found too few libraries: {ldd.stdout}{ldd.stderr}")
     needed = set(re.findall(r"\(NEEDED\).*\[(.+)\]", run(["readelf", "-d", opts.binary]).stdout))
+    owners = dpkg_owners([path for _, path in libs])
     for soname, path in libs:
-        owner = dpkg_owner(path)
+        owner = owners[path]
         if not f.check(owner is not None, f"{soname} ({path}) belongs to no Debian package"):
             continue
-        owner = owner.split(":")[0]
         f.check(owner in closure,
                 f"{soname} comes from {owner}, which neither RUNTIME_PACKAGES in scripts/install-deps.sh "
                 f"nor their dependencies install: add {owner} there")
@@ -482,6 +489,11 @@ def check_objects(f, binary, objs, where):
         ac = pod_spec(agent)["containers"][0]
         menv = resolve_env(mc, configmaps, secrets)
         margv = [expand(a, menv) for a in llmload_argv(mc) or []]
+        # llmload (CLI11) reads `--flag=` with an empty value as "take the next argument";
+        # the master's wrapper drops such flags, a bare llmload container would not.
+        empty = [a for a in margv if re.match(r"^--[\w-]+=$", a)]
+        f.check(not empty or "--*=) ;;" in " ".join(mc.get("command") or []),
+                f"{where}: master flags {empty} have empty values and nothing drops them")
         aargv = llmload_argv(ac) or []
         f.check(margv[:1] == ["master"] and aargv[:1] == ["agent"], f"{where}: master/agent commands")
         bind = flag_value(margv, "--bind") or "0.0.0.0:5557"
@@ -587,6 +599,9 @@ def check_local_run(opts):
         scenario = configmaps["llmload-scenario"]
         scenario["LLMLOAD_RUN_TIME"] = "4s"
         scenario["LLMLOAD_REPORT_LINGER_SECONDS"] = "0"
+        # The base's default: no model, so the master asks GET /v1/models (the wrapper must drop
+        # the empty --model=).
+        scenario["LLMLOAD_MODEL"] = ""
         by_component = {pod_labels(o).get("app.kubernetes.io/component"): o for o in objs if pod_spec(o)}
         services = {o["metadata"]["name"]: o for o in objs if o["kind"] == "Service"}
         reports = os.path.join(tmp, "reports")
@@ -659,6 +674,13 @@ def check_local_run(opts):
             if f.check(os.path.exists(report), "no /reports/report.json"):
                 summary = json.load(open(report))
                 f.check(isinstance(summary, dict) and summary, "report.json is empty")
+                run_info = summary.get("run", {})
+                f.check(run_info.get("model") == "mock-llm",
+                        f"report.json: model {run_info.get('model')!r}, not the discovered mock-llm")
+                f.check(run_info.get("users") == int(scenario["LLMLOAD_USERS"]),
+                        f"report.json: {run_info.get('users')} users, not {scenario['LLMLOAD_USERS']}")
+                f.check(run_info.get("agents") == agent_obj["spec"].get("replicas", 1),
+                        f"report.json: {run_info.get('agents')} agents, not the Deployment's replicas")
                 print("report.json keys: " + ", ".join(list(summary)[:12]))
             f.check(os.path.exists(os.path.join(reports, "stats.csv")), "no /reports/stats.csv")
             for i, a in enumerate(agents):
