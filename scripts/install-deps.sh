@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs llmload's build and test dependencies from Debian bookworm packages. The same
 # list serves the README, CI (.ci/run) and the container image (deploy/Dockerfile).
-# Usage: scripts/install-deps.sh [--runtime-only] [--with-test-tools]
+# Usage: scripts/install-deps.sh [--with-test-tools | --runtime-only | --print-runtime-packages]
 set -euo pipefail
 
 BUILD_PACKAGES=(
@@ -11,25 +11,40 @@ BUILD_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Peers and tools the tests drive: curl and Node's `openai` client talk to `llmload mock`.
-TEST_PACKAGES=(curl nodejs npm iproute2)
+# Peers and tools the tests drive: curl and Node's `openai` client talk to `llmload mock`;
+# kubectl (kubernetes-client), yamllint and python3-yaml check deploy/ and helm/
+# (tests/deploy/).
+TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml)
+# What the built binary needs at run time, and nothing else: the packages of the shared
+# libraries build/llmload links directly (apt pulls in their own dependencies), plus the CA
+# bundle for https endpoints. The container image's runtime stage installs exactly these;
+# tests/deploy/check_deploy.py proves the list covers every library `ldd build/llmload` shows.
+RUNTIME_PACKAGES=(
+  ca-certificates libstdc++6
+  libcurl4 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libsimdjson14
+)
 
 mode=build
 for arg in "$@"; do
   case "$arg" in
     --with-test-tools) mode=test ;;
+    --runtime-only) mode=runtime ;;
+    --print-runtime-packages) echo "${RUNTIME_PACKAGES[*]}"; exit 0 ;;
     *) echo "install-deps.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ $mode == test ]] && packages+=("${TEST_PACKAGES[@]}")
+[[ $mode == runtime ]] && packages=("${RUNTIME_PACKAGES[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
   # node/npm may come from elsewhere (e.g. a preinstalled Node.js); accept them on PATH.
   if [[ $p == nodejs ]] && command -v node >/dev/null; then continue; fi
   if [[ $p == npm ]] && command -v npm >/dev/null; then continue; fi
+  # Any kubectl will do (a newer one from elsewhere owns /usr/bin/kubectl and would clash).
+  if [[ $p == kubernetes-client ]] && command -v kubectl >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then
