@@ -344,7 +344,8 @@ void AgentClient::StopEngine(absl::Duration grace) {
 
 void AgentClient::CollectStats(bool final) {
   if (!engine_) return;
-  IntervalStats stats = engine_->TakeStats();
+  IntervalStats stats;
+  engine_->TakeStats(&stats);
   if (final && engine_->finished()) {
     engine_.reset();
     state_ = proto::AGENT_STATE_STOPPED;

@@ -93,11 +93,13 @@ void EngineThread::Stop(int64_t deadline_ns) {
   (void)!write(wake_fd_, &one, sizeof(one));
 }
 
-IntervalStats EngineThread::TakeStats() {
-  IntervalStats fresh;  // allocated outside the lock
+bool EngineThread::TakeStats(IntervalStats* out) {
   absl::MutexLock lock(&mu_);
-  std::swap(fresh, published_);
-  return fresh;
+  if (!has_published_) return false;
+  out->Merge(published_);
+  published_.Reset();
+  has_published_ = false;
+  return true;
 }
 
 void EngineThread::ApplyCommands() {
@@ -399,6 +401,7 @@ void EngineThread::PublishStats() {
   {
     absl::MutexLock lock(&mu_);
     published_.Merge(stats_);
+    has_published_ = true;
   }
   stats_.Reset();
 }

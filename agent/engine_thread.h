@@ -40,8 +40,9 @@ class EngineThread {
   // Stops starting requests; in-flight ones may finish until `deadline_ns` (monotonic), then
   // they are cancelled and counted as such. The thread exits once nothing is in flight.
   void Stop(int64_t deadline_ns);
-  // Moves out what was recorded since the last call (possibly nothing: check requests()).
-  IntervalStats TakeStats();
+  // Merges what was published since the last call into `out` and forgets it; false (and
+  // `out` untouched) when there was nothing.
+  bool TakeStats(IntervalStats* out);
   void Join();
 
   int64_t running_users() const { return running_users_.load(std::memory_order_relaxed); }
@@ -111,6 +112,7 @@ class EngineThread {
   };
   std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
   IntervalStats published_ ABSL_GUARDED_BY(mu_);
+  bool has_published_ ABSL_GUARDED_BY(mu_) = false;
 
   std::atomic<int64_t> running_users_{0};
   std::atomic<int64_t> in_flight_{0};

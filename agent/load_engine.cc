@@ -45,10 +45,10 @@ void LoadEngine::Join() {
   for (auto& t : threads_) t->Join();
 }
 
-IntervalStats LoadEngine::TakeStats() {
-  IntervalStats merged;
-  for (auto& t : threads_) merged.Merge(t->TakeStats());
-  return merged;
+bool LoadEngine::TakeStats(IntervalStats* out) {
+  bool any = false;
+  for (auto& t : threads_) any = t->TakeStats(out) || any;
+  return any;
 }
 
 int64_t LoadEngine::running_users() const {

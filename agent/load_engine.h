@@ -46,8 +46,9 @@ class LoadEngine {
   // Waits for every thread to exit (call after Stop).
   void Join();
 
-  // What was measured since the last call, merged across threads.
-  IntervalStats TakeStats();
+  // Merges what was measured since the last call, across threads, into `out`; false when
+  // there was nothing. Allocates nothing, so it can be called often.
+  bool TakeStats(IntervalStats* out);
 
   int threads() const { return static_cast<int>(threads_.size()); }
   int64_t running_users() const;

@@ -162,6 +162,12 @@ void LatencyHistogram::ToProto(proto::Histogram* out) const {
 
 absl::Status LatencyHistogram::MergeFromProto(const proto::Histogram& in) {
   // Validate everything before touching *this, so a bad message changes nothing.
+  absl::Status valid = ValidateProto(in);
+  if (valid.ok()) MergeValidatedProto(in);
+  return valid;
+}
+
+absl::Status LatencyHistogram::ValidateProto(const proto::Histogram& in) {
   if (in.layout_version() != kLayoutVersion) {
     return Malformed(absl::StrCat("layout_version ", in.layout_version(),
                                   " is not supported (this build reads ", kLayoutVersion, ")"));
@@ -232,17 +238,22 @@ absl::Status LatencyHistogram::MergeFromProto(const proto::Histogram& in) {
                                   "max_ns] = ", total, " * [", min, ", ", max, "]"));
   }
 
-  index = 0;
-  for (int i = 0; i < n; ++i) {
+  return absl::OkStatus();
+}
+
+void LatencyHistogram::MergeValidatedProto(const proto::Histogram& in) {
+  const uint64_t total = in.total_count();
+  if (total == 0) return;
+  uint64_t index = 0;
+  for (int i = 0; i < in.bucket_index_deltas_size(); ++i) {
     index += in.bucket_index_deltas(i);
     counts_[index] += in.bucket_counts(i);
   }
   count_ += total;
   sum_ += in.sum_ns();
-  overflow_ += overflow;
-  min_ = std::min(min_, min_v);
-  max_ = std::max(max_, max_v);
-  return absl::OkStatus();
+  overflow_ += in.overflow_count();
+  min_ = std::min(min_, static_cast<int64_t>(in.min_ns()));
+  max_ = std::max(max_, static_cast<int64_t>(in.max_ns()));
 }
 
 absl::StatusOr<LatencyHistogram> LatencyHistogram::FromProto(const proto::Histogram& in) {

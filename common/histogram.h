@@ -110,6 +110,11 @@ class LatencyHistogram {
   // and consistent with the buckets, sum within count * [min, max]) and merges it in. On a
   // malformed message returns InvalidArgument and leaves *this unchanged.
   absl::Status MergeFromProto(const proto::Histogram& in);
+  // The two halves of MergeFromProto, for callers that validate a message once and merge it
+  // into several histograms: ValidateProto checks everything MergeFromProto checks, and
+  // MergeValidatedProto must only be given a message that passed it.
+  static absl::Status ValidateProto(const proto::Histogram& in);
+  void MergeValidatedProto(const proto::Histogram& in);
   static absl::StatusOr<LatencyHistogram> FromProto(const proto::Histogram& in);
 
   // Same recorded values (as far as the layout can tell), same count, sum, min, max, overflow.

@@ -1,5 +1,7 @@
 #include "common/wire_codec.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace llmload {
@@ -119,7 +121,7 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
   }
 }
 
-absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out) {
+absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
   // A newer agent may know more classes than this master; refuse rather than misfile them.
   if (in.outcomes_size() > kErrorClassCount) {
     return absl::InvalidArgumentError(absl::StrCat("malformed StatsDelta: ", in.outcomes_size(),
@@ -131,22 +133,33 @@ absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out
       return absl::InvalidArgumentError("malformed StatsDelta: unknown record status");
     }
   }
-  IntervalStats decoded;
-  for (absl::Status st :
-       {decoded.e2e.MergeFromProto(in.e2e()), decoded.ttft.MergeFromProto(in.ttft()),
-        decoded.itl.MergeFromProto(in.itl()), decoded.tpot.MergeFromProto(in.tpot())}) {
+  for (const proto::Histogram* h : {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot()}) {
+    absl::Status st = LatencyHistogram::ValidateProto(*h);
     if (!st.ok()) return st;
   }
-  decoded.start_wall_ns = in.start_wall_ns();
-  decoded.end_wall_ns = in.end_wall_ns();
-  for (int i = 0; i < in.outcomes_size(); ++i) decoded.outcomes[i] = in.outcomes(i);
-  decoded.input_tokens = in.input_tokens();
-  decoded.output_tokens = in.output_tokens();
-  decoded.tokens_from_usage = in.tokens_from_usage();
-  decoded.tokens_from_chunks = in.tokens_from_chunks();
-  decoded.slo_met = in.slo_met();
-  decoded.last_end_wall_ns = in.last_end_wall_ns();
-  decoded.records.reserve(in.records_size());
+  return absl::OkStatus();
+}
+
+void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
+  if (out->start_wall_ns == 0 || (in.start_wall_ns() != 0 && in.start_wall_ns() < out->start_wall_ns)) {
+    out->start_wall_ns = in.start_wall_ns();
+  }
+  out->end_wall_ns = std::max(out->end_wall_ns, in.end_wall_ns());
+  for (int i = 0; i < in.outcomes_size(); ++i) out->outcomes[i] += in.outcomes(i);
+  out->input_tokens += in.input_tokens();
+  out->output_tokens += in.output_tokens();
+  out->tokens_from_usage += in.tokens_from_usage();
+  out->tokens_from_chunks += in.tokens_from_chunks();
+  out->slo_met += in.slo_met();
+  out->last_end_wall_ns = std::max(out->last_end_wall_ns, in.last_end_wall_ns());
+  out->e2e.MergeValidatedProto(in.e2e());
+  out->ttft.MergeValidatedProto(in.ttft());
+  out->itl.MergeValidatedProto(in.itl());
+  out->tpot.MergeValidatedProto(in.tpot());
+}
+
+void AppendRecordsFromProto(const proto::StatsDelta& in, std::vector<RequestRecord>* out) {
+  out->reserve(out->size() + in.records_size());
   for (const proto::RequestRecord& p : in.records()) {
     RequestRecord r;
     r.start_offset_ns = p.start_offset_ns();
@@ -159,10 +172,24 @@ absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out
     r.output_tokens = p.output_tokens();
     r.prompt_index = p.prompt_index();
     r.agent_index = p.agent_index();
-    decoded.records.push_back(r);
+    out->push_back(r);
   }
-  out->Merge(decoded);
+}
+
+absl::Status MergeStatsFromProto(const proto::StatsDelta& in, IntervalStats* out) {
+  absl::Status valid = ValidateStatsProto(in);
+  if (!valid.ok()) return valid;
+  MergeValidatedStats(in, out);
+  AppendRecordsFromProto(in, &out->records);
   return absl::OkStatus();
+}
+
+uint64_t RequestsInStatsProto(const proto::StatsDelta& in) {
+  uint64_t n = 0;
+  for (int i = 0; i < in.outcomes_size(); ++i) {
+    if (i != static_cast<int>(ErrorClass::kCancelled)) n += in.outcomes(i);
+  }
+  return n;
 }
 
 }  // namespace llmload

@@ -90,7 +90,7 @@ void AgentRegistry::OnHeartbeat(const std::string& key, const proto::Heartbeat& 
   a.cpu_percent = hb.cpu_percent();
 }
 
-void AgentRegistry::OnStats(const std::string& key, const proto::StatsDelta& delta) {
+void AgentRegistry::OnStats(const std::string& key, proto::StatsDelta delta) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = agents_.find(key);
   if (it == agents_.end()) return;
@@ -101,27 +101,19 @@ void AgentRegistry::OnStats(const std::string& key, const proto::StatsDelta& del
       std::find(a.ahead.begin(), a.ahead.end(), seq) != a.ahead.end()) {
     return;  // a resend of something already queued
   }
-  Delta d;
-  d.source = key;
-  d.seq = seq;
-  absl::Status st = MergeStatsFromProto(delta, &d.stats);
-  if (!st.ok()) {
-    notices_.push_back(absl::StrCat("llmload master: dropped a stats delta from agent ", a.id, ": ",
-                                    st.message()));
-    return;
-  }
   a.ahead.push_back(seq);
   std::sort(a.ahead.begin(), a.ahead.end());
   while (!a.ahead.empty() && a.ahead.front() == a.acked_seq + 1) {
     ++a.acked_seq;
     a.ahead.erase(a.ahead.begin());
   }
-  a.requests += d.stats.requests();
+  a.requests += RequestsInStatsProto(delta);
   if (delta.final()) {
     a.final_received = true;
     if (stopping_) a.state = State::kStopped;
   }
-  deltas_.push_back(std::move(d));
+  // Validated and merged by the run loop's aggregator; queued as received.
+  deltas_.push_back(Delta{key, seq, std::move(delta)});
 }
 
 void AgentRegistry::MarkMissing(Agent& a, const char* why, Outbox& out) {

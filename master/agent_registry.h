@@ -51,7 +51,7 @@ class AgentRegistry : public LoadSource {
                                    std::shared_ptr<AgentSession> session);
   void OnHeartbeat(const std::string& key, const proto::Heartbeat& heartbeat);
   // Queues a delta unless (agent, seq) was seen; a malformed delta is dropped with a notice.
-  void OnStats(const std::string& key, const proto::StatsDelta& delta);
+  void OnStats(const std::string& key, proto::StatsDelta delta);
   // The agent's stream ended.
   void Leave(const std::string& key, const AgentSession* session);
 

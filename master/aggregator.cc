@@ -3,38 +3,63 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "common/wire_codec.h"
 
 namespace llmload::master {
 
 Aggregator::Aggregator(absl::Duration window) : window_(window) {}
 
-bool Aggregator::Add(absl::string_view source, uint64_t seq, const IntervalStats& delta,
-                     int64_t now_ns) {
-  SourceState& s = sources_[source];
-  if (seq <= s.contiguous || s.ahead.contains(seq)) return false;
+bool Aggregator::Seen(const SourceState& s, uint64_t seq) {
+  return seq <= s.contiguous || s.ahead.contains(seq);
+}
+
+void Aggregator::MarkSeen(SourceState& s, uint64_t seq) {
   if (seq == s.contiguous + 1) {
     ++s.contiguous;
     while (s.ahead.erase(s.contiguous + 1) > 0) ++s.contiguous;
   } else {
     s.ahead.insert(seq);
   }
-  s.totals.Merge(delta);
-  totals_.Merge(delta);
+}
 
+IntervalStats& Aggregator::SlotFor(int64_t now_ns) {
   if (first_ns_ < 0) first_ns_ = now_ns;
   const int64_t second = now_ns / kNsPerSecond;
   if (slots_.empty() || slots_.back().second != second) {
     slots_.push_back(Slot{second, IntervalStats()});
   }
-  slots_.back().stats.Merge(delta);
   const int64_t window_s = std::max<int64_t>(1, absl::ToInt64Seconds(window_));
-  while (!slots_.empty() && slots_.front().second <= second - window_s) slots_.pop_front();
+  while (slots_.size() > 1 && slots_.front().second <= second - window_s) slots_.pop_front();
+  return slots_.back().stats;
+}
+
+bool Aggregator::Add(absl::string_view source, uint64_t seq, const IntervalStats& delta,
+                     int64_t now_ns) {
+  SourceState& s = sources_[source];
+  if (Seen(s, seq)) return false;
+  MarkSeen(s, seq);
+  s.requests += delta.requests();
+  totals_.Merge(delta);
+  SlotFor(now_ns).Merge(delta);
   return true;
 }
 
-const IntervalStats* Aggregator::source_totals(absl::string_view source) const {
+absl::StatusOr<bool> Aggregator::AddWire(absl::string_view source, uint64_t seq,
+                                         const proto::StatsDelta& delta, int64_t now_ns) {
+  SourceState& s = sources_[source];
+  if (Seen(s, seq)) return false;
+  absl::Status valid = ValidateStatsProto(delta);
+  if (!valid.ok()) return valid;
+  MarkSeen(s, seq);
+  s.requests += RequestsInStatsProto(delta);
+  MergeValidatedStats(delta, &totals_);
+  MergeValidatedStats(delta, &SlotFor(now_ns));
+  return true;
+}
+
+uint64_t Aggregator::source_requests(absl::string_view source) const {
   auto it = sources_.find(source);
-  return it == sources_.end() ? nullptr : &it->second.totals;
+  return it == sources_.end() ? 0 : it->second.requests;
 }
 
 Aggregator::WindowView Aggregator::Window(int64_t now_ns) const {

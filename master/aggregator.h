@@ -14,7 +14,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/status/statusor.h"
 #include "common/interval_stats.h"
+#include "proto/llmload.pb.h"
 
 namespace llmload::master {
 
@@ -25,10 +27,15 @@ class Aggregator {
   // Merges `delta` unless (source, seq) was merged before; returns whether it was merged.
   // `now_ns` is the arrival time on any clock, used consistently with Window().
   bool Add(absl::string_view source, uint64_t seq, const IntervalStats& delta, int64_t now_ns);
+  // The same for a delta as it came off the wire, merged straight into the totals and the
+  // window (no temporary IntervalStats: that is what keeps a master with 100 agents cheap).
+  // A malformed delta is refused whole with InvalidArgument; records are not kept here.
+  absl::StatusOr<bool> AddWire(absl::string_view source, uint64_t seq,
+                               const proto::StatsDelta& delta, int64_t now_ns);
 
   const IntervalStats& totals() const { return totals_; }
-  // Totals of one source (e.g. one agent).
-  const IntervalStats* source_totals(absl::string_view source) const;
+  // Ended requests merged from one source (e.g. one agent).
+  uint64_t source_requests(absl::string_view source) const;
 
   // Everything that arrived within the window ending at `now_ns`, and the span it covers
   // (shorter than the window early in a run).
@@ -43,8 +50,12 @@ class Aggregator {
   struct SourceState {
     uint64_t contiguous = 0;              // every seq <= this has been merged (seqs start at 1)
     absl::flat_hash_set<uint64_t> ahead;  // merged seqs beyond the contiguous run
-    IntervalStats totals;
+    uint64_t requests = 0;
   };
+  static bool Seen(const SourceState& s, uint64_t seq);
+  static void MarkSeen(SourceState& s, uint64_t seq);
+  // The window slot for arrivals at `now_ns`, dropping slots that left the window.
+  IntervalStats& SlotFor(int64_t now_ns);
   struct Slot {
     int64_t second = 0;
     IntervalStats stats;

@@ -91,7 +91,7 @@ grpc::Status CoordinatorService::Connect(grpc::ServerContext* context, Stream* s
     if (message.has_heartbeat()) {
       registry_.OnHeartbeat(*key, message.heartbeat());
     } else if (message.has_stats()) {
-      registry_.OnStats(*key, message.stats());
+      registry_.OnStats(*key, std::move(*message.mutable_stats()));
     }
   }
   session->Close();

@@ -7,20 +7,25 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "common/interval_stats.h"
 #include "master/run_summary.h"
+#include "proto/llmload.pb.h"
 
 namespace llmload::master {
 
 class LoadSource {
  public:
+  // What one source measured since its previous delta: in memory from the local engine, or
+  // as it came off the wire from an agent (decoded straight into the aggregator, never into
+  // a temporary IntervalStats).
   struct Delta {
     std::string source;
     uint64_t seq = 0;
-    IntervalStats stats;
+    std::variant<IntervalStats, proto::StatsDelta> stats;
   };
 
   virtual ~LoadSource() = default;

@@ -25,13 +25,17 @@ class LocalLoadSource : public LoadSource {
   int Agents() override { return 1; }
   std::vector<Delta> TakeDeltas() override {
     std::vector<Delta> deltas;
-    deltas.push_back(Delta{"local", ++seq_, engine_->TakeStats()});
+    if (engine_->TakeStats(&pending_)) {
+      deltas.push_back(Delta{"local", ++seq_, std::move(pending_)});
+      pending_ = IntervalStats();
+    }
     return deltas;
   }
 
  private:
   std::unique_ptr<agent::LoadEngine> engine_;
   uint64_t seq_ = 0;
+  IntervalStats pending_;  // reused while the engine has nothing new
 };
 
 }  // namespace llmload::master

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/stop_signals.h"
+#include "common/wire_codec.h"
 #include "master/console_view.h"
 #include "master/csv_output.h"
 
@@ -21,7 +22,7 @@ namespace llmload::master {
 namespace {
 
 constexpr int64_t kTickNs = 100 * kNsPerMs;
-constexpr int64_t kCollectEveryNs = kNsPerSecond;
+constexpr int64_t kSnapshotEveryNs = kNsPerSecond;
 
 }  // namespace
 
@@ -87,7 +88,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
 
   const int64_t run_time_ns = absl::ToInt64Nanoseconds(spec.run_time);
   const int64_t console_ns = absl::ToInt64Nanoseconds(outputs.console_interval);
-  int64_t next_collect = start_ns + kCollectEveryNs;
+  int64_t next_snapshot = start_ns + kSnapshotEveryNs;
   int64_t next_console = start_ns + console_ns;
   bool stopping = false;
   bool cancelled_hard = false;
@@ -97,11 +98,25 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
 
   source.SetTarget(spec.users, spec.spawn_rate);
 
+  std::vector<RequestRecord> wire_records;
   auto collect = [&](int64_t now) {
     for (LoadSource::Delta& d : source.TakeDeltas()) {
-      if (request_csv && !d.stats.records.empty()) request_csv->Append(d.stats.records);
-      d.stats.records.clear();  // streamed to disk; the aggregator keeps only counts
-      aggregator.Add(d.source, d.seq, d.stats, now);
+      if (auto* local = std::get_if<IntervalStats>(&d.stats)) {
+        if (request_csv && !local->records.empty()) request_csv->Append(local->records);
+        local->records.clear();  // streamed to disk; the aggregator keeps only counts
+        aggregator.Add(d.source, d.seq, *local, now);
+        continue;
+      }
+      const proto::StatsDelta& wire = std::get<proto::StatsDelta>(d.stats);
+      absl::StatusOr<bool> merged = aggregator.AddWire(d.source, d.seq, wire, now);
+      if (!merged.ok()) {
+        console.Note(absl::StrCat("llmload: dropped a stats delta from ", d.source, ": ",
+                                  merged.status().message()));
+      } else if (*merged && request_csv && wire.records_size() > 0) {
+        wire_records.clear();
+        AppendRecordsFromProto(wire, &wire_records);
+        request_csv->Append(wire_records);
+      }
     }
   };
   // Said once, as soon as a delta shows connection failures and no success at all.
@@ -157,9 +172,11 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       stop_reason = "request count reached";
       source.Stop(spec.stop_timeout);
     }
-    if (now >= next_collect) {
-      collect(now);
-      next_collect = now + kCollectEveryNs;
+    // Deltas are merged as soon as they are here (a tick at most), so the live figures lag
+    // the agents by their stats interval only; the per-second work is the snapshot.
+    collect(now);
+    if (now >= next_snapshot) {
+      next_snapshot = now + kSnapshotEveryNs;
       warn_if_unreachable("; still counting");
       std::string notice = source.TakeNotice();
       if (!notice.empty()) console.Note(notice);

@@ -28,9 +28,9 @@ TEST(AggregatorTest, MergesEachSequenceNumberOnce) {
   EXPECT_EQ(agg.totals().succeeded(), 17u);
   EXPECT_EQ(agg.totals().failed(), 1u);
   EXPECT_EQ(agg.totals().ttft.count(), 17u);
-  ASSERT_NE(agg.source_totals("b"), nullptr);
-  EXPECT_EQ(agg.source_totals("b")->succeeded(), 5u);
-  EXPECT_EQ(agg.source_totals("zzz"), nullptr);
+  EXPECT_EQ(agg.source_requests("b"), 5u);
+  EXPECT_EQ(agg.source_requests("a"), 13u);
+  EXPECT_EQ(agg.source_requests("zzz"), 0u);
 }
 
 TEST(AggregatorTest, WindowForgetsOldSlots) {
