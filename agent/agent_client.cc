@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/cli_command.h"
 #include "common/clock.h"
 #include "common/stop_signals.h"
 #include "common/version.h"
@@ -87,6 +88,14 @@ AgentClient::AgentClient(AgentOptions options) : options_(std::move(options)) {
 AgentClient::~AgentClient() { StopEngine(absl::ZeroDuration()); }
 
 int AgentClient::Run() {
+  if (!MetricsBindDisabled(options_.metrics_bind)) {
+    metrics_ = std::make_unique<AgentMetricsExporter>(options_.agent_id);
+    if (absl::Status s = metrics_->Serve(options_.metrics_bind); !s.ok()) {
+      std::fprintf(stderr, "llmload agent: %s\n", std::string(s.message()).c_str());
+      return kExitBadInput;
+    }
+    std::fprintf(stderr, "llmload agent metrics on %s\n", metrics_->endpoint()->url().c_str());
+  }
   absl::Duration backoff = absl::Milliseconds(250);
   bool said_waiting = false;
   while (true) {
@@ -268,6 +277,11 @@ AgentClient::SessionEnd AgentClient::RunSession() {
                           static_cast<double>(std::max<int64_t>(1, now - last_cpu_at)));
       hb->set_loop_lag_us(loop_lag_ns / 1000);
       hb->set_budget_done(engine_ && engine_->budget_done());
+      if (metrics_) {
+        metrics_->Update(AgentLoad{hb->cpu_percent(), static_cast<double>(loop_lag_ns) / 1e9,
+                                   static_cast<int64_t>(hb->in_flight()),
+                                   static_cast<int64_t>(hb->users())});
+      }
       last_cpu = cpu;
       last_cpu_at = now;
       writes_ok = writes_ok && stream->Write(msg);

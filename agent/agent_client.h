@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "agent/agent_metrics_exporter.h"
 #include "agent/load_engine.h"
 #include "proto/llmload.pb.h"
 
@@ -32,6 +33,8 @@ struct AgentOptions {
   std::string tls_ca;
   std::string tls_cert;
   std::string tls_key;
+  // Serve this agent's own /metrics on HOST:PORT; empty or "off": no endpoint.
+  std::string metrics_bind;
 };
 
 class AgentClient {
@@ -64,6 +67,7 @@ class AgentClient {
   size_t unsent_from_ = 0;                 // index in unacked_ of the first not yet written
   proto::AgentState state_ = proto::AGENT_STATE_IDLE;
   std::string exit_message_;
+  std::unique_ptr<AgentMetricsExporter> metrics_;  // null without --metrics-bind
 };
 
 }  // namespace llmload::agent

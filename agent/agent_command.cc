@@ -18,6 +18,7 @@ struct AgentFlags {
   int threads = 0;
   std::string stats_interval = "1s";
   std::string tls_ca, tls_cert, tls_key;
+  std::string metrics_bind;
 };
 
 int Run(const AgentFlags& flags) {
@@ -48,6 +49,7 @@ int Run(const AgentFlags& flags) {
   options.tls_ca = flags.tls_ca;
   options.tls_cert = flags.tls_cert;
   options.tls_key = flags.tls_key;
+  options.metrics_bind = flags.metrics_bind;
   AgentClient client(options);
   return client.Run();
 }
@@ -72,6 +74,10 @@ void AddAgentCommand(CLI::App& parent, CommandAction* action) {
       ->group("TLS");
   cmd->add_option("--tls-cert", flags->tls_cert, "PEM client certificate for mTLS")->group("TLS");
   cmd->add_option("--tls-key", flags->tls_key, "PEM private key of --tls-cert")->group("TLS");
+  cmd->add_option("--metrics-bind", flags->metrics_bind,
+                  "Serve this agent's own Prometheus /metrics (CPU, loop lag, in-flight, users) "
+                  "on HOST:PORT (port 0: any free); default off")
+      ->group("Output");
   cmd->callback([flags, action] { *action = [flags] { return Run(*flags); }; });
 }
 

@@ -5,6 +5,7 @@
 #define LLMLOAD_MASTER_LIVE_SNAPSHOT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "master/aggregator.h"
@@ -20,6 +21,9 @@ struct LiveSnapshot {
   int64_t users = 0;
   int64_t target_users = 0;
   int agents = 1;
+  // Agents by state (idle, running, stopping, stopped, missing). `llmload run` has one
+  // in-process agent, "running" until the run stops.
+  std::map<std::string, int64_t> agents_by_state;
 
   // Whole run so far.
   uint64_t requests = 0, succeeded = 0, failed = 0;

@@ -18,6 +18,7 @@
 #include "common/stop_signals.h"
 #include "master/agent_registry.h"
 #include "master/coordinator_service.h"
+#include "master/prometheus_exporter.h"
 #include "master/run_loop.h"
 #include "master/workload_flags.h"
 
@@ -27,6 +28,7 @@ namespace {
 struct MasterFlags {
   WorkloadFlags workload;
   OutputFlags outputs;
+  MetricsFlags metrics;
   std::string window = "10s";
   std::string bind = "0.0.0.0:5557";
   int expect_agents = 1;
@@ -98,6 +100,8 @@ int Run(MasterFlags& flags) {
     }
     stats_interval = *parsed;
   }
+  auto linger = ParseDuration(flags.metrics.linger, "--metrics-linger");
+  if (!linger.ok()) return Fail(linger.status());
   if (flags.expect_agents < 1) {
     return Fail(absl::InvalidArgumentError("--expect-agents: at least 1"));
   }
@@ -117,6 +121,10 @@ int Run(MasterFlags& flags) {
   RegistryOptions registry_options;
   registry_options.run_id = NewRunId();
   registry_options.stats_interval = stats_interval;
+  // Serving while agents connect, so a Prometheus sees the run from its first second.
+  absl::StatusOr<std::unique_ptr<PrometheusExporter>> exporter =
+      StartPrometheusExporter(flags.metrics, registry_options.run_id, spec->model);
+  if (!exporter.ok()) return Fail(exporter.status());
   AgentRegistry registry(*spec, registry_options);
   CoordinatorService service(registry, token);
   grpc::ServerBuilder builder;
@@ -187,8 +195,14 @@ int Run(MasterFlags& flags) {
   info.api = std::string(OpenAiApiName(spec->api));
   RunLoopOptions options;
   options.stats_window = *window;
+  if (*exporter) {
+    options.on_tick = [e = exporter->get()](const LiveSnapshot& snap, const Aggregator& agg) {
+      e->Update(snap, agg);
+    };
+  }
   const int code = RunLoad(registry, *spec, info, options, std::move(*outputs));
   shutdown("run finished");
+  LingerForScrape(exporter->get(), *linger);
   return code;
 }
 
@@ -200,6 +214,7 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
       "master", "Coordinate agents (llmload agent) over gRPC and merge their stats");
   AddWorkloadFlags(*cmd, flags->workload);
   AddOutputFlags(*cmd, flags->outputs);
+  AddMetricsFlags(*cmd, flags->metrics);
   cmd->add_option("--window", flags->window, "Sliding window for 'current' QPS and percentiles")
       ->capture_default_str()
       ->group("Output");

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "master/local_load_source.h"
+#include "master/prometheus_exporter.h"
 #include "master/run_loop.h"
 #include "master/workload_flags.h"
 #include "mock/mock_server.h"
@@ -21,6 +22,7 @@ namespace {
 struct RunFlags {
   WorkloadFlags workload;
   OutputFlags outputs;
+  MetricsFlags metrics;
   int threads = 0;
   std::string window = "10s";
   std::string mock_ttft = "50ms";
@@ -41,6 +43,8 @@ int Run(RunFlags& flags) {
   if (!window.ok()) return Fail(window.status());
   absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
   if (!outputs.ok()) return Fail(outputs.status());
+  absl::StatusOr<absl::Duration> linger = ParseDuration(flags.metrics.linger, "--metrics-linger");
+  if (!linger.ok()) return Fail(linger.status());
 
   std::unique_ptr<mock::MockServer> mock_server;
   if (spec->url.empty()) {
@@ -70,6 +74,12 @@ int Run(RunFlags& flags) {
     spec->model = *model;
   }
 
+  const std::string run_id = NewRunId();
+  // Serving before the load starts, so the first scrape already knows the run.
+  absl::StatusOr<std::unique_ptr<PrometheusExporter>> exporter =
+      StartPrometheusExporter(flags.metrics, run_id, spec->model);
+  if (!exporter.ok()) return Fail(exporter.status());
+
   agent::EngineOptions engine_options;
   engine_options.threads = flags.threads;
   auto engine = agent::LoadEngine::Create(*spec, engine_options);
@@ -78,7 +88,7 @@ int Run(RunFlags& flags) {
   LocalLoadSource source(std::move(*engine));
 
   RunInfo info;
-  info.id = NewRunId();
+  info.id = run_id;
   info.mode = "users";
   info.users = spec->users;
   info.spawn_rate = spec->spawn_rate;
@@ -89,7 +99,14 @@ int Run(RunFlags& flags) {
 
   RunLoopOptions options;
   options.stats_window = *window;
-  return RunLoad(source, *spec, info, options, std::move(*outputs));
+  if (*exporter) {
+    options.on_tick = [e = exporter->get()](const LiveSnapshot& snap, const Aggregator& agg) {
+      e->Update(snap, agg);
+    };
+  }
+  const int code = RunLoad(source, *spec, info, options, std::move(*outputs));
+  LingerForScrape(exporter->get(), *linger);
+  return code;
 }
 
 }  // namespace
@@ -100,6 +117,7 @@ void AddRunCommand(CLI::App& parent, CommandAction* action) {
       "run", "Run a load test from this process (master + one in-process agent)");
   AddWorkloadFlags(*cmd, flags->workload);
   AddOutputFlags(*cmd, flags->outputs);
+  AddMetricsFlags(*cmd, flags->metrics);
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
       ->group("Engine");
   cmd->add_option("--window", flags->window,

@@ -130,7 +130,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     console.Note(absl::StrCat("llmload: cannot connect to ", spec.url,
                               " (is the server up and the URL right?)", suffix));
   };
-  auto snapshot = [&](int64_t now) {
+  auto snapshot = [&](int64_t now, bool final = false) {
     LiveSnapshot snap;
     snap.wall_ns = WallNowNs();
     snap.elapsed_s = static_cast<double>(now - start_ns) / kNsPerSecond;
@@ -140,10 +140,16 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     snap.agents = source.Agents();
     const double ramp_s = static_cast<double>(spec.users) / spec.spawn_rate;
     snap.phase = stopping ? "stopping" : (snap.elapsed_s < ramp_s ? "ramping" : "running");
+    const std::vector<AgentSummary> agent_list = source.AgentList();
+    for (const AgentSummary& a : agent_list) ++snap.agents_by_state[a.state];
+    if (agent_list.empty()) {  // the in-process engine of `llmload run`
+      ++snap.agents_by_state[final ? "stopped" : (stopping ? "stopping" : "running")];
+    }
     FillFromAggregator(aggregator, now, snap);
     return snap;
   };
 
+  if (options.on_tick) options.on_tick(snapshot(start_ns), aggregator);  // target, agents
   while (true) {
     const int sig = WaitForStopSignal(kTickNs);
     const int64_t now = MonotonicNowNs();
@@ -198,7 +204,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   }
   collect(end_ns);
   warn_if_unreachable("");
-  LiveSnapshot final_snap = snapshot(end_ns);
+  LiveSnapshot final_snap = snapshot(end_ns, /*final=*/true);
   if (options.on_tick) options.on_tick(final_snap, aggregator);
   if (stats_csv) {
     stats_csv->Append(final_snap);

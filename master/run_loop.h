@@ -36,7 +36,8 @@ absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
 
 struct RunLoopOptions {
   absl::Duration stats_window = absl::Seconds(10);
-  // Called with each snapshot (e.g. to update Prometheus gauges); may be empty.
+  // Called with a snapshot when the load starts, then once per second, then once more with
+  // the final totals (e.g. to update Prometheus metrics); may be empty.
   std::function<void(const LiveSnapshot&, const Aggregator&)> on_tick;
 };
 

@@ -13,8 +13,9 @@ BUILD_PACKAGES=(
 )
 # Peers and tools the tests drive: curl and Node's `openai` client talk to `llmload mock`;
 # kubectl (kubernetes-client), yamllint and python3-yaml check deploy/ and helm/
-# (tests/deploy/).
-TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml)
+# (tests/deploy/); a real Prometheus server scrapes the master's /metrics
+# (prometheus_server_test).
+TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml prometheus)
 # What the built binary needs at run time, and nothing else: the packages of the shared
 # libraries build/llmload links directly (apt pulls in their own dependencies), plus the CA
 # bundle for https endpoints. The container image's runtime stage installs exactly these;
@@ -22,6 +23,7 @@ TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml)
 RUNTIME_PACKAGES=(
   ca-certificates libstdc++6
   libcurl4 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libsimdjson14
+  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
 )
 
 mode=build

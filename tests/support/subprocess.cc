@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -43,6 +44,12 @@ Subprocess::~Subprocess() {
   if (Running()) {
     Signal(SIGKILL);
     Wait(std::chrono::seconds(5));
+  }
+  // The log's own temporary directory goes with it.
+  const std::filesystem::path dir = std::filesystem::path(log_path_).parent_path();
+  if (dir.string().rfind("/tmp/llmload-test-", 0) == 0) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
   }
 }
 
