@@ -31,13 +31,6 @@ std::string Hostname() {
   return buf;
 }
 
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Process CPU time in ns (user + system), for the heartbeat's cpu_percent.
 int64_t CpuTimeNs() {
   rusage ru;
@@ -97,7 +90,7 @@ int AgentClient::Run() {
     std::fprintf(stderr, "llmload agent metrics on %s\n", metrics_->endpoint()->url().c_str());
   }
   absl::Duration backoff = absl::Milliseconds(250);
-  bool said_waiting = false;
+  std::string said;  // the last "waiting" line printed: each reason is said once
   while (true) {
     const int64_t started = MonotonicNowNs();
     const SessionEnd end = RunSession();
@@ -116,12 +109,12 @@ int AgentClient::Run() {
     }
     // A session that lasted a while resets the backoff: the master was there.
     if (MonotonicNowNs() - started > 10 * kNsPerSecond) backoff = absl::Milliseconds(250);
-    if (!said_waiting || !exit_message_.empty()) {
-      std::fprintf(stderr, "llmload agent: %s; retrying every <= %s\n",
-                   exit_message_.empty() ? "waiting for the master" : exit_message_.c_str(),
+    const std::string why = exit_message_.empty() ? "waiting for the master" : exit_message_;
+    exit_message_.clear();
+    if (why != said) {
+      std::fprintf(stderr, "llmload agent: %s; retrying every <= %s\n", why.c_str(),
                    absl::FormatDuration(options_.max_backoff).c_str());
-      said_waiting = true;
-      exit_message_.clear();
+      said = why;
     }
     const int64_t until = MonotonicNowNs() + absl::ToInt64Nanoseconds(backoff);
     while (MonotonicNowNs() < until) {
@@ -134,19 +127,18 @@ int AgentClient::Run() {
 
 AgentClient::SessionEnd AgentClient::RunSession() {
   std::shared_ptr<grpc::ChannelCredentials> creds;
-  if (!options_.tls_ca.empty()) {
+  if (!options_.tls_ca_pem.empty()) {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = ReadFileOrEmpty(options_.tls_ca);
-    if (!options_.tls_cert.empty()) {
-      ssl.pem_cert_chain = ReadFileOrEmpty(options_.tls_cert);
-      ssl.pem_private_key = ReadFileOrEmpty(options_.tls_key);
-    }
+    ssl.pem_root_certs = options_.tls_ca_pem;
+    ssl.pem_cert_chain = options_.tls_cert_pem;
+    ssl.pem_private_key = options_.tls_key_pem;
     creds = grpc::SslCredentials(ssl);
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
   std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options_.master, creds);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2))) {
+    exit_message_ = ConnectFailure(channel);
     return SessionEnd::kLost;
   }
   auto stub = proto::Coordinator::NewStub(channel);
@@ -193,6 +185,7 @@ AgentClient::SessionEnd AgentClient::RunSession() {
     return SessionEnd::kLost;
   }
   agent_index_ = first.welcome().agent_index();
+  StartStatsSequence(first.welcome().run_id());
   if (first.welcome().stats_interval_ms() > 0) {
     options_.stats_interval = absl::Milliseconds(first.welcome().stats_interval_ms());
   }
@@ -313,6 +306,39 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   return end;
 }
 
+std::string AgentClient::ConnectFailure(const std::shared_ptr<grpc::Channel>& channel) {
+  if (channel->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_TRANSIENT_FAILURE) {
+    return "";  // still connecting (e.g. no route): nothing more to say than "waiting"
+  }
+  // One fail-fast call surfaces the reason gRPC keeps for the failed connection attempt.
+  auto stub = proto::Coordinator::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  auto stream = stub->Connect(&ctx);
+  proto::MasterMessage ignored;
+  while (stream->Read(&ignored)) {
+  }
+  const grpc::Status status = stream->Finish();
+  if (status.ok() || status.error_message().empty()) return "";
+  return absl::StrCat("cannot connect to the master at ", options_.master, ": ",
+                      status.error_message(),
+                      options_.tls_ca_pem.empty() ? "" : " (check --tls-ca/--tls-cert/--tls-key)");
+}
+
+void AgentClient::StartStatsSequence(const std::string& master_run_id) {
+  if (master_run_id == stats_run_id_) return;  // the same master again: resend what is unacked
+  if (!unacked_.empty()) {
+    std::fprintf(stderr,
+                 "llmload agent: dropping %zu unacknowledged stats deltas of run %s: its master "
+                 "is gone\n",
+                 unacked_.size(), stats_run_id_.c_str());
+  }
+  unacked_.clear();
+  unsent_from_ = 0;
+  next_seq_ = 1;
+  stats_run_id_ = master_run_id;
+}
+
 void AgentClient::ApplyAssignment(const proto::Assignment& a) {
   if (a.generation() < generation_) return;  // a stale message from an earlier generation
   if (a.run_id() != run_id_ || !engine_) {
@@ -337,7 +363,10 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
       return;
     }
     engine_ = std::move(*engine);
-    engine_->Start(MonotonicNowNs());
+    // Per-request offsets count from the master's run start (on its wall clock), so every
+    // agent's records share one time line.
+    const int64_t now = MonotonicNowNs();
+    engine_->Start(a.start_at_unix_ns() > 0 ? now - (WallNowNs() - a.start_at_unix_ns()) : now);
     run_id_ = a.run_id();
     stopping_ = false;
     std::fprintf(stderr, "llmload agent: run %s: %s, %lld users\n", run_id_.c_str(),
@@ -370,6 +399,7 @@ void AgentClient::CollectStats(bool final) {
   proto::StatsDelta delta;
   StatsToProto(stats, &delta);
   delta.set_seq(next_seq_++);
+  delta.set_run_id(run_id_);
   delta.set_generation(generation_);
   delta.set_final(final);
   unacked_.push_back(std::move(delta));

@@ -18,6 +18,10 @@
 #include "agent/load_engine.h"
 #include "proto/llmload.pb.h"
 
+namespace grpc {
+class Channel;
+}
+
 namespace llmload::agent {
 
 struct AgentOptions {
@@ -30,9 +34,11 @@ struct AgentOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   // TLS for the gRPC channel: the CA that signed the master's certificate, and for mTLS
   // this agent's own certificate and key (PEM file paths).
-  std::string tls_ca;
-  std::string tls_cert;
-  std::string tls_key;
+  // PEM contents (not paths: `llmload agent` reads and checks the files at start-up).
+  // A CA turns TLS on; a certificate and key add a client certificate (mTLS).
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
   // Serve this agent's own /metrics on HOST:PORT; empty or "off": no endpoint.
   std::string metrics_bind;
 };
@@ -50,6 +56,11 @@ class AgentClient {
  private:
   enum class SessionEnd { kQuit, kRejected, kSignalled, kLost };
   SessionEnd RunSession();
+  // Why `channel` did not connect, as gRPC says it (refused, TLS handshake, ...).
+  std::string ConnectFailure(const std::shared_ptr<grpc::Channel>& channel);
+  // A Welcome from a master of another run: that run's unacknowledged stats cannot be
+  // delivered any more; drop them and start the sequence again.
+  void StartStatsSequence(const std::string& master_run_id);
   void ApplyAssignment(const proto::Assignment& a);
   void StopEngine(absl::Duration grace);
   void CollectStats(bool final);
@@ -58,7 +69,8 @@ class AgentClient {
   std::string hostname_;
   uint64_t incarnation_ = 0;
   std::unique_ptr<LoadEngine> engine_;
-  std::string run_id_;
+  std::string run_id_;        // of the latest assignment
+  std::string stats_run_id_;  // the run whose stats sequence next_seq_ continues
   uint64_t generation_ = 0;
   bool stopping_ = false;
   uint32_t agent_index_ = 0;

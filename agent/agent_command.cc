@@ -3,10 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "agent/agent_client.h"
 #include "common/duration.h"
+#include "common/pem_file.h"
 
 namespace llmload::agent {
 namespace {
@@ -46,9 +49,17 @@ int Run(const AgentFlags& flags) {
     std::fprintf(stderr, "llmload agent: --tls-cert needs --tls-ca (the master's CA)\n");
     return kExitBadInput;
   }
-  options.tls_ca = flags.tls_ca;
-  options.tls_cert = flags.tls_cert;
-  options.tls_key = flags.tls_key;
+  for (auto [path, flag, pem] : {std::tuple{&flags.tls_ca, "--tls-ca", &options.tls_ca_pem},
+                                 std::tuple{&flags.tls_cert, "--tls-cert", &options.tls_cert_pem},
+                                 std::tuple{&flags.tls_key, "--tls-key", &options.tls_key_pem}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> read = ReadPemFile(*path, flag);
+    if (!read.ok()) {
+      std::fprintf(stderr, "llmload agent: %s\n", std::string(read.status().message()).c_str());
+      return kExitBadInput;
+    }
+    *pem = std::move(*read);
+  }
   options.metrics_bind = flags.metrics_bind;
   AgentClient client(options);
   return client.Run();

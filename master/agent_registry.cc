@@ -44,6 +44,7 @@ bool AgentRegistry::Eligible(const Agent& a) const {
 absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
                                                 std::shared_ptr<AgentSession> session) {
   Outbox out;
+  std::shared_ptr<AgentSession> replaced;
   std::string key = absl::StrCat(hello.agent_id(), "#", hello.incarnation());
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -52,11 +53,11 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
       it->second = std::make_unique<Agent>();
       it->second->index = static_cast<uint32_t>(order_.size());
       order_.push_back(it->second.get());
-    } else if (it->second->session != nullptr) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("an agent named '", hello.agent_id(), "' is already connected"));
     }
     Agent& a = *it->second;
+    // Only this very process can present this key: its old stream is dead, whether or not
+    // the master has noticed yet. Its Leave() will not match the new session.
+    replaced = std::move(a.session);
     const bool rejoined = !inserted;
     a.key = key;
     a.id = hello.agent_id();
@@ -69,12 +70,14 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
     welcome.mutable_welcome()->set_agent_index(a.index);
     welcome.mutable_welcome()->set_stats_interval_ms(
         absl::ToInt64Milliseconds(options_.stats_interval));
+    welcome.mutable_welcome()->set_run_id(options_.run_id);
     // Sent under the lock so that no assignment can overtake it.
     session->Send(welcome);
     notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ", ", a.cores,
                                     " cores) ", rejoined ? "rejoined" : "joined"));
     if (started_ && !stopping_) Redispatch(out);
   }
+  if (replaced != nullptr) replaced->Cancel();
   Flush(out);
   return key;
 }
@@ -96,6 +99,8 @@ void AgentRegistry::OnStats(const std::string& key, proto::StatsDelta delta) {
   if (it == agents_.end()) return;
   Agent& a = *it->second;
   a.last_seen_ns = MonotonicNowNs();
+  // Stats of an earlier master's run: that run's report is written (or lost with it).
+  if (delta.run_id() != options_.run_id) return;
   const uint64_t seq = delta.seq();
   if (seq == 0 || seq <= a.acked_seq ||
       std::find(a.ahead.begin(), a.ahead.end(), seq) != a.ahead.end()) {
@@ -108,7 +113,9 @@ void AgentRegistry::OnStats(const std::string& key, proto::StatsDelta delta) {
     a.ahead.erase(a.ahead.begin());
   }
   a.requests += RequestsInStatsProto(delta);
-  if (delta.final()) {
+  // A final delta of an older generation is a resend from before the agent rejoined: the
+  // agent has been given work since, so it is not done.
+  if (delta.final() && delta.generation() >= a.generation) {
     a.final_received = true;
     if (stopping_) a.state = State::kStopped;
   }
@@ -216,6 +223,8 @@ void AgentRegistry::Redispatch(Outbox& out) {
     }
     a.users_assigned = shares[i].users;
     a.assigned = true;
+    a.generation = generation_;
+    a.final_received = false;
     a.state = State::kRunning;
     proto::MasterMessage m;
     proto::Assignment* asg = m.mutable_assignment();
@@ -223,6 +232,7 @@ void AgentRegistry::Redispatch(Outbox& out) {
     asg->set_run_id(options_.run_id);
     asg->set_users(shares[i].users);
     asg->set_spawn_rate(shares[i].spawn_rate);
+    asg->set_start_at_unix_ns(run_start_wall_ns_);
     *asg->mutable_spec() = spec_proto;
     asg->mutable_spec()->set_max_requests(
         spec_.max_requests > 0 ? std::max<int64_t>(a.max_requests, 0) : 0);
@@ -235,6 +245,7 @@ void AgentRegistry::SetTarget(int64_t users, double spawn_rate) {
   Outbox out;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (!started_) run_start_wall_ns_ = WallNowNs();
     started_ = true;
     target_users_ = users;
     target_rate_ = spawn_rate;

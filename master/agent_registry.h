@@ -46,11 +46,13 @@ class AgentRegistry : public LoadSource {
   AgentRegistry(WorkloadSpec spec, RegistryOptions options);
 
   // An agent said Hello. Sends it Welcome (and, if a run is going, its assignment); returns
-  // the key the other calls take.
+  // the key the other calls take. The same agent process (same id and incarnation) coming
+  // back while its old stream still looks open (a half-open connection after a partition)
+  // replaces that stream, which is cancelled.
   absl::StatusOr<std::string> Join(const proto::Hello& hello,
                                    std::shared_ptr<AgentSession> session);
   void OnHeartbeat(const std::string& key, const proto::Heartbeat& heartbeat);
-  // Queues a delta unless (agent, seq) was seen; a malformed delta is dropped with a notice.
+  // Queues a delta unless (agent, seq) was seen or it belongs to another run.
   void OnStats(const std::string& key, proto::StatsDelta delta);
   // The agent's stream ended.
   void Leave(const std::string& key, const AgentSession* session);
@@ -90,7 +92,10 @@ class AgentRegistry : public LoadSource {
     int64_t max_requests = 0;
     bool in_budget_set = false;  // received a share of --requests at the start
     bool budget_done = false;
-    bool assigned = false;  // got work in this run
+    bool assigned = false;    // got work in this run
+    uint64_t generation = 0;  // of its latest assignment
+    // It sent its last delta for `generation` (after a Stop, or on losing the master). A new
+    // assignment clears it: only a final delta of the current generation counts.
     bool final_received = false;
     uint64_t requests = 0;
     uint64_t acked_seq = 0;       // every seq <= this was received
@@ -117,6 +122,7 @@ class AgentRegistry : public LoadSource {
   int64_t target_users_ = 0;
   double target_rate_ = 0;
   uint64_t generation_ = 0;
+  int64_t run_start_wall_ns_ = 0;  // set by the first SetTarget; Assignment.start_at_unix_ns
   absl::Duration grace_ = absl::ZeroDuration();
   std::vector<Delta> deltas_;
   std::deque<std::string> notices_;

@@ -15,6 +15,7 @@
 #include "agent/model_discovery.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/pem_file.h"
 #include "common/stop_signals.h"
 #include "master/agent_registry.h"
 #include "master/coordinator_service.h"
@@ -43,14 +44,6 @@ int Fail(const absl::Status& status) {
   return kExitBadInput;
 }
 
-absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read '", path, "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const MasterFlags& f) {
   if (f.tls_cert.empty() && f.tls_key.empty()) {
     if (!f.tls_ca.empty())
@@ -60,15 +53,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const
   if (f.tls_cert.empty() || f.tls_key.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
   }
-  auto cert = ReadPem(f.tls_cert, "--tls-cert");
+  auto cert = ReadPemFile(f.tls_cert, "--tls-cert");
   if (!cert.ok()) return cert.status();
-  auto key = ReadPem(f.tls_key, "--tls-key");
+  auto key = ReadPemFile(f.tls_key, "--tls-key");
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions ssl(
       f.tls_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                        : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!f.tls_ca.empty()) {
-    auto ca = ReadPem(f.tls_ca, "--tls-ca");
+    auto ca = ReadPemFile(f.tls_ca, "--tls-ca");
     if (!ca.ok()) return ca.status();
     ssl.pem_root_certs = *ca;  // mTLS: agents must present a certificate this CA signed
   }
