@@ -305,7 +305,7 @@ void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
   curl_multi_remove_handle(multi_.get(), u.easy.get());
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   const ErrorClass outcome = u.reader->Finish(u.reader->result(), now_ns);
-  Record(*u.reader, u, outcome, now_ns);
+  Record(*u.reader, u, outcome);
   ScheduleNext(local, now_ns, outcome == ErrorClass::kConnect);
 }
 
@@ -335,18 +335,17 @@ void EngineThread::CancelInFlight(int64_t now_ns) {
     curl_multi_remove_handle(multi_.get(), u.easy.get());
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns, /*cancelled=*/true);
-    Record(*u.reader, u, ErrorClass::kCancelled, now_ns);
+    Record(*u.reader, u, ErrorClass::kCancelled);
     u.state = UserState::kRetired;
     ++u.generation;
     running_users_.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 
-void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorClass outcome,
-                          int64_t end_ns) {
+void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorClass outcome) {
   stats_.outcomes[static_cast<size_t>(outcome)]++;
   stats_.last_end_wall_ns = WallNowNs();
-  const int64_t e2e = end_ns - user.send_ns;
+  const int64_t e2e = reader.e2e_ns();  // to the last byte (see ResponseReader::Finish)
   if (outcome == ErrorClass::kSuccess) {
     stats_.e2e.Record(e2e);
     if (reader.ttft_ns() >= 0) stats_.ttft.Record(reader.ttft_ns());

@@ -72,7 +72,7 @@ class EngineThread {
   void OnRequestDone(uint32_t local, int64_t now_ns);
   void ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect = false);
   void CancelInFlight(int64_t now_ns);
-  void Record(const ResponseReader& reader, const User& user, ErrorClass outcome, int64_t end_ns);
+  void Record(const ResponseReader& reader, const User& user, ErrorClass outcome);
   void PublishStats();
   int64_t NextWakeNs() const;
 

@@ -1,5 +1,7 @@
 #include "agent/response_reader.h"
 
+#include <algorithm>
+
 #include "agent/request_outcome.h"
 
 namespace llmload::agent {
@@ -11,8 +13,11 @@ constexpr size_t kMaxErrorBody = 8 << 10;
 }  // namespace
 
 ResponseReader::ResponseReader(const WorkloadSpec& spec) : stream_(spec.stream) {
-  itl_gaps_.reserve(spec.max_tokens.value_or(256));
-  body_.reserve(stream_ ? kMaxErrorBody : 64 << 10);
+  // Sized for a typical answer so the hot path does not grow them; a longer one grows the
+  // vector once and keeps it. Capped: a --max-tokens of 32k must not cost 256 KiB per user.
+  itl_gaps_.reserve(std::min<int64_t>(spec.max_tokens.value_or(256), 1024));
+  // A streamed body is kept only when it is an error: no memory up front for that.
+  if (!stream_) body_.reserve(64 << 10);
 }
 
 void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
@@ -25,11 +30,13 @@ void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
   timing_.Start(send_ns);
   metrics_ = RequestMetrics();
   itl_gaps_.clear();
+  last_byte_ns_ = -1;
   body_.clear();
   error_message_.clear();
 }
 
 void ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
+  last_byte_ns_ = now_ns;
   if (!status_known_) {
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);
     status_known_ = true;
@@ -65,7 +72,7 @@ ErrorClass ResponseReader::Finish(CURLcode result, int64_t end_ns, bool cancelle
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);
     status_known_ = true;
   }
-  timing_.OnEnd(end_ns);
+  timing_.OnEnd(result == CURLE_OK && !cancelled && last_byte_ns_ >= 0 ? last_byte_ns_ : end_ns);
   RequestOutcome outcome;
   outcome.cancelled = cancelled;
   outcome.transport = TransportResultFromCurl(result);

@@ -32,8 +32,9 @@ class ResponseReader {
   void Begin(CURL* easy, int64_t send_ns);
   // Bytes of the response body arrived at `now_ns`.
   void OnBytes(absl::string_view bytes, int64_t now_ns);
-  // The transfer ended with `result` at `end_ns`; returns the outcome. `cancelled`: we
-  // stopped it ourselves.
+  // The transfer ended with `result`, noticed at `end_ns`; returns the outcome. A complete
+  // response ends at its last byte (the event loop may notice a batch of completions a
+  // little later); a failed or cancelled one at `end_ns`. `cancelled`: we stopped it.
   ErrorClass Finish(CURLcode result, int64_t end_ns, bool cancelled = false);
 
   // The libcurl result, parked here between curl_multi_info_read and Finish.
@@ -70,6 +71,7 @@ class ResponseReader {
   RequestTiming timing_;
   RequestMetrics metrics_;
   std::vector<int64_t> itl_gaps_;  // recorded only if the request succeeds
+  int64_t last_byte_ns_ = -1;      // when the latest body bytes arrived
   std::string body_;               // non-streamed body, or the error body (capped)
   std::string error_message_;
 };

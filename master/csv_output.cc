@@ -9,6 +9,19 @@
 namespace llmload::master {
 namespace {
 
+// A field as RFC 4180 wants it: quoted (inner quotes doubled) when it holds a comma, a quote
+// or a line break. Prompt ids come from user datasets and may hold any of them.
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
 // Seconds with microsecond precision, or empty when the value is unknown (negative).
 std::string Seconds(int64_t ns) {
   if (ns < 0) return "";
@@ -48,9 +61,9 @@ void RequestCsvWriter::Append(const std::vector<RequestRecord>& records) {
   for (const RequestRecord& r : records) {
     const bool ok = r.status == ErrorClass::kSuccess;
     const char* status = ok ? "ok" : (r.status == ErrorClass::kCancelled ? "cancelled" : "error");
-    std::string prompt_id = (prompts_ && r.prompt_index < prompts_->size())
-                                ? (*prompts_)[r.prompt_index].id
-                                : absl::StrCat(r.prompt_index);
+    const std::string prompt_id =
+        CsvField((prompts_ && r.prompt_index < prompts_->size()) ? (*prompts_)[r.prompt_index].id
+                                                                 : absl::StrCat(r.prompt_index));
     absl::FPrintF(file_.get(), "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
                   status, ok ? "" : ErrorClassName(r.status), r.http_status, Seconds(r.ttft_ns),
                   Seconds(r.e2e_ns), Seconds(r.itl_mean_ns), r.input_tokens, r.output_tokens,

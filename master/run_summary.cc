@@ -195,6 +195,22 @@ std::string FormatSummaryTable(const RunSummary& s) {
   row("ttft", s.ttft);
   row("itl", s.itl);
   row("tpot", s.tpot);
+  // The rest of METRICS.md's aggregates, in a second block so that lines stay under 110
+  // columns.
+  absl::StrAppendFormat(&out, "\n%-10s %9s %9s %9s %9s %9s\n", "metric (s)", "std", "p66", "p75",
+                        "p80", "p98");
+  auto more = [&out](const char* name, const LatencyStats& l) {
+    if (l.count == 0) {
+      absl::StrAppendFormat(&out, "%-10s %9s\n", name, "-");
+      return;
+    }
+    absl::StrAppendFormat(&out, "%-10s %9.4f %9.4f %9.4f %9.4f %9.4f\n", name, l.std, l.p(0.66),
+                          l.p(0.75), l.p(0.80), l.p(0.98));
+  };
+  more("latency", s.latency);
+  more("ttft", s.ttft);
+  more("itl", s.itl);
+  more("tpot", s.tpot);
   bool any_error = false;
   for (size_t i = 0; i < kErrorClassCount; ++i) {
     const auto c = static_cast<ErrorClass>(i);

@@ -72,5 +72,21 @@ TEST(RunSummaryTest, JsonFollowsTheContract) {
   EXPECT_FALSE(j.contains("agents"));
 }
 
+TEST(RunSummaryTest, TableShowsEveryAggregate) {
+  RunInfo info;
+  info.id = "r1";
+  info.duration_s = 2.0;
+  const std::string table = FormatSummaryTable(Summarize(info, KnownStats()));
+  for (const char* column : {"count", "mean", "min", "p50", "p90", "p95", "p99", "p99.9", "max",
+                             "cv%", "std", "p66", "p75", "p80", "p98"}) {
+    EXPECT_NE(table.find(column), std::string::npos) << column << "\n" << table;
+  }
+  // Latencies 0.1..0.4 s: p75 is the 3rd sample (0.3 s), std of {.1,.2,.3,.4} is 0.1118.
+  EXPECT_NE(table.find("latency       0.1118    0.3000    0.3000    0.4000    0.4000"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("http_429"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace llmload::master
