@@ -63,7 +63,7 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
-    return absl::UnavailableError(
+    return absl::FailedPreconditionError(
         absl::StrCat("no --model given and GET ", models_url, " answered HTTP ", status, hint));
   }
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -71,8 +71,22 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
       j["data"][0].is_object() && j["data"][0].contains("id") && j["data"][0]["id"].is_string()) {
     return j["data"][0]["id"].get<std::string>();
   }
-  return absl::UnavailableError(
+  return absl::FailedPreconditionError(
       absl::StrCat("no --model given and GET ", models_url, " listed no model", hint));
+}
+
+absl::Status FillModelIfMissing(WorkloadSpec* spec, std::string* warning) {
+  warning->clear();
+  if (!spec->model.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> model = DiscoverModel(*spec);
+  if (model.ok()) {
+    spec->model = *model;
+    return absl::OkStatus();
+  }
+  if (!absl::IsUnavailable(model.status())) return model.status();
+  *warning =
+      absl::StrCat(model.status().message(), "; running anyway, with no model in the requests");
+  return absl::OkStatus();
 }
 
 }  // namespace llmload::agent

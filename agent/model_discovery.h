@@ -12,8 +12,15 @@
 namespace llmload::agent {
 
 // `spec.url` is the full endpoint URL; its /v1/models sibling is asked, with the run's
-// headers and API key.
+// headers and API key. Unavailable when the endpoint cannot be reached at all (refused,
+// timed out, DNS, TLS); FailedPrecondition when it answers without a usable model list.
 absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec);
+
+// Fills `spec->model` by DiscoverModel() when it is empty. An endpoint that cannot be reached
+// is not fatal, as for any other unreachable URL: the run goes on with no "model" field in
+// its requests (they fail as `connect`, and are counted) and `*warning` says so. An endpoint
+// that answers without a usable model list is an error.
+absl::Status FillModelIfMissing(WorkloadSpec* spec, std::string* warning);
 
 // The model-list URL next to an endpoint URL: the path up to its "/v1" segment plus
 // "/models", or the origin plus "/v1/models" when there is no such segment. The query

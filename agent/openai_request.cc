@@ -34,7 +34,8 @@ absl::StatusOr<ExtraParam> ParseExtraParam(absl::string_view key_equals_value) {
 std::string BuildRequestBody(const OpenAiRequestSpec& spec, absl::string_view prompt) {
   // ordered_json keeps fields in the order written, which makes bodies readable in logs.
   nlohmann::ordered_json body;
-  body["model"] = spec.model;
+  // No model only when none was given and the endpoint could not be asked (model_discovery.h).
+  if (!spec.model.empty()) body["model"] = spec.model;
   if (spec.api == OpenAiApi::kChat) {
     body["messages"] =
         nlohmann::ordered_json::array({{{"role", "user"}, {"content", std::string(prompt)}}});

@@ -105,11 +105,9 @@ int Run(MasterFlags& flags) {
   auto creds = ServerCredentials(flags);
   if (!creds.ok()) return Fail(creds.status());
 
-  if (spec->model.empty()) {
-    absl::StatusOr<std::string> model = agent::DiscoverModel(*spec);
-    if (!model.ok()) return Fail(model.status());
-    spec->model = *model;
-  }
+  std::string warning;
+  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
+  if (!warning.empty()) std::fprintf(stderr, "llmload master: warning: %s\n", warning.c_str());
 
   RegistryOptions registry_options;
   registry_options.run_id = NewRunId();

@@ -68,11 +68,9 @@ int Run(RunFlags& flags) {
                  "(ttft %s, itl %s); pass --url to test a real endpoint\n",
                  base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
   }
-  if (spec->model.empty()) {
-    absl::StatusOr<std::string> model = agent::DiscoverModel(*spec);
-    if (!model.ok()) return Fail(model.status());
-    spec->model = *model;
-  }
+  std::string warning;
+  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
+  if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
 
   const std::string run_id = NewRunId();
   // Serving before the load starts, so the first scrape already knows the run.

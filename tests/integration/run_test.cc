@@ -193,6 +193,31 @@ TEST(RunUnreachableTest, ConnectionFailuresAreCountedAndExplained) {
   EXPECT_EQ(summary["requests"]["errors"]["connect"], 6);
 }
 
+TEST(RunUnreachableTest, WithoutModelTheRunStillHappensAndSaysWhy) {
+  const std::string json_path = MakeTempDir() + "/summary.json";
+  // No --model: the model lookup cannot connect either, which is a warning, not bad input.
+  RunResult r = RunLlmload({"run", "--url", "http://127.0.0.1:1", "-u", "2", "-r", "100", "-n", "4",
+                            "--json-out", json_path, "--metrics-bind", "off"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // the run happened; every request failed
+  EXPECT_NE(r.output.find("warning: no --model given and GET http://127.0.0.1:1/v1/models failed"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("running anyway"), std::string::npos) << r.output;
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["errors"]["connect"], 4) << r.output;
+}
+
+TEST(RunBadInputTest, AnEndpointWithoutAModelListIsBadInput) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  // The mock answers 404 on this path: it is up, so a missing model list is the user's to fix.
+  RunResult r = RunLlmload({"run", "--url", mock.url() + "/nope/v1/chat/completions", "-n", "1",
+                            "--metrics-bind", "off"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("answered HTTP 404"), std::string::npos) << r.output;
+  EXPECT_EQ(mock.Stats().value("completed", -1), 0);
+}
+
 TEST(RunBadInputTest, FailsFastWithExitTwoAndAClearMessage) {
   const std::string dir = MakeTempDir();
   {
