@@ -269,7 +269,7 @@ AgentClient::SessionEnd AgentClient::RunSession() {
       hb->set_cpu_percent(100.0 * static_cast<double>(cpu - last_cpu) /
                           static_cast<double>(std::max<int64_t>(1, now - last_cpu_at)));
       hb->set_loop_lag_us(loop_lag_ns / 1000);
-      hb->set_budget_done(engine_ && engine_->budget_done());
+      hb->set_budget_done(engine_ ? engine_->budget_done() : budget_exhausted_);
       if (metrics_) {
         metrics_->Update(AgentLoad{hb->cpu_percent(), static_cast<double>(loop_lag_ns) / 1e9,
                                    static_cast<int64_t>(hb->in_flight()),
@@ -353,6 +353,19 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
       engine_->Join();
       CollectStats(/*final=*/true);
     }
+    if (a.run_id() != run_id_) budget_spent_ = 0;
+    run_id_ = a.run_id();
+    generation_ = a.generation();
+    if (spec->max_requests > 0) {
+      spec->max_requests -= budget_spent_;
+      budget_exhausted_ = spec->max_requests <= 0;
+      if (budget_exhausted_) {  // 0 would mean "no limit": run nothing instead
+        std::fprintf(stderr, "llmload agent: run %s: this agent's --requests share is spent\n",
+                     run_id_.c_str());
+        state_ = proto::AGENT_STATE_STOPPED;
+        return;
+      }
+    }
     EngineOptions eo;
     eo.threads = options_.threads;
     eo.agent_index = agent_index_;
@@ -367,7 +380,6 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
     // agent's records share one time line.
     const int64_t now = MonotonicNowNs();
     engine_->Start(a.start_at_unix_ns() > 0 ? now - (WallNowNs() - a.start_at_unix_ns()) : now);
-    run_id_ = a.run_id();
     stopping_ = false;
     std::fprintf(stderr, "llmload agent: run %s: %s, %lld users\n", run_id_.c_str(),
                  spec->url.c_str(), static_cast<long long>(a.users()));
@@ -390,6 +402,7 @@ void AgentClient::CollectStats(bool final) {
   IntervalStats stats;
   engine_->TakeStats(&stats);
   if (final && engine_->finished()) {
+    budget_spent_ += engine_->requests_started();
     engine_.reset();
     state_ = proto::AGENT_STATE_STOPPED;
   } else {

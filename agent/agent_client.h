@@ -71,6 +71,10 @@ class AgentClient {
   std::unique_ptr<LoadEngine> engine_;
   std::string run_id_;        // of the latest assignment
   std::string stats_run_id_;  // the run whose stats sequence next_seq_ continues
+  // Of run_id_'s --requests share, what engines already torn down (a lost master) used: an
+  // engine made again for the same run gets only the rest, so a rejoin never spends it twice.
+  int64_t budget_spent_ = 0;
+  bool budget_exhausted_ = false;  // the whole share is spent: nothing to run
   uint64_t generation_ = 0;
   bool stopping_ = false;
   uint32_t agent_index_ = 0;

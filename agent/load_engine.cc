@@ -64,7 +64,10 @@ int64_t LoadEngine::in_flight() const {
 }
 
 int64_t LoadEngine::requests_started() const {
-  return shared_->requests_started.load(std::memory_order_relaxed);
+  if (shared_->spec.max_requests <= 0) return 0;
+  // A slot is counted even when the take fails at the limit.
+  return std::min(shared_->requests_started.load(std::memory_order_relaxed),
+                  shared_->spec.max_requests);
 }
 
 bool LoadEngine::budget_done() const { return shared_->budget_exhausted() && in_flight() == 0; }

@@ -53,6 +53,7 @@ class LoadEngine {
   int threads() const { return static_cast<int>(threads_.size()); }
   int64_t running_users() const;
   int64_t in_flight() const;
+  // Requests taken from the --requests budget (never more than the budget); 0 without one.
   int64_t requests_started() const;
   // True when --requests is used up and nothing is in flight any more.
   bool budget_done() const;

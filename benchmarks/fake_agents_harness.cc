@@ -131,6 +131,8 @@ class FakeAgent : public grpc::ClientBidiReactor<proto::AgentMessage, proto::Mas
   void OnReadDone(bool ok) override {
     if (!ok) return;  // stream ended; OnDone follows
     if (in_.has_welcome()) {
+      // Written before welcomed_ is published; read only by deltas sent after it.
+      run_id_ = in_.welcome().run_id();
       welcomed_.store(true);
     } else if (in_.has_reject()) {
       std::fprintf(stderr, "harness: agent %d rejected: %s\n", index_,
@@ -162,6 +164,7 @@ class FakeAgent : public grpc::ClientBidiReactor<proto::AgentMessage, proto::Mas
   const int index_;
   std::string agent_id_;
   uint64_t incarnation_ = 0;
+  std::string run_id_;  // the master's, from Welcome: every delta names it
   std::atomic<bool> welcomed_{false}, rejected_{false}, running_{false}, stop_requested_{false},
       quit_{false}, done_{false};
   std::atomic<int64_t> users_{0}, assigned_wall_ns_{0};
@@ -171,7 +174,7 @@ class FakeAgent : public grpc::ClientBidiReactor<proto::AgentMessage, proto::Mas
 
   // Driver-thread state.
   uint64_t next_seq = 1;
-  int64_t next_due_ns = 0;        // monotonic
+  int64_t next_due_ns = 0;  // monotonic
   int64_t interval_start_wall = 0;
   bool final_sent = false;
   bool writes_closed_by_driver = false;
@@ -200,9 +203,9 @@ void BuildDelta(FakeAgent& a, const Options& o, int n, int64_t start, int64_t en
   stats.Reset();
   stats.start_wall_ns = start;
   stats.end_wall_ns = end;
-  std::lognormal_distribution<double> ttft(std::log(50e6), 0.5);   // median 50 ms
-  std::lognormal_distribution<double> e2e(std::log(1.5e9), 0.3);   // median 1.5 s
-  std::lognormal_distribution<double> itl(std::log(10e6), 0.35);   // median 10 ms
+  std::lognormal_distribution<double> ttft(std::log(50e6), 0.5);  // median 50 ms
+  std::lognormal_distribution<double> e2e(std::log(1.5e9), 0.3);  // median 1.5 s
+  std::lognormal_distribution<double> itl(std::log(10e6), 0.35);  // median 10 ms
   std::uniform_int_distribution<int> out_tokens(o.itl_per_request * 8 / 10,
                                                 o.itl_per_request * 12 / 10);
   std::uniform_int_distribution<int> in_tokens(100, 400);
@@ -253,6 +256,7 @@ void SendDelta(FakeAgent& a, const Options& o, llmload::IntervalStats& stats, bo
   proto::StatsDelta* d = m.mutable_stats();
   BuildDelta(a, o, n, start, end, stats, d);
   d->set_seq(a.next_seq++);
+  d->set_run_id(a.run_id_);
   d->set_generation(a.generation_.load());
   d->set_final(final);
   const uint64_t requests = stats.requests();
@@ -301,8 +305,8 @@ void Drive(std::vector<std::unique_ptr<FakeAgent>>& agents, int first, int step,
           a.interval_start_wall = a.assigned_wall_ns_.load();
         }
         Heartbeat(a, a.final_sent ? proto::AGENT_STATE_STOPPED
-                                  : running ? proto::AGENT_STATE_RUNNING
-                                            : proto::AGENT_STATE_IDLE);
+                     : running    ? proto::AGENT_STATE_RUNNING
+                                  : proto::AGENT_STATE_IDLE);
         if (running) SendDelta(a, o, stats, /*final=*/false);
       }
     }
@@ -405,8 +409,9 @@ int main(int argc, char** argv) {
       finals += d.final;
       if (csv) {
         std::fprintf(csv, "%d,%llu,%lld,%lld,%lld,%llu,%d\n", a->index_,
-                     static_cast<unsigned long long>(d.seq), static_cast<long long>(d.start_wall_ns),
-                     static_cast<long long>(d.end_wall_ns), static_cast<long long>(d.send_wall_ns),
+                     static_cast<unsigned long long>(d.seq),
+                     static_cast<long long>(d.start_wall_ns), static_cast<long long>(d.end_wall_ns),
+                     static_cast<long long>(d.send_wall_ns),
                      static_cast<unsigned long long>(d.requests), d.final ? 1 : 0);
       }
     }

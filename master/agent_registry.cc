@@ -287,11 +287,11 @@ bool AgentRegistry::Finished() {
 bool AgentRegistry::BudgetDone() {
   std::lock_guard<std::mutex> lock(mu_);
   if (spec_.max_requests <= 0 || !budget_split_done_) return false;
+  // A holder that went missing with its share unspent is waited for: when it rejoins it
+  // spends the rest of its share (the agent keeps count, agent_client.h). Its last heartbeat
+  // says whether it was done.
   for (const Agent* a : order_) {
-    if (a->in_budget_set && a->session != nullptr && a->state != State::kMissing &&
-        !a->budget_done) {
-      return false;
-    }
+    if (a->in_budget_set && !a->budget_done) return false;
   }
   return true;
 }

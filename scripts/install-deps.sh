@@ -14,8 +14,8 @@ BUILD_PACKAGES=(
 # Peers and tools the tests drive: curl and Node's `openai` client talk to `llmload mock`;
 # kubectl (kubernetes-client), yamllint and python3-yaml check deploy/ and helm/
 # (tests/deploy/); a real Prometheus server scrapes the master's /metrics
-# (prometheus_server_test).
-TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml prometheus)
+# (prometheus_server_test); openssl makes the certificates of the TLS tests.
+TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml prometheus openssl)
 # What the built binary needs at run time, and nothing else: the packages of the shared
 # libraries build/llmload links directly (apt pulls in their own dependencies), plus the CA
 # bundle for https endpoints. The container image's runtime stage installs exactly these;
