@@ -35,6 +35,10 @@ HARNESS_CPU=${HARNESS_CPU:-1}
 OUT=${OUT:-$(mktemp -d /tmp/llmload-master-scaling.XXXXXX)}
 LLMLOAD=${LLMLOAD:-build/llmload}
 HARNESS=${HARNESS:-build/benchmarks/fake_agents_harness}
+# The master serves Prometheus /metrics by default (0.0.0.0:9646); keep it on loopback, any
+# free port, so runs stay on 127.0.0.1 and never collide with another master. Its per-second
+# update stays in the measured cost (nothing scrapes it). "off" drops it.
+METRICS_BIND=${METRICS_BIND:-127.0.0.1:0}
 mkdir -p "$OUT"
 for bin in "$LLMLOAD" "$HARNESS"; do
   [[ -x $bin ]] || { echo "missing $bin: run scripts/build.sh" >&2; exit 1; }
@@ -56,7 +60,7 @@ run_one() {
   taskset -c "$MASTER_CPU" "$LLMLOAD" master --url http://127.0.0.1:9 --model m \
     --expect-agents "$n" --expect-agents-timeout 60s -u $((n * 10)) -r 1000 -t "${DURATION}s" \
     --json-out "$dir/summary.json" --csv-stats "$dir/stats.csv" -q --bind 127.0.0.1:0 \
-    >"$dir/master.out" 2>"$dir/master.err" &
+    --metrics-bind "$METRICS_BIND" >"$dir/master.out" 2>"$dir/master.err" &
   local mpid=$!
   PIDS+=("$mpid")
   local port=""
@@ -187,7 +191,7 @@ run_real() {
   taskset -c "$MASTER_CPU" "$LLMLOAD" master --url "http://127.0.0.1:$mport" --model m \
     --expect-agents 1 --expect-agents-timeout 30s -u "$users" -r "$users" -t "${duration}s" \
     --json-out "$dir/summary.json" --csv-stats "$dir/stats.csv" --csv-out "$dir/requests.csv" \
-    -q --bind 127.0.0.1:0 >"$dir/master.out" 2>"$dir/master.err" &
+    -q --bind 127.0.0.1:0 --metrics-bind "$METRICS_BIND" >"$dir/master.out" 2>"$dir/master.err" &
   local mpid=$!
   PIDS+=("$mpid")
   local port=""

@@ -79,6 +79,7 @@ struct EventLoop::Connection {
   int64_t prompt_tokens = 0;
   int64_t truncate_after = -1;  // tokens to send before cutting the response; -1: never
   int64_t next_deadline = 0;    // when the next token (or the whole body) is due
+  int64_t read_ns = 0;          // when the request was read: the start of first_token_us
   Rng token_rng;
   Rng latency_rng;
   std::string id;
@@ -403,7 +404,7 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
     if (!get) return method_not_allowed("GET");
     MockStats stats;
     for (const auto& counters : *ctx_.all) counters->AddTo(&stats);
-    MockCounters::MergeLateness(*ctx_.all, &stats);
+    MockCounters::MergeHistograms(*ctx_.all, &stats);
     return SendJson(c, 200, stats.ToJson(), req.keep_alive);
   }
   MockCounters::Add(k.other_requests);
@@ -449,6 +450,7 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, Completio
   c.writer.Begin(api, c.id, static_cast<int64_t>(time(nullptr)), creq.model, c.include_usage,
                  /*chunked=*/!http10);
   c.busy = true;
+  c.read_ns = now;
   if (c.stream) {
     MockCounters::Add(k.streamed);
     ResponseHead head;
@@ -518,6 +520,9 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     }
     k.RecordLateness(now - c.next_deadline);
     c.writer.AppendTokenChunk(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
+    // A fresh clock read, not `now`: when many timers fire together, the later streams' first
+    // tokens really leave later, and that is part of what a client's TTFT is compared with.
+    if (c.tokens_sent == 0) k.RecordFirstToken(NowNs() - c.read_ns);
     ++c.tokens_sent;
     MockCounters::Add(k.tokens_sent);
     MockCounters::Add(k.chunks_sent);

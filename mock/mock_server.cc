@@ -186,7 +186,7 @@ std::string MockServer::base_url() const {
 MockStats MockServer::stats() const {
   MockStats s;
   for (const auto& c : counters_) c->AddTo(&s);
-  MockCounters::MergeLateness(counters_, &s);
+  MockCounters::MergeHistograms(counters_, &s);
   return s;
 }
 

@@ -1,8 +1,32 @@
 #include "mock/mock_stats.h"
 
+#include <bit>
+
 #include "absl/strings/str_cat.h"
 
 namespace llmload::mock {
+namespace {
+
+// The bucket holding the q-th quantile (nearest rank over `n` counts), or -1 when empty.
+int PercentileBucket(const uint64_t* h, int n, double q) {
+  uint64_t total = 0;
+  for (int i = 0; i < n; ++i) total += h[i];
+  if (total == 0) return -1;
+  const uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(total - 1));
+  uint64_t seen = 0;
+  for (int i = 0; i < n; ++i) {
+    seen += h[i];
+    if (seen > rank) return i;
+  }
+  return n - 1;
+}
+
+// Values below 2^10 us have a bucket each; above, each power of two is split into 512 buckets
+// (the layout of common/histogram.h, in microseconds instead of nanoseconds).
+constexpr int kFirstTokenSubBits = 10;
+constexpr int kFirstTokenHalf = 1 << (kFirstTokenSubBits - 1);
+
+}  // namespace
 
 void MockCounters::AddTo(MockStats* s) const {
   auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
@@ -49,33 +73,59 @@ void MockCounters::RecordLateness(int64_t late_ns) {
   }
 }
 
-uint64_t MockCounters::Percentile(const std::array<uint64_t, kLatenessBuckets>& h, double q) {
-  uint64_t total = 0;
-  for (uint64_t n : h) total += n;
-  if (total == 0) return 0;
-  const uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(total - 1));
-  uint64_t seen = 0;
-  for (int i = 0; i < kLatenessBuckets; ++i) {
-    seen += h[i];
-    if (seen > rank) return LatenessBucketLow(i);
+int FirstTokenBucket(uint64_t us) {
+  us = std::min<uint64_t>(us, (uint64_t{1} << 32) - 1);
+  const int e = std::max(0, static_cast<int>(std::bit_width(us)) - kFirstTokenSubBits);
+  return e * kFirstTokenHalf + static_cast<int>(us >> e);
+}
+
+uint64_t FirstTokenBucketLow(int bucket) {
+  if (bucket < 2 * kFirstTokenHalf) return static_cast<uint64_t>(bucket);
+  const int e = bucket / kFirstTokenHalf - 1;
+  return static_cast<uint64_t>(bucket - e * kFirstTokenHalf) << e;
+}
+
+uint64_t FirstTokenBucketMid(int bucket) {
+  if (bucket < 2 * kFirstTokenHalf) return static_cast<uint64_t>(bucket);
+  const int e = bucket / kFirstTokenHalf - 1;
+  return FirstTokenBucketLow(bucket) + ((uint64_t{1} << e) - 1) / 2;
+}
+
+void MockCounters::RecordFirstToken(int64_t elapsed_ns) {
+  const uint64_t us = elapsed_ns <= 0 ? 0 : static_cast<uint64_t>(elapsed_ns) / 1000;
+  Add(first_token[FirstTokenBucket(us)]);
+  if (us > first_token_max_us.load(std::memory_order_relaxed)) {
+    first_token_max_us.store(us, std::memory_order_relaxed);
   }
-  return LatenessBucketLow(kLatenessBuckets - 1);
+}
+
+uint64_t MockCounters::LatenessPercentile(const std::array<uint64_t, kLatenessBuckets>& h,
+                                          double q) {
+  const int b = PercentileBucket(h.data(), kLatenessBuckets, q);
+  return b < 0 ? 0 : LatenessBucketLow(b);
+}
+
+uint64_t MockCounters::FirstTokenPercentile(const std::array<uint64_t, kFirstTokenBuckets>& h,
+                                            double q) {
+  const int b = PercentileBucket(h.data(), kFirstTokenBuckets, q);
+  return b < 0 ? 0 : FirstTokenBucketMid(b);
 }
 
 std::string MockStats::ToJson() const {
-  return absl::StrCat("{\"requests_total\":", requests_total,
-                      ",\"requests_by_endpoint\":{\"chat_completions\":", chat_completions_requests,
-                      ",\"completions\":", completions_requests, ",\"models\":", models_requests,
-                      ",\"health\":", health_requests, ",\"stats\":", stats_requests,
-                      ",\"other\":", other_requests, "},\"streamed\":", streamed,
-                      ",\"completed\":", completed, ",\"errors_injected\":", errors_injected,
-                      ",\"truncated\":", truncated, ",\"client_disconnects\":", client_disconnects,
-                      ",\"bad_requests\":", bad_requests, ",\"tokens_sent\":", tokens_sent,
-                      ",\"chunks_sent\":", chunks_sent, ",\"bytes_sent\":", bytes_sent,
-                      ",\"connections_accepted\":", connections_accepted,
-                      ",\"connections_open\":", connections_open,
-                      ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us,
-                      ",\"p99\":", token_lateness_p99_us, ",\"max\":", token_lateness_max_us, "}}");
+  return absl::StrCat(
+      "{\"requests_total\":", requests_total,
+      ",\"requests_by_endpoint\":{\"chat_completions\":", chat_completions_requests,
+      ",\"completions\":", completions_requests, ",\"models\":", models_requests,
+      ",\"health\":", health_requests, ",\"stats\":", stats_requests, ",\"other\":", other_requests,
+      "},\"streamed\":", streamed, ",\"completed\":", completed,
+      ",\"errors_injected\":", errors_injected, ",\"truncated\":", truncated,
+      ",\"client_disconnects\":", client_disconnects, ",\"bad_requests\":", bad_requests,
+      ",\"tokens_sent\":", tokens_sent, ",\"chunks_sent\":", chunks_sent,
+      ",\"bytes_sent\":", bytes_sent, ",\"connections_accepted\":", connections_accepted,
+      ",\"connections_open\":", connections_open,
+      ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us, ",\"p99\":", token_lateness_p99_us,
+      ",\"max\":", token_lateness_max_us, "},\"first_token_us\":{\"p50\":", first_token_p50_us,
+      ",\"p99\":", first_token_p99_us, ",\"max\":", first_token_max_us, "}}");
 }
 
 std::string MockStats::Summary() const {
@@ -85,7 +135,9 @@ std::string MockStats::Summary() const {
                       " tokens=", tokens_sent, " chunks=", chunks_sent, " bytes=", bytes_sent,
                       " connections=", connections_accepted,
                       " token_lateness_us_p50=", token_lateness_p50_us,
-                      " p99=", token_lateness_p99_us, " max=", token_lateness_max_us);
+                      " p99=", token_lateness_p99_us, " max=", token_lateness_max_us,
+                      " first_token_us_p50=", first_token_p50_us, " p99=", first_token_p99_us,
+                      " max=", first_token_max_us);
 }
 
 }  // namespace llmload::mock

@@ -1,5 +1,7 @@
 #include "mock/mock_stats.h"
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -20,6 +22,24 @@ TEST(MockStatsTest, LatenessBucketsAreMonotonicAndTight) {
   }
 }
 
+TEST(MockStatsTest, FirstTokenBucketsAreContiguousAndFine) {
+  EXPECT_EQ(FirstTokenBucket(0), 0);
+  EXPECT_EQ(FirstTokenBucket(1023), 1023);
+  EXPECT_EQ(FirstTokenBucket(1024), 1024);
+  EXPECT_EQ(FirstTokenBucket(uint64_t{1} << 40), MockCounters::kFirstTokenBuckets - 1);
+  for (int b = 0; b + 1 < MockCounters::kFirstTokenBuckets; ++b) {
+    // Every bucket starts where the previous one ends, and its low value maps back to it.
+    EXPECT_EQ(FirstTokenBucket(FirstTokenBucketLow(b)), b);
+    EXPECT_EQ(FirstTokenBucket(FirstTokenBucketLow(b + 1) - 1), b);
+  }
+  // The reported midpoint is within 0.1% (and at most 1 us below 1 ms) of any value in its
+  // bucket: fine enough to compare with a client's TTFT to well under a millisecond.
+  for (uint64_t us = 0; us < 100'000'000; us = us < 4096 ? us + 1 : us + us / 97) {
+    const double mid = static_cast<double>(FirstTokenBucketMid(FirstTokenBucket(us)));
+    EXPECT_LE(std::abs(mid - static_cast<double>(us)), std::max(1.0, 0.001 * us)) << us;
+  }
+}
+
 TEST(MockStatsTest, SumsLoopsAndReportsLatenessPercentiles) {
   std::vector<std::unique_ptr<MockCounters>> loops;
   loops.push_back(std::make_unique<MockCounters>());
@@ -31,17 +51,26 @@ TEST(MockStatsTest, SumsLoopsAndReportsLatenessPercentiles) {
   for (int i = 0; i < 98; ++i) loops[i % 2]->RecordLateness(10'000);  // 10 us
   loops[0]->RecordLateness(2'000'000);                                // 2 ms
   loops[1]->RecordLateness(2'000'000);
+  for (int i = 0; i < 98; ++i) loops[i % 2]->RecordFirstToken(20'000'000 + i * 1'000);  // 20 ms
+  loops[1]->RecordFirstToken(25'000'000);
+  loops[0]->RecordFirstToken(25'300'000);
   MockStats s;
   for (const auto& l : loops) l->AddTo(&s);
-  MockCounters::MergeLateness(loops, &s);
+  MockCounters::MergeHistograms(loops, &s);
   EXPECT_EQ(s.requests_total, 5u);
   EXPECT_EQ(s.connections_open, 3u);
   EXPECT_EQ(s.token_lateness_p50_us, 10u);
   EXPECT_GE(s.token_lateness_p99_us, 1792u);
   EXPECT_EQ(s.token_lateness_max_us, 2000u);
+  // Nearest rank over 100 samples: p50 is the 50th value (20,049 us), p99 the 99th (25 ms).
+  EXPECT_NEAR(static_cast<double>(s.first_token_p50_us), 20'049.0, 20.0);
+  EXPECT_NEAR(static_cast<double>(s.first_token_p99_us), 25'000.0, 25.0);
+  EXPECT_EQ(s.first_token_max_us, 25'300u);
   nlohmann::json j = nlohmann::json::parse(s.ToJson());
   EXPECT_EQ(j["requests_total"], 5);
   EXPECT_EQ(j["token_lateness_us"]["max"], 2000);
+  EXPECT_EQ(j["first_token_us"]["max"], 25'300);
+  EXPECT_EQ(j["first_token_us"]["p99"], s.first_token_p99_us);
 }
 
 }  // namespace
