@@ -16,6 +16,7 @@
 #include "common/cli_command.h"
 #include "common/clock.h"
 #include "common/stop_signals.h"
+#include "common/usable_cores.h"
 #include "common/version.h"
 #include "common/wire_codec.h"
 #include "proto/llmload.grpc.pb.h"
@@ -151,7 +152,7 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   proto::Hello* hello = hello_msg.mutable_hello();
   hello->set_agent_id(options_.agent_id);
   hello->set_hostname(hostname_);
-  hello->set_cores(std::max(1u, std::thread::hardware_concurrency()));
+  hello->set_cores(UsableCores());
   hello->set_version(kVersion);
   hello->set_threads(options_.threads);
   hello->set_incarnation(incarnation_);

@@ -18,6 +18,8 @@ namespace llmload::agent {
 namespace {
 
 constexpr int kMaxEvents = 256;
+// The eventfd's epoll tag; curl sockets are tagged (shard << 32) | fd, which never equals it.
+constexpr uint64_t kWakeTag = ~uint64_t{0};
 constexpr uint32_t kGenerationMask = 0x7fffffff;
 constexpr int64_t kConnectFailurePauseNs = 100 * kNsPerMs;
 
@@ -38,14 +40,8 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.fd = wake_fd_;
+  ev.data.u64 = kWakeTag;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-
-  multi_.reset(curl_multi_init());
-  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &EngineThread::OnCurlSocket);
-  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERFUNCTION, &EngineThread::OnCurlTimer);
-  curl_multi_setopt(multi_.get(), CURLMOPT_TIMERDATA, this);
 
   curl_slist* list = nullptr;
   for (const std::string& line : shared_.header_lines) list = curl_slist_append(list, line.c_str());
@@ -57,12 +53,14 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
 EngineThread::~EngineThread() {
   Join();
   // Easy handles must leave the multi handle before either is cleaned up.
-  for (User& u : users_) {
-    if (u.state == UserState::kInFlight && u.easy)
-      curl_multi_remove_handle(multi_.get(), u.easy.get());
+  for (size_t local = 0; local < users_.size(); ++local) {
+    User& u = users_[local];
+    if (u.state == UserState::kInFlight && u.easy) {
+      curl_multi_remove_handle(ShardOf(local).multi.get(), u.easy.get());
+    }
   }
   users_.clear();
-  multi_.reset();
+  shards_.clear();
   if (wake_fd_ >= 0) close(wake_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
@@ -136,7 +134,7 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
   const int64_t local_needed = UsersOnThread(users, index_, count_);
   if (static_cast<int64_t>(users_.size()) < local_needed) {
     users_.resize(local_needed);
-    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(users_.size() + 16));
+    EnsureShards(users_.size());
   }
   for (size_t local = 0; local < users_.size(); ++local) {
     User& u = users_[local];
@@ -171,10 +169,29 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
   }
 }
 
+void EngineThread::EnsureShards(size_t users) {
+  while (shards_.size() * kUsersPerShard < users) {
+    auto shard = std::make_unique<CurlShard>();
+    shard->thread = this;
+    shard->index = static_cast<uint32_t>(shards_.size());
+    shard->multi.reset(curl_multi_init());
+    CURLM* m = shard->multi.get();
+    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &EngineThread::OnCurlSocket);
+    curl_multi_setopt(m, CURLMOPT_SOCKETDATA, shard.get());
+    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, &EngineThread::OnCurlTimer);
+    curl_multi_setopt(m, CURLMOPT_TIMERDATA, shard.get());
+    // One keep-alive connection per user, and a few spare for connections being replaced.
+    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, static_cast<long>(kUsersPerShard + 16));
+    shards_.push_back(std::move(shard));
+  }
+}
+
 int64_t EngineThread::NextWakeNs() const {
   int64_t wake = LLONG_MAX;
   if (!timers_.empty()) wake = std::min(wake, timers_.next_deadline_ns());
-  if (curl_deadline_ns_ >= 0) wake = std::min(wake, curl_deadline_ns_);
+  for (const auto& shard : shards_) {
+    if (shard->deadline_ns >= 0) wake = std::min(wake, shard->deadline_ns);
+  }
   if (stopping_) wake = std::min(wake, stop_deadline_ns_);
   return wake;
 }
@@ -190,8 +207,9 @@ void EngineThread::Loop() {
     timespec ts{wait_ns / kNsPerSecond, wait_ns % kNsPerSecond};
     const int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
     for (int i = 0; i < n; ++i) {
-      const int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
+      // data.u64: the fd in the low half, its shard in the high half (see OnCurlSocket).
+      const int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
+      if (events[i].data.u64 == kWakeTag) {
         uint64_t drained;
         (void)!read(wake_fd_, &drained, sizeof(drained));
         continue;
@@ -200,12 +218,15 @@ void EngineThread::Loop() {
       if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
-      curl_multi_socket_action(multi_.get(), fd, flags, &running_);
+      CurlShard& shard = *shards_[events[i].data.u64 >> 32];
+      curl_multi_socket_action(shard.multi.get(), fd, flags, &running_);
     }
     int64_t after = MonotonicNowNs();
-    if (curl_deadline_ns_ >= 0 && after >= curl_deadline_ns_) {
-      curl_deadline_ns_ = -1;
-      curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
+    for (const auto& shard : shards_) {
+      if (shard->deadline_ns >= 0 && after >= shard->deadline_ns) {
+        shard->deadline_ns = -1;
+        curl_multi_socket_action(shard->multi.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
+      }
     }
     FinishRequests();
     RunDueTimers(MonotonicNowNs());
@@ -280,20 +301,22 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
   u.state = UserState::kInFlight;
   u.send_ns = now_ns;
   u.reader->Begin(u.easy.get(), now_ns);
-  curl_multi_add_handle(multi_.get(), u.easy.get());
+  curl_multi_add_handle(ShardOf(local).multi.get(), u.easy.get());
 }
 
 void EngineThread::FinishRequests() {
   done_scratch_.clear();
   CURLMsg* msg;
   int left = 0;
-  while ((msg = curl_multi_info_read(multi_.get(), &left)) != nullptr) {
-    if (msg->msg != CURLMSG_DONE) continue;
-    void* priv = nullptr;
-    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-    const uint32_t local = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(priv));
-    users_[local].reader->set_result(msg->data.result);
-    done_scratch_.push_back(local);
+  for (const auto& shard : shards_) {
+    while ((msg = curl_multi_info_read(shard->multi.get(), &left)) != nullptr) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      void* priv = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+      const uint32_t local = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(priv));
+      users_[local].reader->set_result(msg->data.result);
+      done_scratch_.push_back(local);
+    }
   }
   if (done_scratch_.empty()) return;
   const int64_t now = MonotonicNowNs();
@@ -302,7 +325,7 @@ void EngineThread::FinishRequests() {
 
 void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
   User& u = users_[local];
-  curl_multi_remove_handle(multi_.get(), u.easy.get());
+  curl_multi_remove_handle(ShardOf(local).multi.get(), u.easy.get());
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   const ErrorClass outcome = u.reader->Finish(u.reader->result(), now_ns);
   Record(*u.reader, u, outcome);
@@ -332,7 +355,7 @@ void EngineThread::CancelInFlight(int64_t now_ns) {
   for (size_t local = 0; local < users_.size(); ++local) {
     User& u = users_[local];
     if (u.state != UserState::kInFlight) continue;
-    curl_multi_remove_handle(multi_.get(), u.easy.get());
+    curl_multi_remove_handle(ShardOf(static_cast<uint32_t>(local)).multi.get(), u.easy.get());
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns, /*cancelled=*/true);
     Record(*u.reader, u, ErrorClass::kCancelled);
@@ -405,25 +428,26 @@ void EngineThread::PublishStats() {
   stats_.Reset();
 }
 
-int EngineThread::OnCurlSocket(CURL* /*easy*/, curl_socket_t fd, int what, void* self,
+int EngineThread::OnCurlSocket(CURL* /*easy*/, curl_socket_t fd, int what, void* shard_ptr,
                                void* /*socketp*/) {
-  auto* t = static_cast<EngineThread*>(self);
+  auto* shard = static_cast<CurlShard*>(shard_ptr);
+  EngineThread* t = shard->thread;
   if (what == CURL_POLL_REMOVE) {
     epoll_ctl(t->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     return 0;
   }
   epoll_event ev{};
   ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
-  ev.data.fd = fd;
+  ev.data.u64 = (uint64_t{shard->index} << 32) | static_cast<uint32_t>(fd);
   if (epoll_ctl(t->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
     epoll_ctl(t->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
   }
   return 0;
 }
 
-int EngineThread::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* self) {
-  auto* t = static_cast<EngineThread*>(self);
-  t->curl_deadline_ns_ = timeout_ms < 0 ? -1 : MonotonicNowNs() + timeout_ms * kNsPerMs;
+int EngineThread::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* shard_ptr) {
+  auto* shard = static_cast<CurlShard*>(shard_ptr);
+  shard->deadline_ns = timeout_ms < 0 ? -1 : MonotonicNowNs() + timeout_ms * kNsPerMs;
   return 0;
 }
 

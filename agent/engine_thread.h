@@ -1,9 +1,13 @@
-// EngineThread: one event-loop thread of the load engine. It owns an epoll set, a libcurl
-// multi handle driven by curl_multi_socket_action, a timer queue and the virtual users
-// assigned to it. A virtual user is a small state machine (waiting to spawn, in flight,
-// thinking, retired), never a thread. Everything a request touches lives on this thread, so
-// recording a finished request takes no lock; other threads talk to it through a command
-// queue woken by an eventfd (a lock per command, never per request).
+// EngineThread: one event-loop thread of the load engine. It owns an epoll set, libcurl
+// multi handles driven by curl_multi_socket_action, a timer queue and the virtual users
+// assigned to it. Users are spread over several multi handles of at most kUsersPerShard
+// each: libcurl (7.88) looks for a reusable connection by walking every connection to the
+// host in the multi's cache, so one multi for 10,000 users made each request start cost
+// O(users) (0.5 ms of CPU at 10,000 users against 0.05 ms at 64; docs/benchmarks.md). A virtual
+// user is a small state machine (waiting to spawn, in flight, thinking, retired), never a thread.
+// Everything a request touches lives on this thread, so recording a finished request takes no lock;
+// other threads talk to it through a command queue woken by an eventfd (a lock per command, never
+// per request).
 #ifndef LLMLOAD_AGENT_ENGINE_THREAD_H_
 #define LLMLOAD_AGENT_ENGINE_THREAD_H_
 
@@ -77,8 +81,20 @@ class EngineThread {
   int64_t NextWakeNs() const;
 
   // libcurl callbacks (static trampolines to the members).
-  static int OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp);
-  static int OnCurlTimer(CURLM* multi, long timeout_ms, void* self);
+  // One multi handle and the users that use it: local users [index * kUsersPerShard, ...).
+  struct CurlShard {
+    EngineThread* thread = nullptr;
+    uint32_t index = 0;
+    CurlMulti multi;
+    int64_t deadline_ns = -1;  // libcurl's timer for this multi; -1: none
+  };
+  static constexpr size_t kUsersPerShard = 256;
+  CurlShard& ShardOf(uint32_t local) { return *shards_[local / kUsersPerShard]; }
+  // Makes sure every user below `users` has its shard.
+  void EnsureShards(size_t users);
+
+  static int OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* shard, void* socketp);
+  static int OnCurlTimer(CURLM* multi, long timeout_ms, void* shard);
   static size_t OnCurlWrite(char* data, size_t size, size_t nmemb, void* user);
 
   const EngineShared& shared_;
@@ -87,9 +103,8 @@ class EngineThread {
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
-  CurlMulti multi_;
+  std::vector<std::unique_ptr<CurlShard>> shards_;  // stable addresses: curl callback data
   CurlSlist headers_;
-  int64_t curl_deadline_ns_ = -1;
   TimerQueue timers_;
   std::vector<User> users_;
   std::vector<uint32_t> done_scratch_;

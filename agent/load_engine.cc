@@ -1,8 +1,10 @@
 #include "agent/load_engine.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/usable_cores.h"
 
 namespace llmload::agent {
 
@@ -13,8 +15,7 @@ absl::StatusOr<std::unique_ptr<LoadEngine>> LoadEngine::Create(const WorkloadSpe
   if (!shared.ok()) return shared.status();
   auto engine = std::make_unique<LoadEngine>(PrivateTag());
   engine->shared_ = std::move(*shared);
-  int n = options.threads > 0 ? options.threads
-                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = options.threads > 0 ? options.threads : UsableCores();
   for (int i = 0; i < n; ++i) {
     engine->threads_.push_back(std::make_unique<EngineThread>(*engine->shared_, i, n));
   }

@@ -62,7 +62,9 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
     a.key = key;
     a.id = hello.agent_id();
     a.hostname = hello.hostname();
-    a.cores = std::max(1u, hello.cores());
+    // Its weight in the split: the cores it may use, or fewer event loops if it runs fewer.
+    a.cores = std::max(
+        1u, hello.threads() > 0 ? std::min(hello.cores(), hello.threads()) : hello.cores());
     a.session = session;
     a.last_seen_ns = MonotonicNowNs();
     if (a.state == State::kMissing) a.state = stopping_ ? State::kStopped : State::kIdle;
