@@ -618,6 +618,8 @@ def check_local_run(opts):
             for addr, port in ports.items():
                 text = text.replace(f"http://{addr}", f"http://127.0.0.1:{port}").replace(addr, f"127.0.0.1:{port}")
             text = text.replace("--bind=0.0.0.0:5557", f"--bind=127.0.0.1:{master_port}")
+            # Each agent's own /metrics on a free loopback port (several agents share this host).
+            text = re.sub(r"--metrics-bind=0\.0\.0\.0:\d+", "--metrics-bind=127.0.0.1:0", text)
             text = text.replace("--host=0.0.0.0", "--host=127.0.0.1").replace("--port=8000", f"--port={mock_port}")
             return re.sub(r"(?<![\w.])/reports\b", reports, text)
 
@@ -655,6 +657,24 @@ def check_local_run(opts):
             probe = [x.replace(":15B5 ", f":{master_port:04X} ") for x in probe]
             time.sleep(1)
             f.check(run(probe).returncode != 0, "agent readiness probe passes before any master listens")
+            # The liveness probe's GET answers on every agent, with no master yet.
+            live = pod_spec(agent_obj)["containers"][0].get("livenessProbe", {}).get("httpGet")
+            if f.check(live is not None, "agent has no httpGet liveness probe"):
+                for i in range(len(agents)):
+                    url = None
+                    deadline = time.time() + 20
+                    while url is None and time.time() < deadline:
+                        m = re.search(r"llmload agent metrics on http://127\.0\.0\.1:(\d+)/", log(f"agent{i}"))
+                        url = f"http://127.0.0.1:{m.group(1)}{live['path']}" if m else None
+                        if url is None:
+                            time.sleep(0.2)
+                    status = None
+                    if url:
+                        try:
+                            status = urllib.request.urlopen(url, timeout=5).status
+                        except OSError as e:
+                            status = str(e)
+                    f.check(status == 200, f"agent{i} liveness GET {url}: {status}; log: {log(f'agent{i}')[-500:]}")
             master, _ = start("master", "master")
             ready = False
             deadline = time.time() + 20
