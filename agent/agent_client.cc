@@ -208,6 +208,7 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   int64_t next_heartbeat = MonotonicNowNs();
   int64_t last_cpu = CpuTimeNs();
   int64_t last_cpu_at = MonotonicNowNs();
+  int64_t last_busy_ns = -1;
   int64_t expected_tick = MonotonicNowNs() + kTickNs;
   int64_t loop_lag_ns = 0;
   bool writes_ok = true;
@@ -271,10 +272,27 @@ AgentClient::SessionEnd AgentClient::RunSession() {
                           static_cast<double>(std::max<int64_t>(1, now - last_cpu_at)));
       hb->set_loop_lag_us(loop_lag_ns / 1000);
       hb->set_budget_done(engine_ ? engine_->budget_done() : budget_exhausted_);
+      if (engine_) {
+        const int64_t busy = engine_->busy_ns(now);
+        const int64_t prev_busy = last_busy_ns;
+        last_busy_ns = busy;
+        if (prev_busy >= 0 && busy >= prev_busy && now > last_cpu_at) {
+          hb->set_engine_busy_percent(
+              100.0 * static_cast<double>(busy - prev_busy) /
+              (static_cast<double>(now - last_cpu_at) * engine_->threads()));
+        }
+        if (std::optional<double> share = saturation_.Sample(busy, now, engine_->threads())) {
+          std::fprintf(stderr,
+                       "llmload agent: warning: the load engine is saturated (%.0f%% busy on %d "
+                       "thread(s)): its latencies include its own queueing\n",
+                       100 * *share, engine_->threads());
+        }
+        hb->set_engine_saturated(saturation_.saturated());
+      }
       if (metrics_) {
         metrics_->Update(AgentLoad{hb->cpu_percent(), static_cast<double>(loop_lag_ns) / 1e9,
                                    static_cast<int64_t>(hb->in_flight()),
-                                   static_cast<int64_t>(hb->users())});
+                                   static_cast<int64_t>(hb->users()), hb->engine_busy_percent()});
       }
       last_cpu = cpu;
       last_cpu_at = now;
@@ -377,6 +395,7 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
       return;
     }
     engine_ = std::move(*engine);
+    saturation_ = SaturationWatch();
     // Per-request offsets count from the master's run start (on its wall clock), so every
     // agent's records share one time line.
     const int64_t now = MonotonicNowNs();

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "agent/agent_metrics_exporter.h"
 #include "agent/load_engine.h"
+#include "agent/saturation_watch.h"
 #include "proto/llmload.pb.h"
 
 namespace grpc {
@@ -84,6 +85,7 @@ class AgentClient {
   proto::AgentState state_ = proto::AGENT_STATE_IDLE;
   std::string exit_message_;
   std::unique_ptr<AgentMetricsExporter> metrics_;  // null without --metrics-bind
+  SaturationWatch saturation_;                     // of the current engine
 };
 
 }  // namespace llmload::agent

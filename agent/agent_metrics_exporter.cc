@@ -35,6 +35,10 @@ class AgentMetricsExporter::State : public prometheus::Collectable {
           static_cast<double>(load.in_flight));
     Gauge(out, "llmload_agent_users", "Virtual users running on this agent",
           static_cast<double>(load.users));
+    Gauge(out, "llmload_agent_engine_busy_percent",
+          "Share of the last second the engine's event loops worked rather than waited (100 = "
+          "all busy; above 90 its latencies include its own queueing)",
+          load.engine_busy_percent);
     return out;
   }
 

@@ -21,6 +21,9 @@ struct AgentLoad {
   double loop_lag_s = 0;   // how late the agent's control loop woke up
   int64_t in_flight = 0;   // requests sent and not yet ended (one connection each)
   int64_t users = 0;       // virtual users running
+  // Share of time the engine's event loops worked rather than waited, over the last second;
+  // 100 = every engine thread busy (agent/saturation_watch.h warns above 90).
+  double engine_busy_percent = 0;
 };
 
 class AgentMetricsExporter {

@@ -199,6 +199,7 @@ int64_t EngineThread::NextWakeNs() const {
 void EngineThread::Loop() {
   epoll_event events[kMaxEvents];
   int64_t next_publish_ns = MonotonicNowNs() + shared_.publish_every_ns;
+  loop_start_ns_.store(MonotonicNowNs(), std::memory_order_relaxed);
   while (true) {
     ApplyCommands();
     const int64_t now = MonotonicNowNs();
@@ -206,6 +207,7 @@ void EngineThread::Loop() {
     const int64_t wait_ns = std::max<int64_t>(0, wake - now);
     timespec ts{wait_ns / kNsPerSecond, wait_ns % kNsPerSecond};
     const int n = epoll_pwait2(epoll_fd_, events, kMaxEvents, &ts, nullptr);
+    idle_ns_.fetch_add(MonotonicNowNs() - now, std::memory_order_relaxed);
     for (int i = 0; i < n; ++i) {
       // data.u64: the fd in the low half, its shard in the high half (see OnCurlSocket).
       const int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);

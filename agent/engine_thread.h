@@ -51,6 +51,11 @@ class EngineThread {
 
   int64_t running_users() const { return running_users_.load(std::memory_order_relaxed); }
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  // Time this thread's loop has spent working (not waiting in epoll) since it started.
+  int64_t busy_ns(int64_t now_ns) const {
+    const int64_t start = loop_start_ns_.load(std::memory_order_relaxed);
+    return start == 0 ? 0 : now_ns - start - idle_ns_.load(std::memory_order_relaxed);
+  }
   bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
@@ -131,6 +136,8 @@ class EngineThread {
 
   std::atomic<int64_t> running_users_{0};
   std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> loop_start_ns_{0};
+  std::atomic<int64_t> idle_ns_{0};  // time spent waiting in epoll
   std::atomic<bool> finished_{false};
   std::thread thread_;
 };

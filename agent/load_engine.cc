@@ -64,6 +64,12 @@ int64_t LoadEngine::in_flight() const {
   return n;
 }
 
+int64_t LoadEngine::busy_ns(int64_t now_ns) const {
+  int64_t n = 0;
+  for (const auto& t : threads_) n += t->busy_ns(now_ns);
+  return n;
+}
+
 int64_t LoadEngine::requests_started() const {
   if (shared_->spec.max_requests <= 0) return 0;
   // A slot is counted even when the take fails at the limit.

@@ -53,6 +53,9 @@ class LoadEngine {
   int threads() const { return static_cast<int>(threads_.size()); }
   int64_t running_users() const;
   int64_t in_flight() const;
+  // Summed over threads: time their loops spent working rather than waiting (see
+  // agent/saturation_watch.h).
+  int64_t busy_ns(int64_t now_ns) const;
   // Requests taken from the --requests budget (never more than the budget); 0 without one.
   int64_t requests_started() const;
   // True when --requests is used up and nothing is in flight any more.

@@ -93,6 +93,13 @@ void AgentRegistry::OnHeartbeat(const std::string& key, const proto::Heartbeat& 
   a.users_running = hb.users();
   a.budget_done = hb.budget_done();
   a.cpu_percent = hb.cpu_percent();
+  if (hb.engine_saturated() && !a.saturated) {
+    notices_.push_back(
+        absl::StrCat("llmload master: warning: agent ", a.id, "'s load engine is saturated (",
+                     static_cast<int>(hb.engine_busy_percent()),
+                     "% busy): its latencies include its own queueing; add agents or threads"));
+  }
+  a.saturated = hb.engine_saturated();
 }
 
 void AgentRegistry::OnStats(const std::string& key, proto::StatsDelta delta) {

@@ -101,6 +101,7 @@ class AgentRegistry : public LoadSource {
     uint64_t acked_seq = 0;       // every seq <= this was received
     std::vector<uint64_t> ahead;  // received seqs beyond acked_seq
     double cpu_percent = 0;
+    bool saturated = false;  // its engine said so in its latest heartbeat
   };
   using Outbox = std::vector<std::pair<std::shared_ptr<AgentSession>, proto::MasterMessage>>;
 

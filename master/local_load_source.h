@@ -4,8 +4,13 @@
 #define LLMLOAD_MASTER_LOCAL_LOAD_SOURCE_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "absl/strings/str_format.h"
 #include "agent/load_engine.h"
+#include "agent/saturation_watch.h"
+#include "common/clock.h"
 #include "master/load_source.h"
 
 namespace llmload::master {
@@ -31,8 +36,21 @@ class LocalLoadSource : public LoadSource {
     }
     return deltas;
   }
+  // Called once a second by the run loop: the engine's saturation, when it begins.
+  std::string TakeNotice() override {
+    const int64_t now = MonotonicNowNs();
+    const std::optional<double> busy =
+        saturation_.Sample(engine_->busy_ns(now), now, engine_->threads());
+    if (!busy) return "";
+    return absl::StrFormat(
+        "llmload: warning: the load engine is saturated (%.0f%% busy on %d thread(s)): "
+        "latencies now include llmload's own queueing; use more --threads (one per core) or "
+        "agents, or fewer users",
+        100 * *busy, engine_->threads());
+  }
 
  private:
+  agent::SaturationWatch saturation_;
   std::unique_ptr<agent::LoadEngine> engine_;
   uint64_t seq_ = 0;
   IntervalStats pending_;  // reused while the engine has nothing new

@@ -265,8 +265,9 @@ TEST_F(MetricsTest, MasterAndAgentEndpointsInDistributedMode) {
         ++ours;
         EXPECT_EQ(s.labels.count("agent_id") ? s.labels.at("agent_id") : "", "agent-x");
       }
-      EXPECT_EQ(ours, 4);
+      EXPECT_EQ(ours, 5);
       EXPECT_TRUE(a->Value("llmload_agent_cpu_percent").has_value());
+      EXPECT_TRUE(a->Value("llmload_agent_engine_busy_percent").has_value());
       EXPECT_TRUE(a->Value("llmload_agent_event_loop_lag_seconds").has_value());
       agent_busy |= a->Value("llmload_agent_users") == 3 &&
                     a->Value("llmload_agent_active_connections").value_or(0) > 0;

@@ -1,4 +1,4 @@
-// An agent's own /metrics: the four gauges of the last heartbeat, labelled with agent_id.
+// An agent's own /metrics: the five gauges of the last heartbeat, labelled with agent_id.
 #include "agent/agent_metrics_exporter.h"
 
 #include "gtest/gtest.h"
@@ -13,14 +13,15 @@ using ::llmload::testing::PromText;
 
 TEST(AgentMetricsExporterTest, RendersTheLastHeartbeat) {
   AgentMetricsExporter e("agent-7");
-  e.Update(AgentLoad{180.5, 0.0125, 42, 50});
+  e.Update(AgentLoad{180.5, 0.0125, 42, 50, 93.5});
   absl::StatusOr<PromText> t = ParsePrometheusText(e.RenderText());
   ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(t->samples.size(), 4u);
+  EXPECT_EQ(t->samples.size(), 5u);
   EXPECT_EQ(t->Value("llmload_agent_cpu_percent", {{"agent_id", "agent-7"}}), 180.5);
   EXPECT_EQ(t->Value("llmload_agent_event_loop_lag_seconds", {{"agent_id", "agent-7"}}), 0.0125);
   EXPECT_EQ(t->Value("llmload_agent_active_connections", {{"agent_id", "agent-7"}}), 42);
   EXPECT_EQ(t->Value("llmload_agent_users", {{"agent_id", "agent-7"}}), 50);
+  EXPECT_EQ(t->Value("llmload_agent_engine_busy_percent", {{"agent_id", "agent-7"}}), 93.5);
   for (const auto& [name, type] : t->types) EXPECT_EQ(type, "gauge") << name;
 }
 

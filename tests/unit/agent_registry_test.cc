@@ -295,6 +295,24 @@ TEST(AgentRegistryTest, HeartbeatsKeepAnAgentAlive) {
   EXPECT_EQ(reg.RunningUsers(), 2);  // from a's heartbeat
 }
 
+TEST(AgentRegistryTest, ASaturatedAgentIsReportedOnceUntilItRecovers) {
+  AgentRegistry reg(TestSpec(), Options());
+  Joined a = JoinAgent(reg, "a", 2);
+  reg.SetTarget(4, 1.0);
+  reg.TakeNotice();  // the join
+  proto::Heartbeat hot = MakeHeartbeat(4);
+  hot.set_engine_saturated(true);
+  hot.set_engine_busy_percent(97.4);
+  reg.OnHeartbeat(a.key, hot);
+  EXPECT_NE(reg.TakeNotice().find("agent a's load engine is saturated (97% busy)"),
+            std::string::npos);
+  reg.OnHeartbeat(a.key, hot);
+  EXPECT_EQ(reg.TakeNotice(), "");  // said once
+  reg.OnHeartbeat(a.key, MakeHeartbeat(4));
+  reg.OnHeartbeat(a.key, hot);
+  EXPECT_NE(reg.TakeNotice().find("saturated"), std::string::npos);  // again after recovering
+}
+
 TEST(AgentRegistryTest, HeartbeatsWithALongerLimitKeepEveryoneAlive) {
   AgentRegistry reg(TestSpec(), Options(absl::Milliseconds(200)));
   Joined a = JoinAgent(reg, "a", 1);
