@@ -40,7 +40,9 @@ class EngineThread {
   // Desired state: the engine as a whole should run `users` users, new ones started at
   // `spawn_rate` per second (engine-wide) from `ramp_start_ns` (monotonic). Users beyond the
   // target retire after their current request.
-  void SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns);
+  // `spawned`: users running engine-wide now. Users not started yet are (re)timed after
+  // them at the new rate, so a rebalance during the ramp never runs two schedules at once.
+  void SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
   // Stops starting requests; in-flight ones may finish until `deadline_ns` (monotonic), then
   // they are cancelled and counted as such. The thread exits once nothing is in flight.
   void Stop(int64_t deadline_ns);
@@ -74,7 +76,7 @@ class EngineThread {
 
   void Loop();
   void ApplyCommands();
-  void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns);
+  void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
   void RunDueTimers(int64_t now_ns);
   void StartRequest(uint32_t local, int64_t now_ns);
   void FinishRequests();
@@ -129,6 +131,7 @@ class EngineThread {
     int64_t users = 0;
     double spawn_rate = 0;
     int64_t at_ns = 0;
+    int64_t spawned = 0;  // kTarget: users running engine-wide when the target was set
   };
   std::vector<Command> commands_ ABSL_GUARDED_BY(mu_);
   IntervalStats published_ ABSL_GUARDED_BY(mu_);

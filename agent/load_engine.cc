@@ -34,7 +34,8 @@ void LoadEngine::Start(int64_t run_start_ns) {
 
 void LoadEngine::SetTarget(int64_t users, double spawn_rate) {
   const int64_t now = MonotonicNowNs();
-  for (auto& t : threads_) t->SetTarget(users, spawn_rate, now);
+  const int64_t spawned = running_users();
+  for (auto& t : threads_) t->SetTarget(users, spawn_rate, now, spawned);
 }
 
 void LoadEngine::Stop(absl::Duration grace) {
