@@ -664,8 +664,8 @@ def check_local_run(opts):
                     url = None
                     deadline = time.time() + 20
                     while url is None and time.time() < deadline:
-                        m = re.search(r"llmload agent metrics on http://127\.0\.0\.1:(\d+)/", log(f"agent{i}"))
-                        url = f"http://127.0.0.1:{m.group(1)}{live['path']}" if m else None
+                        m = re.search(r"llmload agent metrics on (http://[0-9.]+:\d+)/", log(f"agent{i}"))
+                        url = m.group(1) + live["path"] if m else None
                         if url is None:
                             time.sleep(0.2)
                     status = None
@@ -824,9 +824,9 @@ def check_helm(opts):
     r = run([helm, "lint", "--strict", chart])
     f.check(r.returncode == 0, f"helm lint: {r.stdout}{r.stderr}")
     variants = {
-        "url": ["--set", "scenario.url=http://vllm.default.svc:8000"],
+        "url": ["--set", "scenario.url=http://example.com:8000"],
         "existing secrets, requests, extra args": [
-            "--set", "scenario.url=https://api.example.com/v1", "--set", "apiKey.existingSecret=keys",
+            "--set", "scenario.url=https://example.com/v1", "--set", "apiKey.existingSecret=keys",
             "--set", "token.existingSecret=keys", "--set", "scenario.requests=1000",
             "--set", "scenario.extraArgs={--think-time=1s,--slo=ttft=500ms}"],
         "mock+monitoring+secrets": ["--set", "mock.enabled=true", "--set", "serviceMonitor.enabled=true",

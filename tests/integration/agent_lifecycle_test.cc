@@ -3,9 +3,7 @@
 // by the `openssl` CLI (what a plaintext or certificate-less agent is told, what unreadable
 // TLS files do), and a master replaced by a new one while the agent stays up (the new run
 // merges only its own requests; the agent drops the old run's unacknowledged deltas).
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/files.h"
+#include "support/llmload_cluster.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -33,30 +32,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A master process and its gRPC address.
-struct Master {
-  std::unique_ptr<Subprocess> process;
-  std::string address;  // 127.0.0.1:PORT
-};
-
-// Starts `llmload master --bind <bind> <args>` and waits for its "listening" line.
-Master StartMaster(std::vector<std::string> args, const std::string& bind = "127.0.0.1:0") {
-  std::vector<std::string> argv = {LlmloadBinary(), "master", "--bind", bind};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Master m;
-  m.process = std::make_unique<Subprocess>(argv);
-  std::optional<std::string> port =
-      m.process->WaitForOutput(R"(llmload master listening on 127\.0\.0\.1:([0-9]+))", seconds(30));
-  if (port) m.address = "127.0.0.1:" + *port;
-  return m;
-}
-
-std::unique_ptr<Subprocess> StartAgent(const std::string& master, std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary(), "agent", "--master", master, "--threads", "1"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return std::make_unique<Subprocess>(argv);
-}
 
 // Completion responses the mock sent to their end (its own count, GET /mock/stats).
 uint64_t MockCompleted(const MockProcess& mock) {
@@ -73,24 +48,6 @@ bool PollFor(Condition condition, milliseconds timeout) {
     std::this_thread::sleep_for(milliseconds(50));
   }
   return condition();
-}
-
-// A loopback port nobody listens on right now (the kernel's pick for an ephemeral bind).
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 // Runs a command line through /bin/sh; true when it exits 0.
@@ -190,7 +147,7 @@ TEST_F(AgentLifecycleTlsTest, TlsAgentRunsAndMergesExactly) {
   MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
-  Master master =
+  MasterProcess master =
       StartMaster({"--url", mock.url(), "--tls-cert", tls_.server_cert, "--tls-key",
                    tls_.server_key, "--expect-agents", "1", "--expect-agents-timeout", "2m", "-u",
                    "4", "-r", "100", "-n", "40", "-q", "--json-out", json_path});
@@ -213,9 +170,9 @@ TEST_F(AgentLifecycleTlsTest, TlsAgentRunsAndMergesExactly) {
 TEST_F(AgentLifecycleTlsTest, PlaintextAgentAgainstTlsMasterSaysItCannotConnect) {
   MockProcess mock({});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster({"--url", mock.url(), "--tls-cert", tls_.server_cert, "--tls-key",
-                               tls_.server_key, "--expect-agents-timeout", "2m", "-u", "1", "-r",
-                               "10", "-n", "10", "-q"});
+  MasterProcess master = StartMaster({"--url", mock.url(), "--tls-cert", tls_.server_cert,
+                                      "--tls-key", tls_.server_key, "--expect-agents-timeout", "2m",
+                                      "-u", "1", "-r", "10", "-n", "10", "-q"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto agent = StartAgent(master.address, {});
   EXPECT_TRUE(agent->WaitForOutput("cannot connect to the master", seconds(20))) << agent->Output();
@@ -232,27 +189,27 @@ TEST_F(AgentLifecycleTlsTest, MutualTlsNeedsTheClientCertificate) {
   MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
-  Master master = StartMaster({"--url",
-                               mock.url(),
-                               "--tls-cert",
-                               tls_.server_cert,
-                               "--tls-key",
-                               tls_.server_key,
-                               "--tls-ca",
-                               tls_.ca,
-                               "--expect-agents",
-                               "1",
-                               "--expect-agents-timeout",
-                               "3m",
-                               "-u",
-                               "2",
-                               "-r",
-                               "100",
-                               "-n",
-                               "20",
-                               "-q",
-                               "--json-out",
-                               json_path});
+  MasterProcess master = StartMaster({"--url",
+                                      mock.url(),
+                                      "--tls-cert",
+                                      tls_.server_cert,
+                                      "--tls-key",
+                                      tls_.server_key,
+                                      "--tls-ca",
+                                      tls_.ca,
+                                      "--expect-agents",
+                                      "1",
+                                      "--expect-agents-timeout",
+                                      "3m",
+                                      "-u",
+                                      "2",
+                                      "-r",
+                                      "100",
+                                      "-n",
+                                      "20",
+                                      "-q",
+                                      "--json-out",
+                                      json_path});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
 
   auto certless = StartAgent(master.address, {"--tls-ca", tls_.ca, "--agent-id", "certless"});
@@ -309,9 +266,9 @@ TEST(AgentLifecycleTest, ReplacedMasterMergesOnlyItsOwnRun) {
 
   // Master A's run is far longer than the test needs: it is killed, never allowed to finish
   // (a short -t would race the kill on a loaded machine).
-  Master a = StartMaster({"--url", mock_a.url(), "-u", "2", "-r", "10", "-t", "2m",
-                          "--console-interval", "250ms", "--json-out", dir + "/A.json"},
-                         bind);
+  MasterProcess a = StartMaster({"--url", mock_a.url(), "-u", "2", "-r", "10", "-t", "2m",
+                                 "--console-interval", "250ms", "--json-out", dir + "/A.json"},
+                                bind);
   ASSERT_EQ(a.address, bind) << a.process->Output();
   auto agent = StartAgent(bind, {"--agent-id", "survivor"});
   // Mid-run: the agent's stats have reached A (so it ran and reported), and requests flow.
@@ -327,7 +284,7 @@ TEST(AgentLifecycleTest, ReplacedMasterMergesOnlyItsOwnRun) {
   EXPECT_TRUE(agent->Running()) << agent->Output();
 
   // Master B: a new run on the same address, against its own fresh mock.
-  Master b =
+  MasterProcess b =
       StartMaster({"--url", mock_b.url(), "--expect-agents", "1", "--expect-agents-timeout", "2m",
                    "-u", "2", "-r", "10", "-n", "20", "-q", "--json-out", dir + "/B.json"},
                   bind);

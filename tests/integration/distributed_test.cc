@@ -20,6 +20,7 @@
 #include "nlohmann/json.hpp"
 #include "proto/llmload.grpc.pb.h"
 #include "support/files.h"
+#include "support/llmload_cluster.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -29,29 +30,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A master process and its gRPC port.
-struct Master {
-  std::unique_ptr<Subprocess> process;
-  std::string address;  // 127.0.0.1:PORT
-};
-
-Master StartMaster(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary(), "master", "--bind", "127.0.0.1:0"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Master m;
-  m.process = std::make_unique<Subprocess>(argv);
-  std::optional<std::string> port =
-      m.process->WaitForOutput(R"(llmload master listening on 127\.0\.0\.1:([0-9]+))", seconds(30));
-  if (port) m.address = "127.0.0.1:" + *port;
-  return m;
-}
-
-std::unique_ptr<Subprocess> StartAgent(const std::string& master, std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary(), "agent", "--master", master, "--threads", "1"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return std::make_unique<Subprocess>(argv);
-}
 
 // Completion requests that reached the mock (its stats endpoint counts itself elsewhere).
 uint64_t MockRequests(const MockProcess& mock) {
@@ -65,7 +43,7 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
   MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string dir = MakeTempDir();
-  Master master =
+  MasterProcess master =
       StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r", "100", "-n",
                    "300", "-q", "--json-out", dir + "/s.json", "--csv-out", dir + "/r.csv"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
@@ -115,8 +93,9 @@ TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
-  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "30", "-r", "100",
-                               "-t", "5m", "--console-interval", "250ms", "--json-out", json_path});
+  MasterProcess master =
+      StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "30", "-r", "100", "-t", "5m",
+                   "--console-interval", "250ms", "--json-out", json_path});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   std::vector<std::unique_ptr<Subprocess>> agents;
   for (int i = 0; i < 3; ++i)
@@ -160,8 +139,8 @@ TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
 TEST(DistributedTest, AgentsStopLoadWithinFiveSecondsOfLosingTheMaster) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "10", "-r", "100",
-                               "-t", "5m", "--console-interval", "250ms"});
+  MasterProcess master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "10", "-r",
+                                      "100", "-t", "5m", "--console-interval", "250ms"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto a = StartAgent(master.address, {});
   auto b = StartAgent(master.address, {});
@@ -189,8 +168,8 @@ TEST(DistributedTest, MasterInterruptStopsAgentsAndWritesTheReport) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string json_path = MakeTempDir() + "/s.json";
-  Master master = StartMaster({"--url", mock.url(), "-u", "5", "-r", "100", "-t", "5m",
-                               "--console-interval", "250ms", "--json-out", json_path});
+  MasterProcess master = StartMaster({"--url", mock.url(), "-u", "5", "-r", "100", "-t", "5m",
+                                      "--console-interval", "250ms", "--json-out", json_path});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto agent = StartAgent(master.address, {});
   ASSERT_TRUE(master.process->WaitForOutput(R"(req [1-9][0-9]* fail)", seconds(60)))
@@ -210,7 +189,7 @@ TEST(DistributedTest, MasterInterruptStopsAgentsAndWritesTheReport) {
 TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
   MockProcess mock({});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master = StartMaster(
+  MasterProcess master = StartMaster(
       {"--url", mock.url(), "--model", "m", "--token", "right", "--expect-agents-timeout", "20s"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   auto agent = StartAgent(master.address, {"--token", "wrong"});
@@ -227,7 +206,7 @@ TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
 TEST(DistributedTest, VersionSkewIsRefusedWithAClearMessage) {
   MockProcess mock({});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Master master =
+  MasterProcess master =
       StartMaster({"--url", mock.url(), "--model", "m", "--expect-agents-timeout", "20s"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   // An agent of another version, speaking the protocol directly.

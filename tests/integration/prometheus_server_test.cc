@@ -6,9 +6,7 @@
 // answer for every query of the Grafana dashboard. Fails, never skips, when the binary is
 // missing: CI installs it (scripts/install-deps.sh --with-test-tools).
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -30,6 +28,7 @@
 #include "master/prometheus_exporter.h"
 #include "nlohmann/json.hpp"
 #include "support/grafana_dashboard.h"
+#include "support/llmload_cluster.h"
 #include "support/mock_process.h"
 #include "support/subprocess.h"
 
@@ -55,23 +54,6 @@ std::string FindPrometheus() {
     if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";
-}
-
-// A loopback port that was free a moment ago (Prometheus needs a number up front).
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 std::string UrlEncode(const std::string& s) {
