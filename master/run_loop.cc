@@ -57,6 +57,7 @@ absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
     if (!w.ok()) return w.status();
     out.stats_csv = std::move(*w);
   }
+  if (flags.per_prompt) out.prompt_breakdown.emplace();
   if (!flags.json_out.empty()) {
     auto f = OpenOutputFile(flags.json_out, "--json-out");
     if (!f.ok()) return f.status();
@@ -80,6 +81,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   std::optional<RequestCsvWriter>& request_csv = outputs.request_csv;
   std::optional<StatsCsvWriter>& stats_csv = outputs.stats_csv;
   std::optional<UniqueFile>& json_file = outputs.json_file;
+  std::optional<PromptBreakdown>& breakdown = outputs.prompt_breakdown;
   ConsoleView console(stderr, isatty(STDERR_FILENO) == 1);
   Aggregator aggregator(options.stats_window);
   const int64_t start_ns = MonotonicNowNs();
@@ -103,6 +105,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     for (LoadSource::Delta& d : source.TakeDeltas()) {
       if (auto* local = std::get_if<IntervalStats>(&d.stats)) {
         if (request_csv && !local->records.empty()) request_csv->Append(local->records);
+        if (breakdown) breakdown->Add(local->records);
         local->records.clear();  // streamed to disk; the aggregator keeps only counts
         aggregator.Add(d.source, d.seq, *local, now);
         continue;
@@ -112,10 +115,11 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       if (!merged.ok()) {
         console.Note(absl::StrCat("llmload: dropped a stats delta from ", d.source, ": ",
                                   merged.status().message()));
-      } else if (*merged && request_csv && wire.records_size() > 0) {
+      } else if (*merged && wire.records_size() > 0 && (request_csv || breakdown)) {
         wire_records.clear();
         AppendRecordsFromProto(wire, &wire_records);
-        request_csv->Append(wire_records);
+        if (request_csv) request_csv->Append(wire_records);
+        if (breakdown) breakdown->Add(wire_records);
       }
     }
   };
@@ -221,7 +225,8 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   info.agents = source.Agents();
   info.agent_list = source.AgentList();
   info.goodput_enabled = !spec.slos.empty();
-  const RunSummary summary = Summarize(info, aggregator.totals());
+  RunSummary summary = Summarize(info, aggregator.totals());
+  if (breakdown) summary.prompts = breakdown->Summarize(spec.prompts);
   std::fputs(FormatSummaryTable(summary).c_str(), stdout);
   std::printf("stopped: %s\n", stop_reason.c_str());
   if (json_file) {

@@ -16,6 +16,7 @@
 #include "master/csv_output.h"
 #include "master/live_snapshot.h"
 #include "master/load_source.h"
+#include "master/prompt_breakdown.h"
 #include "master/run_summary.h"
 #include "master/workload_flags.h"
 
@@ -27,6 +28,7 @@ struct RunOutputs {
   std::optional<RequestCsvWriter> request_csv;
   std::optional<StatsCsvWriter> stats_csv;
   std::optional<UniqueFile> json_file;
+  std::optional<PromptBreakdown> prompt_breakdown;  // --per-prompt
   absl::Duration console_interval = absl::Seconds(2);
   bool quiet = false;
 };

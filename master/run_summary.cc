@@ -141,6 +141,20 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
   j["itl_s"] = LatencyJson(s.itl);
   j["tpot_s"] = LatencyJson(s.tpot);
 
+  if (!s.prompts.empty()) {
+    nlohmann::json& list = j["prompts"];
+    list = nlohmann::json::array();
+    for (const PromptResult& p : s.prompts) {
+      list.push_back({{"id", p.id},
+                      {"requests", p.requests},
+                      {"succeeded", p.succeeded},
+                      {"failed", p.failed},
+                      {"latency_s", LatencyJson(p.latency)},
+                      {"ttft_s", LatencyJson(p.ttft)},
+                      {"input_tokens_mean", p.input_mean},
+                      {"output_tokens_mean", p.output_mean}});
+    }
+  }
   nlohmann::json& tok = j["tokens"];
   tok["input_total"] = s.input_tokens;
   tok["output_total"] = s.output_tokens;
@@ -218,6 +232,29 @@ std::string FormatSummaryTable(const RunSummary& s) {
     if (!any_error) out += "\nerrors by class\n";
     any_error = true;
     absl::StrAppendFormat(&out, "  %-18s %d\n", ErrorClassName(c), s.outcomes[i]);
+  }
+  if (!s.prompts.empty()) {
+    // The test design's per-prompt comparison: latency and TTFT side by side, per prompt.
+    absl::StrAppendFormat(&out, "\n%-20s %6s %6s %7s | %-43s | %s\n", "per prompt", "ok", "failed",
+                          "in tok", "latency (s): mean std cv% p95 p99",
+                          "ttft (s): mean min max p99");
+    for (const PromptResult& p : s.prompts) {
+      const std::string id = p.id.size() > 20 ? p.id.substr(0, 19) + "~" : p.id;
+      absl::StrAppendFormat(&out, "%-20s %6d %6d %7.1f | ", id, p.succeeded, p.failed,
+                            p.input_mean);
+      if (p.latency.count == 0) {
+        absl::StrAppendFormat(&out, "%-43s | %s\n", "-", "-");
+        continue;
+      }
+      absl::StrAppendFormat(&out, "%8.4f %8.4f %6.1f %8.4f %8.4f | ", p.latency.mean, p.latency.std,
+                            p.latency.cv_pct, p.latency.p(0.95), p.latency.p(0.99));
+      if (p.ttft.count == 0) {
+        out += "-\n";
+      } else {
+        absl::StrAppendFormat(&out, "%8.4f %8.4f %8.4f %8.4f\n", p.ttft.mean, p.ttft.min,
+                              p.ttft.max, p.ttft.p(0.99));
+      }
+    }
   }
   if (!s.run.agent_list.empty()) {
     out += "\nagents\n";

@@ -56,6 +56,14 @@ struct RunInfo {
   std::vector<AgentSummary> agent_list;  // distributed mode only
 };
 
+// One prompt's share of the run (`--per-prompt`, master/prompt_breakdown.h).
+struct PromptResult {
+  std::string id;
+  uint64_t requests = 0, succeeded = 0, failed = 0;  // cancelled ones left out
+  LatencyStats latency, ttft;                        // of successful requests
+  double input_mean = 0, output_mean = 0;            // tokens per successful request
+};
+
 struct RunSummary {
   RunInfo run;
   std::string token_source;  // "usage", "chunks", "mixed", or "none" (nothing succeeded)
@@ -67,6 +75,7 @@ struct RunSummary {
   LatencyStats latency, ttft, itl, tpot;
   uint64_t input_tokens = 0, output_tokens = 0;
   double input_mean = 0, output_mean = 0;
+  std::vector<PromptResult> prompts;  // only with --per-prompt
 };
 
 RunSummary Summarize(const RunInfo& info, const IntervalStats& totals);

@@ -119,6 +119,9 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {
   app.add_option("--json-out", f.json_out, "Write the JSON summary here")->group("Output");
+  app.add_flag("--per-prompt", f.per_prompt,
+               "Also report latency and TTFT per prompt (summary table and JSON \"prompts\")")
+      ->group("Output");
   app.add_option("--csv-out", f.csv_out, "Write one CSV row per request here")->group("Output");
   app.add_option("--csv-stats", f.csv_stats, "Write the per-interval history as CSV here")
       ->group("Output");

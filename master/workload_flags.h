@@ -61,6 +61,7 @@ struct OutputFlags {
   std::string json_out;
   std::string csv_out;
   std::string csv_stats;
+  bool per_prompt = false;  // results per prompt in the summary and the JSON
   std::string console_interval = "2s";
   bool quiet = false;
 };

@@ -43,9 +43,9 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
   MockProcess mock({"--ttft", "5ms", "--itl", "2ms", "--output-tokens", "8"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::string dir = MakeTempDir();
-  MasterProcess master =
-      StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r", "100", "-n",
-                   "300", "-q", "--json-out", dir + "/s.json", "--csv-out", dir + "/r.csv"});
+  MasterProcess master = StartMaster({"--url", mock.url(), "--expect-agents", "3", "-u", "12", "-r",
+                                      "100", "-n", "300", "-q", "--json-out", dir + "/s.json",
+                                      "--csv-out", dir + "/r.csv", "--per-prompt"});
   ASSERT_FALSE(master.address.empty()) << master.process->Output();
   std::vector<std::unique_ptr<Subprocess>> agents;
   for (int i = 0; i < 3; ++i) agents.push_back(StartAgent(master.address, {}));
@@ -66,6 +66,14 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
     EXPECT_EQ(a["state"], "stopped");
   }
   EXPECT_EQ(per_agent, 300u);
+  // Per prompt (from the agents' request records): the 8 built-in prompts, 300 in all.
+  ASSERT_EQ(s["prompts"].size(), 8u) << s.dump();
+  uint64_t per_prompt = 0;
+  for (const json& p : s["prompts"]) {
+    per_prompt += p["requests"].get<uint64_t>();
+    EXPECT_EQ(p["latency_s"]["count"], p["succeeded"]) << p.dump();
+  }
+  EXPECT_EQ(per_prompt, 300u);
   EXPECT_EQ(mock.Stats()["requests_by_endpoint"]["chat_completions"], 300);
 
   // Percentiles of the merged histograms equal those of one histogram fed every sample
