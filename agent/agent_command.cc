@@ -76,7 +76,8 @@ void AddAgentCommand(CLI::App& parent, CommandAction* action) {
                   "Shared secret the master expects (default: $LLMLOAD_TOKEN)");
   cmd->add_option("--agent-id", flags->agent_id,
                   "Name in the master's reports (default: HOST-PID)");
-  cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)");
+  cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--stats-interval", flags->stats_interval,
                   "How often to send stats (a master started with --stats-interval overrides it)")
       ->capture_default_str();

@@ -117,6 +117,7 @@ void AddRunCommand(CLI::App& parent, CommandAction* action) {
   AddOutputFlags(*cmd, flags->outputs);
   AddMetricsFlags(*cmd, flags->metrics);
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
+      ->check(CLI::Range(1, 1024))
       ->group("Engine");
   cmd->add_option("--window", flags->window,
                   "Sliding window for the live 'current' QPS and percentiles")
@@ -130,6 +131,7 @@ void AddRunCommand(CLI::App& parent, CommandAction* action) {
       ->group("Built-in mock");
   cmd->add_option("--mock-output-tokens", flags->mock_output_tokens,
                   "Built-in mock's reply length (default: the request's max_tokens, else 128)")
+      ->check(CLI::Range(1, 1 << 20))
       ->group("Built-in mock");
   cmd->callback([flags, action] { *action = [flags] { return Run(*flags); }; });
 }

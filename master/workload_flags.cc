@@ -222,6 +222,13 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!parsed.ok()) return parsed.status();
     *d.out = *parsed;
   }
+  // libcurl reads 0 as "no limit": a timeout of 0 would silently be none at all.
+  for (const auto& [value, flag] : {std::pair{spec.connect_timeout, "--connect-timeout"},
+                                    std::pair{spec.request_timeout, "--request-timeout"}}) {
+    if (value <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": must be above 0"));
+    }
+  }
   for (const std::string& s : f.slos) {
     absl::StatusOr<Slo> slo = ParseSlo(s);
     if (!slo.ok()) return slo.status();

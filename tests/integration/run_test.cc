@@ -169,6 +169,23 @@ TEST_F(RunAgainstMockTest, InterruptStopsAndStillWritesTheReport) {
   EXPECT_EQ(summary["requests"]["failed"], 0);  // in-flight requests finished or were cancelled
 }
 
+TEST_F(RunAgainstMockTest, StopTimeoutCancelsWhatIsStillInFlight) {
+  // Replies take ~5 s; the run stops after 1 s and gives in-flight requests 300 ms.
+  MockProcess mock({"--ttft", "10ms", "--itl", "50ms", "--output-tokens", "100"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "--url", mock.url(), "--model", "m", "-u", "4", "-r", "100",
+                            "-t", "1s", "--stop-timeout", "300ms", "-q", "--metrics-bind", "off",
+                            "--json-out", json_path});
+  EXPECT_EQ(r.exit_code, 0) << r.output;  // cancelled requests are not failures
+  const json summary = ReadJson(json_path);
+  ASSERT_TRUE(summary.is_object()) << r.output;
+  EXPECT_EQ(summary["requests"]["cancelled"], 4) << summary.dump();
+  EXPECT_EQ(summary["requests"]["total"], 0) << summary.dump();
+  EXPECT_EQ(summary["requests"]["failed"], 0);
+  EXPECT_NE(r.output.find("4 cancelled at stop"), std::string::npos) << r.output;
+}
+
 TEST_F(RunAgainstMockTest, WithoutUrlRunsAgainstTheBuiltInMock) {
   const std::string json_path = dir_ + "/summary.json";
   RunResult r =
@@ -237,6 +254,10 @@ TEST(RunBadInputTest, FailsFastWithExitTwoAndAClearMessage) {
       {{"run", "--dataset", dir + "/bad.jsonl"}, "bad.jsonl:2"},
       {{"run", "--url", "ftp://127.0.0.1:1"}, "--url"},
       {{"run", "--json-out", dir + "/no/such/dir/x.json", "-n", "1"}, "--json-out"},
+      {{"run", "--connect-timeout", "0s"}, "--connect-timeout"},
+      {{"run", "--request-timeout", "0s"}, "--request-timeout"},
+      {{"run", "--threads", "-1"}, "--threads"},
+      {{"run", "--mock-output-tokens", "-5"}, "--mock-output-tokens"},
   };
   for (const Case& c : cases) {
     RunResult r = RunLlmload(c.args, seconds(60));
