@@ -372,7 +372,10 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
       engine_->Join();
       CollectStats(/*final=*/true);
     }
-    if (a.run_id() != run_id_) budget_spent_ = 0;
+    if (a.run_id() != run_id_) {  // a new run: nothing of its budget is spent yet
+      budget_spent_ = 0;
+      budget_exhausted_ = false;
+    }
     run_id_ = a.run_id();
     generation_ = a.generation();
     if (spec->max_requests > 0) {
