@@ -82,9 +82,14 @@ class Topology {
   const Host& host(int i) const { return hosts_[i]; }
 
   // Takes the namespace's end of the link down (a partition: no FIN, no RST) or up again.
+  // Link down drops the namespace's default route with it; up puts it back.
   bool SetLink(int i, bool up) {
-    return Sh(absl::StrCat("ip netns exec ", hosts_[i].ns, " ip link set ", hosts_[i].ns_if,
-                           up ? " up" : " down"));
+    const Host& h = hosts_[i];
+    if (!Sh(absl::StrCat("ip netns exec ", h.ns, " ip link set ", h.ns_if, up ? " up" : " down"))) {
+      return false;
+    }
+    return !up ||
+           Sh(absl::StrCat("ip netns exec ", h.ns, " ip route replace default via ", h.host_ip));
   }
 
  private:
@@ -170,6 +175,10 @@ TEST_F(NetnsTest, PartitionedAgentIsMarkedMissingStopsAndRejoins) {
   ASSERT_TRUE(topology_->SetLink(1, /*up=*/true));
   EXPECT_TRUE(master_->WaitForOutput(R"(agent ns1-agent \(.*\) rejoined)", seconds(60)))
       << master_->Output() << a1->Output();
+  // It is given work again: a second assignment of this run (its engine is made anew).
+  EXPECT_TRUE(a1->WaitForOutput(
+      R"(llmload agent: run [^\n]* users[\s\S]*llmload agent: run [^\n]* users)", seconds(30)))
+      << a1->Output();
 
   master_->Signal(SIGINT);
   ASSERT_EQ(master_->Wait(seconds(60)), 0) << master_->Output();
