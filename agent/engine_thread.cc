@@ -294,8 +294,8 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     // libcurl's receive buffer, per user: 8 KiB instead of 16 still holds ~30 token chunks per
-    // read, and a saturated engine (full socket buffers, full reads) touches all of it, so
-    // this is a third of a user's memory at 10,000 users.
+    // read. A saturated engine (full socket buffers, full reads) touches all of it: the
+    // smaller buffer took 10,000 users from 51.7 to 47.4 kB each (docs/benchmarks.md).
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 8L << 10);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
