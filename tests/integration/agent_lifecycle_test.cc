@@ -14,7 +14,6 @@
 #include <optional>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -37,17 +36,6 @@ using std::chrono::seconds;
 uint64_t MockCompleted(const MockProcess& mock) {
   const json stats = mock.Stats();
   return stats.is_object() ? stats.value("completed", uint64_t{0}) : 0;
-}
-
-// Polls `condition` every 50 ms until it holds or `timeout` passes.
-template <typename Condition>
-bool PollFor(Condition condition, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
 }
 
 // Runs a command line through /bin/sh; true when it exits 0.

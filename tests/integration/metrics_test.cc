@@ -7,9 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,7 +17,9 @@
 #include "gtest/gtest.h"
 #include "master/prometheus_exporter.h"
 #include "nlohmann/json.hpp"
+#include "support/files.h"
 #include "support/grafana_dashboard.h"
+#include "support/llmload_cluster.h"
 #include "support/mock_process.h"
 #include "support/prometheus_text.h"
 #include "support/subprocess.h"
@@ -30,15 +30,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-constexpr char kMetricsLine[] = R"(llmload metrics on http://127\.0\.0\.1:([0-9]+)/metrics)";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::optional<PromText> Scrape(const std::string& url) {
   std::optional<std::string> body = HttpGet(url);
@@ -147,7 +138,7 @@ TEST_F(MetricsTest, RunIsScrapedDuringAndAfterAndAgreesWithTheSummary) {
                   "127.0.0.1:0",
                   "--metrics-linger",
                   "120s"});
-  std::optional<std::string> port = run.WaitForOutput(kMetricsLine, seconds(60));
+  std::optional<std::string> port = run.WaitForOutput(kMetricsPortPattern, seconds(60));
   ASSERT_TRUE(port.has_value()) << run.Output();
   const std::string url = absl::StrCat("http://127.0.0.1:", *port, "/metrics");
 
@@ -238,7 +229,7 @@ TEST_F(MetricsTest, MasterAndAgentEndpointsInDistributedMode) {
   std::optional<std::string> grpc_port =
       master.WaitForOutput(R"(llmload master listening on 127\.0\.0\.1:([0-9]+))", seconds(60));
   ASSERT_TRUE(grpc_port.has_value()) << master.Output();
-  std::optional<std::string> port = master.WaitForOutput(kMetricsLine, seconds(10));
+  std::optional<std::string> port = master.WaitForOutput(kMetricsPortPattern, seconds(10));
   ASSERT_TRUE(port.has_value()) << master.Output();
   const std::string url = absl::StrCat("http://127.0.0.1:", *port, "/metrics");
   // Served while waiting for agents already.
@@ -248,8 +239,7 @@ TEST_F(MetricsTest, MasterAndAgentEndpointsInDistributedMode) {
 
   Subprocess agent({LlmloadBinary(), "agent", "--master", "127.0.0.1:" + *grpc_port, "--threads",
                     "1", "--agent-id", "agent-x", "--metrics-bind", "127.0.0.1:0"});
-  std::optional<std::string> agent_port = agent.WaitForOutput(
-      R"(llmload agent metrics on http://127\.0\.0\.1:([0-9]+)/metrics)", seconds(60));
+  std::optional<std::string> agent_port = agent.WaitForOutput(kMetricsPortPattern, seconds(60));
   ASSERT_TRUE(agent_port.has_value()) << agent.Output();
   const std::string agent_url = absl::StrCat("http://127.0.0.1:", *agent_port, "/metrics");
 

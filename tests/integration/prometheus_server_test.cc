@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "master/prometheus_exporter.h"
 #include "nlohmann/json.hpp"
+#include "support/files.h"
 #include "support/grafana_dashboard.h"
 #include "support/llmload_cluster.h"
 #include "support/mock_process.h"
@@ -38,13 +38,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The prometheus binary on PATH, or "".
 std::string FindPrometheus() {
@@ -148,17 +141,6 @@ class PrometheusServer {
   std::string log_;
 };
 
-// Waits until `ok()` holds, polling every 250 ms; false at the deadline.
-template <typename F>
-bool PollUntil(F ok, seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(milliseconds(250));
-  }
-  return ok();
-}
-
 class PrometheusServerTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = MakeTempDir(); }
@@ -181,21 +163,20 @@ TEST_F(PrometheusServerTest, IngestsTheMasterEndpointConsistentlyWithTheSummary)
   Subprocess run({LlmloadBinary(), "run", "--url", mock.url(), "-u", "4", "-r", "20", "-t", "10s",
                   "--threads", "1", "-q", "--json-out", json_path, "--metrics-bind", "127.0.0.1:0",
                   "--metrics-linger", "180s"});
-  std::optional<std::string> port =
-      run.WaitForOutput(R"(llmload metrics on http://127\.0\.0\.1:([0-9]+)/metrics)", seconds(60));
+  std::optional<std::string> port = run.WaitForOutput(kMetricsPortPattern, seconds(60));
   ASSERT_TRUE(port.has_value()) << run.Output();
   prometheus.SetTarget("127.0.0.1:" + *port);
 
   // At least two scrapes of this run while it runs (the target is up and has samples).
   std::string run_id;
-  ASSERT_TRUE(PollUntil(
+  ASSERT_TRUE(PollFor(
       [&] {
         const json d = prometheus.Query("count_over_time(llmload_users[10m])");
         if (d.contains("error") || d["result"].size() != 1) return false;
         run_id = d["result"][0]["metric"].value("run_id", "");
         return std::stod(d["result"][0]["value"][1].get<std::string>()) >= 2;
       },
-      seconds(90)))
+      seconds(90), milliseconds(250)))
       << "Prometheus did not scrape llmload twice\n"
       << prometheus.Output() << "\n"
       << run.Output();
@@ -212,12 +193,12 @@ TEST_F(PrometheusServerTest, IngestsTheMasterEndpointConsistentlyWithTheSummary)
   // A scrape after the run reaches Prometheus: the totals equal the summary's.
   const std::string sel = absl::StrCat("{run_id=\"", run_id, "\"}");
   double total = NAN;
-  EXPECT_TRUE(PollUntil(
+  EXPECT_TRUE(PollFor(
       [&] {
         total = prometheus.Scalar("sum(llmload_requests_total" + sel + ")");
         return total == ended;
       },
-      seconds(60)))
+      seconds(60), milliseconds(250)))
       << "sum(llmload_requests_total) = " << total << ", summary: " << ended;
   EXPECT_EQ(prometheus.Scalar(absl::StrCat("sum(llmload_requests_total{run_id=\"", run_id,
                                            "\",status=\"success\"})")),

@@ -17,6 +17,11 @@ struct MasterProcess {
   std::string address;  // 127.0.0.1:PORT; empty if it never said it was listening
 };
 
+// The line llmload prints when it serves /metrics on loopback ("llmload metrics on ..." or
+// "llmload agent metrics on ..."); group 1 is the port.
+inline constexpr char kMetricsPortPattern[] =
+    R"(metrics on http://(?:127\.0\.0\.1):([0-9]+)/metrics)";
+
 // Starts `llmload master --bind <bind> <args>` and waits (30 s at most) for its
 // "listening" line.
 MasterProcess StartMaster(std::vector<std::string> args, const std::string& bind = "127.0.0.1:0");

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace llmload::testing {
@@ -48,6 +49,18 @@ std::string LlmloadBinary();
 
 // A fresh temporary directory for one test's files.
 std::string MakeTempDir();
+
+// Polls `condition` every `every` until it holds or `timeout` passes; its last answer.
+template <typename Condition>
+bool PollFor(Condition condition, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds every = std::chrono::milliseconds(50)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(every);
+  }
+  return condition();
+}
 
 }  // namespace llmload::testing
 
