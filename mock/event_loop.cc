@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,7 +80,9 @@ struct EventLoop::Connection {
   int64_t prompt_tokens = 0;
   int64_t truncate_after = -1;  // tokens to send before cutting the response; -1: never
   int64_t next_deadline = 0;    // when the next token (or the whole body) is due
-  int64_t read_ns = 0;          // when the request was read: the start of first_token_us
+  int64_t read_ns = 0;          // when the request was parsed: the start of first_token
+  int64_t arrival_ns = 0;       // when it reached the socket: the start of ..._from_arrival
+  int64_t last_arrival_ns = 0;  // the kernel's receive time of the latest bytes read; 0: none
   Rng token_rng;
   Rng latency_rng;
   std::string id;
@@ -199,6 +202,7 @@ EventLoop::Connection* EventLoop::NewConnection(UniqueFd fd) {
   c.continue_sent = c.in_process_input = c.busy = c.close_after_write = false;
   c.lingering = c.read_paused = c.stream_stalled = false;
   c.timer_id = 0;
+  c.last_arrival_ns = 0;
   return &c;
 }
 
@@ -262,7 +266,7 @@ void EventLoop::OnReadable(Connection& c) {
         c.read_paused = true;
         break;
       }
-      const ssize_t n = recv(c.fd.get(), scratch_.data(), scratch_.size(), 0);
+      const ssize_t n = ReceiveStamped(c);
       if (n > 0) {
         if (!c.lingering) c.in.append(scratch_.data(), static_cast<size_t>(n));
         continue;
@@ -296,6 +300,32 @@ void EventLoop::OnReadable(Connection& c) {
     }
     return;
   }
+}
+
+ssize_t EventLoop::ReceiveStamped(Connection& c) {
+  iovec iov{scratch_.data(), scratch_.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  const ssize_t n = recvmsg(c.fd.get(), &msg, 0);
+  if (n <= 0) return n;
+  for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
+    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec stamp;
+    std::memcpy(&stamp, CMSG_DATA(cm), sizeof(stamp));
+    if (stamp.tv_sec == 0 && stamp.tv_nsec == 0) break;  // no timestamp on this data
+    // The kernel stamps with the wall clock; the mock's deadlines are monotonic.
+    timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    const int64_t now = NowNs();
+    const int64_t age =
+        (int64_t{wall.tv_sec} - stamp.tv_sec) * 1'000'000'000 + (wall.tv_nsec - stamp.tv_nsec);
+    c.last_arrival_ns = now - std::max<int64_t>(0, age);
+  }
+  return n;
 }
 
 void EventLoop::ProcessInput(Connection& c) {
@@ -451,6 +481,9 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, Completio
                  /*chunked=*/!http10);
   c.busy = true;
   c.read_ns = now;
+  // The latest bytes read completed this request (or a later pipelined one): never earlier
+  // than its true arrival, so a pipelined request's wait is if anything undercounted.
+  c.arrival_ns = c.last_arrival_ns > 0 ? std::min(c.last_arrival_ns, now) : now;
   if (c.stream) {
     MockCounters::Add(k.streamed);
     ResponseHead head;
@@ -522,7 +555,11 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     c.writer.AppendTokenChunk(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
     // A fresh clock read, not `now`: when many timers fire together, the later streams' first
     // tokens really leave later, and that is part of what a client's TTFT is compared with.
-    if (c.tokens_sent == 0) k.RecordFirstToken(NowNs() - c.read_ns);
+    if (c.tokens_sent == 0) {
+      const int64_t sent = NowNs();
+      k.first_token.Record(sent - c.read_ns);
+      k.first_token_from_arrival.Record(sent - c.arrival_ns);
+    }
     ++c.tokens_sent;
     MockCounters::Add(k.tokens_sent);
     MockCounters::Add(k.chunks_sent);

@@ -58,6 +58,9 @@ absl::StatusOr<UniqueFd> Listen(const std::string& host, int port, bool reuse_po
     const int one = 1;
     setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (reuse_port) setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    // Accepted sockets inherit it: the kernel stamps each request's arrival, the start of
+    // first_token_from_arrival (mock_stats.h). Where refused, the parse time stands in.
+    setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
     if (bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd.get(), SOMAXCONN) != 0) {
       last_error = std::strerror(errno);
       continue;

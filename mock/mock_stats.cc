@@ -26,6 +26,10 @@ int PercentileBucket(const uint64_t* h, int n, double q) {
 constexpr int kFirstTokenSubBits = 10;
 constexpr int kFirstTokenHalf = 1 << (kFirstTokenSubBits - 1);
 
+std::string DurationsJson(const MockStats::Durations& d) {
+  return absl::StrCat("{\"p50\":", d.p50_us, ",\"p99\":", d.p99_us, ",\"max\":", d.max_us, "}");
+}
+
 }  // namespace
 
 void MockCounters::AddTo(MockStats* s) const {
@@ -91,12 +95,10 @@ uint64_t FirstTokenBucketMid(int bucket) {
   return FirstTokenBucketLow(bucket) + ((uint64_t{1} << e) - 1) / 2;
 }
 
-void MockCounters::RecordFirstToken(int64_t elapsed_ns) {
+void FineDurationHistogram::Record(int64_t elapsed_ns) {
   const uint64_t us = elapsed_ns <= 0 ? 0 : static_cast<uint64_t>(elapsed_ns) / 1000;
-  Add(first_token[FirstTokenBucket(us)]);
-  if (us > first_token_max_us.load(std::memory_order_relaxed)) {
-    first_token_max_us.store(us, std::memory_order_relaxed);
-  }
+  MockCounters::Add(counts[FirstTokenBucket(us)]);
+  if (us > max_us.load(std::memory_order_relaxed)) max_us.store(us, std::memory_order_relaxed);
 }
 
 uint64_t MockCounters::LatenessPercentile(const std::array<uint64_t, kLatenessBuckets>& h,
@@ -105,9 +107,8 @@ uint64_t MockCounters::LatenessPercentile(const std::array<uint64_t, kLatenessBu
   return b < 0 ? 0 : LatenessBucketLow(b);
 }
 
-uint64_t MockCounters::FirstTokenPercentile(const std::array<uint64_t, kFirstTokenBuckets>& h,
-                                            double q) {
-  const int b = PercentileBucket(h.data(), kFirstTokenBuckets, q);
+uint64_t FineDurationHistogram::Percentile(const std::array<uint64_t, kBuckets>& h, double q) {
+  const int b = PercentileBucket(h.data(), kBuckets, q);
   return b < 0 ? 0 : FirstTokenBucketMid(b);
 }
 
@@ -124,20 +125,22 @@ std::string MockStats::ToJson() const {
       ",\"bytes_sent\":", bytes_sent, ",\"connections_accepted\":", connections_accepted,
       ",\"connections_open\":", connections_open,
       ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us, ",\"p99\":", token_lateness_p99_us,
-      ",\"max\":", token_lateness_max_us, "},\"first_token_us\":{\"p50\":", first_token_p50_us,
-      ",\"p99\":", first_token_p99_us, ",\"max\":", first_token_max_us, "}}");
+      ",\"max\":", token_lateness_max_us, "},\"first_token_us\":", DurationsJson(first_token),
+      ",\"first_token_from_arrival_us\":", DurationsJson(first_token_from_arrival), "}");
 }
 
 std::string MockStats::Summary() const {
-  return absl::StrCat("requests=", requests_total, " streamed=", streamed, " completed=", completed,
-                      " errors_injected=", errors_injected, " truncated=", truncated,
-                      " client_disconnects=", client_disconnects, " bad_requests=", bad_requests,
-                      " tokens=", tokens_sent, " chunks=", chunks_sent, " bytes=", bytes_sent,
-                      " connections=", connections_accepted,
-                      " token_lateness_us_p50=", token_lateness_p50_us,
-                      " p99=", token_lateness_p99_us, " max=", token_lateness_max_us,
-                      " first_token_us_p50=", first_token_p50_us, " p99=", first_token_p99_us,
-                      " max=", first_token_max_us);
+  return absl::StrCat(
+      "requests=", requests_total, " streamed=", streamed, " completed=", completed,
+      " errors_injected=", errors_injected, " truncated=", truncated,
+      " client_disconnects=", client_disconnects, " bad_requests=", bad_requests,
+      " tokens=", tokens_sent, " chunks=", chunks_sent, " bytes=", bytes_sent,
+      " connections=", connections_accepted, " token_lateness_us_p50=", token_lateness_p50_us,
+      " p99=", token_lateness_p99_us, " max=", token_lateness_max_us,
+      " first_token_us_p50=", first_token.p50_us, " p99=", first_token.p99_us,
+      " max=", first_token.max_us,
+      " first_token_from_arrival_us_p50=", first_token_from_arrival.p50_us,
+      " p99=", first_token_from_arrival.p99_us, " max=", first_token_from_arrival.max_us);
 }
 
 }  // namespace llmload::mock

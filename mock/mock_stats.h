@@ -38,21 +38,57 @@ struct MockStats {
   uint64_t token_lateness_p50_us = 0;
   uint64_t token_lateness_p99_us = 0;
   uint64_t token_lateness_max_us = 0;
-  // The server's side of TTFT, for judging a load tester's TTFT: time from the moment a
-  // streamed completion's request was read (the instant its TTFT deadline counts from) to its
-  // first content chunk being queued for send() in the same pass of the loop. A client's TTFT
-  // minus this is what lies outside the mock: network both ways, time in the mock's socket
-  // buffer before it reads the request, and the client's own delays. Microseconds, at the
-  // midpoint of a bucket at most 0.2% wide (so within 0.1%, 20 us at 20 ms): the coarse
-  // lateness histogram would hide the sub-millisecond differences this is compared for.
-  uint64_t first_token_p50_us = 0;
-  uint64_t first_token_p99_us = 0;
-  uint64_t first_token_max_us = 0;
+  // The server's side of TTFT, for judging a load tester's TTFT, in microseconds at the
+  // midpoint of a bucket at most 0.2% wide (within 0.1%, 20 us at 20 ms): the coarse lateness
+  // histogram would hide the sub-millisecond differences these are compared for. Both end when
+  // a streamed completion's first content chunk is queued for send() (the send follows in the
+  // same pass of the loop).
+  struct Durations {
+    uint64_t p50_us = 0;
+    uint64_t p99_us = 0;
+    uint64_t max_us = 0;
+  };
+  // From the moment the mock parsed the request (the instant its TTFT deadline counts from).
+  Durations first_token;
+  // From the moment the request's last bytes reached the mock's socket (the kernel's receive
+  // timestamp, SO_TIMESTAMPNS): also counts the time the request waited in the socket buffer
+  // for a busy mock to read it, as any server's queueing counts in the TTFT its clients see.
+  // A client's TTFT minus this is what lies outside the server: the two trips through the
+  // network and the client's own delays. Without a kernel timestamp, the parse time.
+  Durations first_token_from_arrival;
 
   // {"requests_total":..,"requests_by_endpoint":{...},...} (the /mock/stats body).
   std::string ToJson() const;
   // One line for the log: "requests=.. streamed=.. ...".
   std::string Summary() const;
+};
+
+// A histogram of durations in microseconds, fine enough to compare sub-millisecond
+// differences: 1 us buckets below 1,024 us, then 512 per power of two up to 2^32 us (see
+// FirstTokenBucket); 96 KiB, written by one event loop, read by any thread.
+struct FineDurationHistogram {
+  static constexpr int kBuckets = 24 * 512;
+  std::array<std::atomic<uint64_t>, kBuckets> counts{};
+  std::atomic<uint64_t> max_us{0};
+
+  void Record(int64_t elapsed_ns);
+  // p50/p99/max of the sum of `histogram_of(loop)` over `loops`.
+  template <typename Loops, typename Get>
+  static MockStats::Durations Summarize(const Loops& loops, Get histogram_of) {
+    std::array<uint64_t, kBuckets> merged{};
+    MockStats::Durations d;
+    for (const auto& loop : loops) {
+      const FineDurationHistogram& h = *histogram_of(loop);
+      for (int i = 0; i < kBuckets; ++i) merged[i] += h.counts[i].load(std::memory_order_relaxed);
+      d.max_us = std::max<uint64_t>(d.max_us, h.max_us.load(std::memory_order_relaxed));
+    }
+    d.p50_us = Percentile(merged, 0.50);
+    d.p99_us = Percentile(merged, 0.99);
+    return d;
+  }
+
+ private:
+  static uint64_t Percentile(const std::array<uint64_t, kBuckets>& h, double q);
 };
 
 // One event loop's counters. Only its loop writes them; any thread may read.
@@ -85,12 +121,8 @@ struct alignas(64) MockCounters {
   std::array<std::atomic<uint64_t>, kLatenessBuckets> lateness{};
   std::atomic<uint64_t> lateness_max_us{0};
   void RecordLateness(int64_t late_ns);
-  // First-token histogram: 1 us buckets below 1,024 us, then 512 per power of two up to
-  // 2^32 us (see FirstTokenBucket); 96 KiB per loop, touched once per streamed request.
-  static constexpr int kFirstTokenBuckets = 24 * 512;
-  std::array<std::atomic<uint64_t>, kFirstTokenBuckets> first_token{};
-  std::atomic<uint64_t> first_token_max_us{0};
-  void RecordFirstToken(int64_t elapsed_ns);
+  FineDurationHistogram first_token;               // see MockStats::first_token
+  FineDurationHistogram first_token_from_arrival;  // see MockStats::first_token_from_arrival
 
   // Adds this loop's counters into `*into` (percentiles are left to MergeHistograms).
   void AddTo(MockStats* into) const;
@@ -99,28 +131,23 @@ struct alignas(64) MockCounters {
   template <typename Loops>
   static void MergeHistograms(const Loops& loops, MockStats* into) {
     std::array<uint64_t, kLatenessBuckets> lateness_merged{};
-    std::array<uint64_t, kFirstTokenBuckets> first_token_merged{};
     for (const auto& loop : loops) {
       for (int i = 0; i < kLatenessBuckets; ++i) {
         lateness_merged[i] += loop->lateness[i].load(std::memory_order_relaxed);
       }
-      for (int i = 0; i < kFirstTokenBuckets; ++i) {
-        first_token_merged[i] += loop->first_token[i].load(std::memory_order_relaxed);
-      }
       into->token_lateness_max_us = std::max<uint64_t>(
           into->token_lateness_max_us, loop->lateness_max_us.load(std::memory_order_relaxed));
-      into->first_token_max_us = std::max<uint64_t>(
-          into->first_token_max_us, loop->first_token_max_us.load(std::memory_order_relaxed));
     }
     into->token_lateness_p50_us = LatenessPercentile(lateness_merged, 0.50);
     into->token_lateness_p99_us = LatenessPercentile(lateness_merged, 0.99);
-    into->first_token_p50_us = FirstTokenPercentile(first_token_merged, 0.50);
-    into->first_token_p99_us = FirstTokenPercentile(first_token_merged, 0.99);
+    into->first_token =
+        FineDurationHistogram::Summarize(loops, [](const auto& l) { return &l->first_token; });
+    into->first_token_from_arrival = FineDurationHistogram::Summarize(
+        loops, [](const auto& l) { return &l->first_token_from_arrival; });
   }
 
  private:
   static uint64_t LatenessPercentile(const std::array<uint64_t, kLatenessBuckets>& h, double q);
-  static uint64_t FirstTokenPercentile(const std::array<uint64_t, kFirstTokenBuckets>& h, double q);
 };
 
 // The bucket of a value in microseconds, and the smallest value of a bucket.

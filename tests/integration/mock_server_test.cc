@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -488,6 +490,42 @@ TEST(MockServerProcessTest, InjectsRateLimitErrors) {
   json stats = mock.Stats();
   EXPECT_EQ(stats["errors_injected"], 3);
   EXPECT_EQ(stats["completed"], 0);
+}
+
+// The state letter of /proc/PID/stat ('R', 'S', 'T' for stopped, ...); '?' if unreadable.
+char ProcessState(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat.size() ? '?' : stat[paren + 2];
+}
+
+// first_token_us starts when the mock parses a request; first_token_from_arrival_us when the
+// request reached its socket. A mock held stopped while a request arrives (SIGSTOP) reads it
+// late: only the second figure counts that wait, as a client's TTFT does.
+TEST(MockServerProcessTest, FirstTokenFromArrivalCountsTimeBeforeTheMockReads) {
+  MockProcess mock({"--ttft", "20ms", "--itl", "1ms", "--output-tokens", "2"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  RawClient c(mock.port());
+  ASSERT_TRUE(c.connected());
+  mock.process().Signal(SIGSTOP);
+  // kill() returns before the target has stopped: send only once it has.
+  ASSERT_TRUE(PollFor([&] { return ProcessState(mock.process().pid()) == 'T'; },
+                      std::chrono::seconds(10), std::chrono::milliseconds(1)));
+  ASSERT_TRUE(c.Send(Post("/v1/chat/completions", kStreamChat)));
+  usleep(300'000);
+  mock.process().Signal(SIGCONT);
+  std::optional<Response> r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->complete);
+  const json stats = mock.Stats();
+  const int64_t from_parse = stats["first_token_us"]["max"].get<int64_t>();
+  const int64_t from_arrival = stats["first_token_from_arrival_us"]["max"].get<int64_t>();
+  EXPECT_GE(from_parse, 20'000);
+  EXPECT_LT(from_parse, 250'000);  // TTFT 20 ms, plus whatever a loaded machine adds
+  EXPECT_GE(from_arrival, 300'000 + 20'000 - 1'000);  // the 300 ms stop counts (1 ms: usleep slop)
+  EXPECT_EQ(stats["first_token_from_arrival_us"]["p50"],
+            stats["first_token_from_arrival_us"]["p99"]);
 }
 
 TEST(MockServerProcessTest, TruncatesStreamsOnRequest) {

@@ -26,8 +26,8 @@ TEST(MockStatsTest, FirstTokenBucketsAreContiguousAndFine) {
   EXPECT_EQ(FirstTokenBucket(0), 0);
   EXPECT_EQ(FirstTokenBucket(1023), 1023);
   EXPECT_EQ(FirstTokenBucket(1024), 1024);
-  EXPECT_EQ(FirstTokenBucket(uint64_t{1} << 40), MockCounters::kFirstTokenBuckets - 1);
-  for (int b = 0; b + 1 < MockCounters::kFirstTokenBuckets; ++b) {
+  EXPECT_EQ(FirstTokenBucket(uint64_t{1} << 40), FineDurationHistogram::kBuckets - 1);
+  for (int b = 0; b + 1 < FineDurationHistogram::kBuckets; ++b) {
     // Every bucket starts where the previous one ends, and its low value maps back to it.
     EXPECT_EQ(FirstTokenBucket(FirstTokenBucketLow(b)), b);
     EXPECT_EQ(FirstTokenBucket(FirstTokenBucketLow(b + 1) - 1), b);
@@ -51,9 +51,14 @@ TEST(MockStatsTest, SumsLoopsAndReportsLatenessPercentiles) {
   for (int i = 0; i < 98; ++i) loops[i % 2]->RecordLateness(10'000);  // 10 us
   loops[0]->RecordLateness(2'000'000);                                // 2 ms
   loops[1]->RecordLateness(2'000'000);
-  for (int i = 0; i < 98; ++i) loops[i % 2]->RecordFirstToken(20'000'000 + i * 1'000);  // 20 ms
-  loops[1]->RecordFirstToken(25'000'000);
-  loops[0]->RecordFirstToken(25'300'000);
+  for (int i = 0; i < 98; ++i) {
+    loops[i % 2]->first_token.Record(20'000'000 + i * 1'000);  // 20 ms
+    loops[i % 2]->first_token_from_arrival.Record(20'100'000 + i * 1'000);
+  }
+  loops[1]->first_token.Record(25'000'000);
+  loops[0]->first_token.Record(25'300'000);
+  loops[1]->first_token_from_arrival.Record(26'000'000);
+  loops[0]->first_token_from_arrival.Record(26'300'000);
   MockStats s;
   for (const auto& l : loops) l->AddTo(&s);
   MockCounters::MergeHistograms(loops, &s);
@@ -63,14 +68,19 @@ TEST(MockStatsTest, SumsLoopsAndReportsLatenessPercentiles) {
   EXPECT_GE(s.token_lateness_p99_us, 1792u);
   EXPECT_EQ(s.token_lateness_max_us, 2000u);
   // Nearest rank over 100 samples: p50 is the 50th value (20,049 us), p99 the 99th (25 ms).
-  EXPECT_NEAR(static_cast<double>(s.first_token_p50_us), 20'049.0, 20.0);
-  EXPECT_NEAR(static_cast<double>(s.first_token_p99_us), 25'000.0, 25.0);
-  EXPECT_EQ(s.first_token_max_us, 25'300u);
+  EXPECT_NEAR(static_cast<double>(s.first_token.p50_us), 20'049.0, 20.0);
+  EXPECT_NEAR(static_cast<double>(s.first_token.p99_us), 25'000.0, 25.0);
+  EXPECT_EQ(s.first_token.max_us, 25'300u);
+  // The two first-token histograms are kept apart.
+  EXPECT_NEAR(static_cast<double>(s.first_token_from_arrival.p50_us), 20'149.0, 20.0);
+  EXPECT_NEAR(static_cast<double>(s.first_token_from_arrival.p99_us), 26'000.0, 26.0);
+  EXPECT_EQ(s.first_token_from_arrival.max_us, 26'300u);
   nlohmann::json j = nlohmann::json::parse(s.ToJson());
   EXPECT_EQ(j["requests_total"], 5);
   EXPECT_EQ(j["token_lateness_us"]["max"], 2000);
   EXPECT_EQ(j["first_token_us"]["max"], 25'300);
-  EXPECT_EQ(j["first_token_us"]["p99"], s.first_token_p99_us);
+  EXPECT_EQ(j["first_token_us"]["p99"], s.first_token.p99_us);
+  EXPECT_EQ(j["first_token_from_arrival_us"]["max"], 26'300);
 }
 
 }  // namespace
