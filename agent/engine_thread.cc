@@ -231,17 +231,15 @@ void EngineThread::Loop() {
       CurlShard& shard = *shards_[events[i].data.u64 >> 32];
       curl_multi_socket_action(shard.multi.get(), fd, flags, &running_);
     }
-    int64_t after = MonotonicNowNs();
-    for (const auto& shard : shards_) {
-      if (shard->deadline_ns >= 0 && after >= shard->deadline_ns) {
-        shard->deadline_ns = -1;
-        curl_multi_socket_action(shard->multi.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
-      }
-    }
     FinishRequests();
     RunDueTimers(MonotonicNowNs());
+    // Requests started just now wait for libcurl's "run now" timer: served here, in the same
+    // pass, they are written before the loop blocks or takes the next batch of events,
+    // whose processing would otherwise count in their TTFT.
+    RunDueCurlTimers(MonotonicNowNs());
+    FinishRequests();
 
-    after = MonotonicNowNs();
+    const int64_t after = MonotonicNowNs();
     if (stopping_ && after >= stop_deadline_ns_) CancelInFlight(after);
     if (after >= next_publish_ns) {
       PublishStats();
@@ -252,6 +250,15 @@ void EngineThread::Loop() {
   PublishStats();
   running_users_.store(0, std::memory_order_relaxed);
   finished_.store(true, std::memory_order_release);
+}
+
+void EngineThread::RunDueCurlTimers(int64_t now_ns) {
+  for (const auto& shard : shards_) {
+    if (shard->deadline_ns >= 0 && now_ns >= shard->deadline_ns) {
+      shard->deadline_ns = -1;
+      curl_multi_socket_action(shard->multi.get(), CURL_SOCKET_TIMEOUT, 0, &running_);
+    }
+  }
 }
 
 void EngineThread::RunDueTimers(int64_t now_ns) {

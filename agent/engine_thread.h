@@ -78,6 +78,8 @@ class EngineThread {
   void ApplyCommands();
   void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
   void RunDueTimers(int64_t now_ns);
+  // curl_multi_socket_action(CURL_SOCKET_TIMEOUT) on every shard whose libcurl timer is due.
+  void RunDueCurlTimers(int64_t now_ns);
   void StartRequest(uint32_t local, int64_t now_ns);
   void FinishRequests();
   void OnRequestDone(uint32_t local, int64_t now_ns);
