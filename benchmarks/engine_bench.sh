@@ -6,12 +6,15 @@
 # $LOAD_CPU (default 1). Every process is started in the background, watched by its pid,
 # stopped by its pid, and every run is bounded in time.
 #
-#   benchmarks/engine_bench.sh [error|throughput|memory|locust|all]     (default: all)
+#   benchmarks/engine_bench.sh [error|throughput|memory|locust|floor|all]  (default: all)
 #
 #   error       TTFT measurement error at ERROR_USERS (default "100 1000 10000") users:
 #               llmload's TTFT p50/p99 (--json-out) minus the mock's own first-token time
-#               p50/p99 (/mock/stats first_token_us: request parsed -> first content chunk
-#               handed to send()). Mock: --ttft 20ms --itl 5ms --output-tokens 16.
+#               p50/p99 (/mock/stats first_token_from_arrival_us: the request's arrival in the
+#               mock's socket, stamped by the kernel -> first content chunk handed to send();
+#               the error from first_token_us, which starts when the mock parsed the request,
+#               is shown beside it). Mock: --ttft 20ms --itl $ERROR_ITL (default 5ms)
+#               --output-tokens 16.
 #   throughput  completed streams/s and tokens/s of one engine thread (--threads 1) with
 #               THROUGHPUT_USERS (default "64 256 1024") users against a mock with
 #               --ttft 0s --itl 0s --output-tokens 16, and llmload's CPU (utime+stime from
@@ -23,7 +26,13 @@
 #               python3-locust, benchmarks/locustfile.py, headless, --csv), with the same
 #               users, spawn rate and duration against a fresh mock with the same flags
 #               (20ms/5ms/16 tokens); one table with the throughput ratio and the TTFT error
-#               ratio, both measured against the mock's first_token_us of the same run.
+#               ratio, both measured against the mock's first_token_from_arrival_us of the
+#               same run.
+#   floor       benchmarks/loopback_floor_harness (built with the project): bare epoll
+#               sender and receiver threads on $MOCK_CPU / $LOAD_CPU, no HTTP, moving
+#               FLOOR_RATES (default "50000 100000 200000") 250-byte segments/s over 1,000
+#               loopback connections: what the machine's loopback costs and delays, below any
+#               mock and load tester. 200,000/s is the chunk rate of 1,000 users at 5 ms ITL.
 #
 # Environment: DURATION (s per run, default 20), BUILD_DIR (default build), OUT (directory for
 # every file a run writes; default a new /tmp/llmload-engine-bench.XXXXXX), MOCK_CPU, LOAD_CPU.
@@ -39,13 +48,15 @@ DURATION=${DURATION:-20}
 MOCK_CPU=${MOCK_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 ERROR_USERS=${ERROR_USERS:-"100 1000 10000"}
+ERROR_ITL=${ERROR_ITL:-5ms}
+FLOOR_RATES=${FLOOR_RATES:-"50000 100000 200000"}
 THROUGHPUT_USERS=${THROUGHPUT_USERS:-"64 256 1024"}
 MEMORY_USERS=${MEMORY_USERS:-"100 10000"}
 LOCUST_USERS=${LOCUST_USERS:-"100 1000"}
 OUT=${OUT:-$(mktemp -d /tmp/llmload-engine-bench.XXXXXX)}
 which=${1:-all}
-case $which in error | throughput | memory | locust | all) ;;
-  *) echo "usage: $0 [error|throughput|memory|locust|all]" >&2; exit 2 ;;
+case $which in error | throughput | memory | locust | floor | all) ;;
+  *) echo "usage: $0 [error|throughput|memory|locust|floor|all]" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT"
 [[ -x $LLMLOAD ]] || { echo "engine_bench: build first (scripts/build.sh)" >&2; exit 2; }
@@ -227,12 +238,10 @@ def llmload_result(d):
 def err_us(client_s, mock_us):
     return client_s * 1e6 - mock_us
 
-def fmt_err(r):
-    j, ft = r["json"], r["mock"]["first_token_us"]
-    t = j["ttft_s"]
-    return (f"TTFT p50 {t['p50']*1e3:8.3f} ms  p99 {t['p99']*1e3:8.3f} ms | mock first token "
-            f"p50 {ft['p50']/1e3:8.3f} ms  p99 {ft['p99']/1e3:8.3f} ms | error p50 "
-            f"{err_us(t['p50'], ft['p50'])/1e3:+7.3f} ms  p99 {err_us(t['p99'], ft['p99'])/1e3:+7.3f} ms")
+def actual(mock):
+    """The mock's side of TTFT: from the request's arrival (kernel timestamp) when the mock
+    reports it, else from the moment it parsed the request (older builds)."""
+    return mock.get("first_token_from_arrival_us", mock["first_token_us"])
 
 def check(r):
     j, m = r["json"], r["mock"]
@@ -272,16 +281,19 @@ def locust_result(d):
 mode, args = sys.argv[1], sys.argv[2:]
 if mode == "error":
     print(f"{'users':>6} | {'client TTFT p50 / p99 (ms)':>26} | {'mock first token p50 / p99 (ms)':>31} | "
-          f"{'error p50 / p99 (ms)':>21} | {'req/s':>7} | llmload / mock CPU | mock lateness p50/p99 (us)")
+          f"{'error p50 / p99 (ms)':>21} | {'(from parse)':>21} | {'req/s':>7} | llmload / mock CPU | "
+          f"mock lateness p50/p99 (us)")
     for d in args:
         r = llmload_result(d)
         if "json" not in r:
             print(f"{r['users']:>6} | FAILED: {r.get('error')}")
             continue
-        t, ft, m = r["json"]["ttft_s"], r["mock"]["first_token_us"], r["mock"]["token_lateness_us"]
+        t, ft, fp = r["json"]["ttft_s"], actual(r["mock"]), r["mock"]["first_token_us"]
+        m = r["mock"]["token_lateness_us"]
         print(f"{r['users']:>6} | {t['p50']*1e3:11.3f} / {t['p99']*1e3:11.3f} | "
               f"{ft['p50']/1e3:14.3f} / {ft['p99']/1e3:14.3f} | "
               f"{err_us(t['p50'], ft['p50'])/1e3:+9.3f} / {err_us(t['p99'], ft['p99'])/1e3:+9.3f} | "
+              f"{err_us(t['p50'], fp['p50'])/1e3:+9.3f} / {err_us(t['p99'], fp['p99'])/1e3:+9.3f} | "
               f"{r['steady_qps']:7.0f} | {r['cpu']*100:5.0f}% / {r['mock_cpu']*100:4.0f}% | "
               f"{m['p50']} / {m['p99']}")
         print(f"       ({check(r)})")
@@ -323,7 +335,7 @@ elif mode == "locust":
         if "json" not in a:
             print(f"{a['users']:>6} | llmload FAILED: {a.get('error')}")
             continue
-        t, fa, fb = a["json"]["ttft_s"], a["mock"]["first_token_us"], b["mock"]["first_token_us"]
+        t, fa, fb = a["json"]["ttft_s"], actual(a["mock"]), actual(b["mock"])
         ea = (err_us(t["p50"], fa["p50"]), err_us(t["p99"], fa["p99"]))
         eb = (err_us(b["ttft_p50_s"], fb["p50"]), err_us(b["ttft_p99_s"], fb["p99"]))
         qa = a["json"]["throughput"]["qps"]
@@ -352,10 +364,10 @@ echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg); output files: $OU
 echo "# mock on CPU $MOCK_CPU (--threads 1), load generator on CPU $LOAD_CPU, ${DURATION}s per run"
 
 if [[ $which == error || $which == all ]]; then
-  echo "## TTFT measurement error: mock --ttft 20ms --itl 5ms --output-tokens 16; llmload run --threads 1"
+  echo "## TTFT measurement error: mock --ttft 20ms --itl $ERROR_ITL --output-tokens 16; llmload run --threads 1"
   dirs=()
   for u in $ERROR_USERS; do
-    run_llmload "$OUT/error-$u" "$u" --ttft 20ms --itl 5ms --output-tokens 16
+    run_llmload "$OUT/error-$u" "$u" --ttft 20ms --itl "$ERROR_ITL" --output-tokens 16
     dirs+=("$OUT/error-$u")
   done
   analyze error "${dirs[@]}"
@@ -395,5 +407,16 @@ if [[ $which == locust || $which == all ]]; then
     dirs+=("$OUT/vs-llmload-$u" "$OUT/vs-locust-$u")
   done
   analyze locust "${dirs[@]}"
+  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if [[ $which == floor || $which == all ]]; then
+  floor=$BUILD/benchmarks/loopback_floor_harness
+  [[ -x $floor ]] || { echo "engine_bench: $floor is missing (scripts/build.sh)" >&2; exit 2; }
+  echo "## loopback floor: bare epoll sender (CPU $MOCK_CPU) and receiver (CPU $LOAD_CPU), 1,000 connections, 250-byte segments"
+  for rate in $FLOOR_RATES; do
+    "$floor" --connections 1000 --rate "$rate" --seconds "$DURATION" --sender-cpu "$MOCK_CPU" \
+      --receiver-cpu "$LOAD_CPU" | tee "$OUT/floor-$rate.txt"
+  done
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
