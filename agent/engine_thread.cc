@@ -13,6 +13,7 @@
 
 #include "agent/spawn_schedule.h"
 #include "common/clock.h"
+#include "common/receive_stamp.h"
 
 namespace llmload::agent {
 namespace {
@@ -228,8 +229,19 @@ void EngineThread::Loop() {
       if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+      const Watch& watch = WatchOf(fd);
+      if (!watch.wanted) {
+        Unwatch(fd);
+        continue;
+      }
       CurlShard& shard = *shards_[events[i].data.u64 >> 32];
+      ResponseReader* reader = nullptr;
+      if ((events[i].events & EPOLLIN) && watch.user < users_.size()) {
+        reader = users_[watch.user].reader.get();
+        if (reader != nullptr) reader->set_arrival_hint(LatestArrivalNs(fd));
+      }
       curl_multi_socket_action(shard.multi.get(), fd, flags, &running_);
+      if (reader != nullptr) reader->set_arrival_hint(-1);
     }
     FinishRequests();
     RunDueTimers(MonotonicNowNs());
@@ -299,6 +311,9 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, u.reader.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<uintptr_t>(local)));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, &EngineThread::OnCurlSocketOpened);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &EngineThread::OnCurlCloseSocket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     // libcurl's receive buffer, per user: 8 KiB instead of 16 still holds ~30 token chunks per
     // read. A saturated engine (full socket buffers, full reads) touches all of it: the
@@ -449,21 +464,50 @@ void EngineThread::PublishStats() {
   stats_.Reset();
 }
 
-int EngineThread::OnCurlSocket(CURL* /*easy*/, curl_socket_t fd, int what, void* shard_ptr,
+int EngineThread::OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* shard_ptr,
                                void* /*socketp*/) {
   auto* shard = static_cast<CurlShard*>(shard_ptr);
-  EngineThread* t = shard->thread;
+  Watch& w = shard->thread->WatchOf(fd);
   if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(t->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    w.wanted = false;  // stays registered: see Watch
     return 0;
   }
+  w.wanted = true;
+  void* priv = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+  w.user = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(priv));
+  const uint32_t events =
+      ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  if (w.in_epoll && w.events == events && w.shard == shard->index) return 0;
   epoll_event ev{};
-  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.events = events;
   ev.data.u64 = (uint64_t{shard->index} << 32) | static_cast<uint32_t>(fd);
-  if (epoll_ctl(t->epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT) {
-    epoll_ctl(t->epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  const int epoll_fd = shard->thread->epoll_fd_;
+  // The mirror can only be wrong if a descriptor was closed behind libcurl's back; the
+  // kernel's answer settles it either way.
+  if (epoll_ctl(epoll_fd, w.in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
+    epoll_ctl(epoll_fd, errno == ENOENT ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
   }
+  w.in_epoll = true;
+  w.events = events;
+  w.shard = shard->index;
   return 0;
+}
+
+int EngineThread::OnCurlSocketOpened(void* /*unused*/, curl_socket_t fd, curlsocktype /*purpose*/) {
+  EnableReceiveStamps(fd);  // without stamps, bytes are timed when read: still correct
+  return CURL_SOCKOPT_OK;
+}
+
+int EngineThread::OnCurlCloseSocket(void* thread, curl_socket_t fd) {
+  static_cast<EngineThread*>(thread)->WatchOf(fd) = Watch{};
+  return close(fd);
+}
+
+void EngineThread::Unwatch(int fd) {
+  Watch& w = WatchOf(fd);
+  if (w.in_epoll) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  w.in_epoll = false;
 }
 
 int EngineThread::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* shard_ptr) {

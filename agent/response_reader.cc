@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agent/request_outcome.h"
+#include "common/receive_stamp.h"
 
 namespace llmload::agent {
 namespace {
@@ -36,6 +37,7 @@ void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
 }
 
 void ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
+  now_ns = RecordedArrivalNs(arrival_hint_ns_, std::max(last_byte_ns_, timing_.send_ns()), now_ns);
   last_byte_ns_ = now_ns;
   if (!status_known_) {
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);

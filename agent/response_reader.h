@@ -30,8 +30,12 @@ class ResponseReader {
 
   // Starts a request sent (or scheduled) at `send_ns` on `easy`.
   void Begin(CURL* easy, int64_t send_ns);
-  // Bytes of the response body arrived at `now_ns`.
+  // Bytes of the response body were read at `now_ns`. They arrived then, or at the arrival
+  // hint if one is set (see set_arrival_hint).
   void OnBytes(absl::string_view bytes, int64_t now_ns);
+  // The kernel's arrival time of the bytes waiting on this user's socket, taken just before
+  // libcurl reads them (see receive_stamp.h); -1: none, the read time stands.
+  void set_arrival_hint(int64_t arrival_ns) { arrival_hint_ns_ = arrival_ns; }
   // The transfer ended with `result`, noticed at `end_ns`; returns the outcome. A complete
   // response ends at its last byte (the event loop may notice a batch of completions a
   // little later); a failed or cancelled one at `end_ns`. `cancelled`: we stopped it.
@@ -72,7 +76,8 @@ class ResponseReader {
   RequestMetrics metrics_;
   std::vector<int64_t> itl_gaps_;  // recorded only if the request succeeds
   int64_t last_byte_ns_ = -1;      // when the latest body bytes arrived
-  std::string body_;               // non-streamed body, or the error body (capped)
+  int64_t arrival_hint_ns_ = -1;
+  std::string body_;  // non-streamed body, or the error body (capped)
   std::string error_message_;
 };
 

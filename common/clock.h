@@ -26,6 +26,13 @@ inline int64_t WallNowNs() {
 inline constexpr int64_t kNsPerSecond = 1'000'000'000;
 inline constexpr int64_t kNsPerMs = 1'000'000;
 
+// A kernel receive timestamp (SO_TIMESTAMPNS stamps with the wall clock) on the monotonic
+// clock: now, less the stamp's age. Never later than now.
+inline int64_t MonotonicFromWallStamp(const timespec& stamp) {
+  const int64_t age = WallNowNs() - (int64_t{stamp.tv_sec} * kNsPerSecond + stamp.tv_nsec);
+  return MonotonicNowNs() - (age > 0 ? age : 0);
+}
+
 }  // namespace llmload
 
 #endif  // LLMLOAD_COMMON_CLOCK_H_

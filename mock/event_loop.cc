@@ -7,7 +7,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/receive_stamp.h"
 #include "mock/completion_writer.h"
 #include "mock/http_response.h"
 #include "mock/json_escape.h"
@@ -266,8 +266,11 @@ void EventLoop::OnReadable(Connection& c) {
         c.read_paused = true;
         break;
       }
-      const ssize_t n = ReceiveStamped(c);
+      int64_t arrival;
+      const ssize_t n =
+          ReceiveWithArrival(c.fd.get(), scratch_.data(), scratch_.size(), 0, &arrival);
       if (n > 0) {
+        if (arrival >= 0) c.last_arrival_ns = arrival;
         if (!c.lingering) c.in.append(scratch_.data(), static_cast<size_t>(n));
         continue;
       }
@@ -300,32 +303,6 @@ void EventLoop::OnReadable(Connection& c) {
     }
     return;
   }
-}
-
-ssize_t EventLoop::ReceiveStamped(Connection& c) {
-  iovec iov{scratch_.data(), scratch_.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  const ssize_t n = recvmsg(c.fd.get(), &msg, 0);
-  if (n <= 0) return n;
-  for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
-    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS) continue;
-    timespec stamp;
-    std::memcpy(&stamp, CMSG_DATA(cm), sizeof(stamp));
-    if (stamp.tv_sec == 0 && stamp.tv_nsec == 0) break;  // no timestamp on this data
-    // The kernel stamps with the wall clock; the mock's deadlines are monotonic.
-    timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    const int64_t now = NowNs();
-    const int64_t age =
-        (int64_t{wall.tv_sec} - stamp.tv_sec) * 1'000'000'000 + (wall.tv_nsec - stamp.tv_nsec);
-    c.last_arrival_ns = now - std::max<int64_t>(0, age);
-  }
-  return n;
 }
 
 void EventLoop::ProcessInput(Connection& c) {

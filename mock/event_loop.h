@@ -6,8 +6,6 @@
 #ifndef LLMLOAD_MOCK_EVENT_LOOP_H_
 #define LLMLOAD_MOCK_EVENT_LOOP_H_
 
-#include <sys/types.h>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -59,9 +57,6 @@ class EventLoop {
   void Accept(int64_t now);
   void OnConnectionEvent(Connection& c, uint32_t events);
   void OnReadable(Connection& c);
-  // recv() into scratch_ that also notes the kernel's receive time of the bytes (see
-  // MockStats::first_token_from_arrival) in c.last_arrival_ns.
-  ssize_t ReceiveStamped(Connection& c);
   void ProcessInput(Connection& c);
   void HandleRequest(Connection& c, const HttpRequest& req, int64_t now);
   void StartCompletion(Connection& c, const HttpRequest& req, CompletionApi api, int64_t now);

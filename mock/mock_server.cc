@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/receive_stamp.h"
 #include "mock/event_loop.h"
 #include "mock/unique_fd.h"
 
@@ -60,7 +61,7 @@ absl::StatusOr<UniqueFd> Listen(const std::string& host, int port, bool reuse_po
     if (reuse_port) setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
     // Accepted sockets inherit it: the kernel stamps each request's arrival, the start of
     // first_token_from_arrival (mock_stats.h). Where refused, the parse time stands in.
-    setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+    EnableReceiveStamps(fd.get());
     if (bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd.get(), SOMAXCONN) != 0) {
       last_error = std::strerror(errno);
       continue;
