@@ -229,7 +229,7 @@ void EngineThread::Loop() {
       if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
-      const Watch& watch = WatchOf(fd);
+      const Watch watch = WatchOf(fd);  // a copy: libcurl may grow watches_ below
       if (!watch.wanted) {
         Unwatch(fd);
         continue;
@@ -312,6 +312,7 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
     curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<uintptr_t>(local)));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, &EngineThread::OnCurlSocketOpened);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, this);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &EngineThread::OnCurlCloseSocket);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
@@ -469,7 +470,8 @@ int EngineThread::OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* sha
   auto* shard = static_cast<CurlShard*>(shard_ptr);
   Watch& w = shard->thread->WatchOf(fd);
   if (what == CURL_POLL_REMOVE) {
-    w.wanted = false;  // stays registered: see Watch
+    w.wanted = false;
+    if (!w.connection) shard->thread->Unwatch(fd);  // a connection stays registered: see Watch
     return 0;
   }
   w.wanted = true;
@@ -494,7 +496,9 @@ int EngineThread::OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* sha
   return 0;
 }
 
-int EngineThread::OnCurlSocketOpened(void* /*unused*/, curl_socket_t fd, curlsocktype /*purpose*/) {
+int EngineThread::OnCurlSocketOpened(void* thread, curl_socket_t fd, curlsocktype /*purpose*/) {
+  // A new socket is in no epoll set, whatever an earlier descriptor of that number was.
+  static_cast<EngineThread*>(thread)->WatchOf(fd) = Watch{.connection = true};
   EnableReceiveStamps(fd);  // without stamps, bytes are timed when read: still correct
   return CURL_SOCKOPT_OK;
 }

@@ -104,7 +104,7 @@ class EngineThread {
 
   static int OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* shard, void* socketp);
   static int OnCurlCloseSocket(void* thread, curl_socket_t fd);
-  static int OnCurlSocketOpened(void* unused, curl_socket_t fd, curlsocktype purpose);
+  static int OnCurlSocketOpened(void* thread, curl_socket_t fd, curlsocktype purpose);
   static int OnCurlTimer(CURLM* multi, long timeout_ms, void* shard);
   static size_t OnCurlWrite(char* data, size_t size, size_t nmemb, void* user);
 
@@ -115,10 +115,13 @@ class EngineThread {
   // What the epoll set holds for each descriptor libcurl handed us, by fd. libcurl drops a
   // keep-alive connection's socket from its watch list after every response and asks for it
   // again with the next request; mirroring that costs three epoll_ctl calls per request
-  // (DEL, a MOD that fails, ADD). The registration is kept instead while the socket lives
-  // (libcurl closes it through OnCurlCloseSocket, and the kernel drops a closed descriptor
-  // from the set), so a reused connection costs no epoll_ctl at all.
+  // (DEL, a MOD that fails, ADD). A connection's registration is kept instead while its
+  // socket lives: libcurl opens it through OnCurlSocketOpened and closes it through
+  // OnCurlCloseSocket (the kernel drops a closed descriptor from the set), so the mirror
+  // stays true and a reused connection costs no epoll_ctl at all. Other descriptors (the
+  // threaded resolver's socketpair, which libcurl closes itself) are unregistered as before.
   struct Watch {
+    bool connection = false;  // opened by libcurl for a connection, closed through us
     bool in_epoll = false;
     bool wanted = false;  // libcurl currently watches it
     uint32_t events = 0;  // registered EPOLLIN/EPOLLOUT

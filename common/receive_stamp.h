@@ -23,6 +23,8 @@ ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* ar
 
 // The arrival of the latest bytes queued on `fd`, without consuming or copying anything
 // (MSG_PEEK | MSG_TRUNC); -1 when nothing is queued or the bytes carry no stamp. One syscall.
+// Only the latest is knowable: TCP merges segments that queue behind each other into one
+// buffer and keeps the newest one's stamp (tests/unit/receive_stamp_test.cc).
 int64_t LatestArrivalNs(int fd);
 
 // The time to record for response bytes read at `read_ns`: the kernel's arrival stamp

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -102,6 +103,24 @@ TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
     EXPECT_EQ(cols[3], "200");
     EXPECT_EQ(cols[8], "16") << lines[i];
   }
+}
+
+// A host name: libcurl tries the addresses of "localhost" in turn (::1, refused by the
+// IPv4-only mock, then 127.0.0.1), so sockets are opened and closed around the one that
+// connects, and their descriptor numbers come back for later connections: the engine's epoll
+// registrations (EngineThread::Watch) must follow them.
+TEST_F(RunAgainstMockTest, AHostNameUrlWorksLikeAnAddress) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"run", "--url", absl::StrCat("http://localhost:", mock.port()),
+                            "--model", "m", "-u", "6", "-r", "100", "-n", "90", "--request-timeout",
+                            "20s", "-q", "--json-out", json_path});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json summary = ReadJson(json_path);
+  EXPECT_EQ(summary["requests"]["total"], 90);
+  EXPECT_EQ(summary["requests"]["succeeded"], 90) << r.output;
+  EXPECT_EQ(mock.Stats()["completed"], 90);
 }
 
 TEST_F(RunAgainstMockTest, InjectedErrorsLandInTheirClass) {
