@@ -37,12 +37,15 @@ ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* ar
 }
 
 int64_t LatestArrivalNs(int fd) {
-  // With MSG_TRUNC nothing is copied, so the buffer is never written; its length only lets
-  // the peek walk every queued segment, and the stamp reported is the last one walked.
-  char unused;
+  // MSG_TRUNC walks the queued segments without copying them (the stamp reported is the last
+  // one walked), so the buffer stays untouched; it is real anyway, so a kernel that copied
+  // regardless could not write past it. A queue longer than the walk may hold later bytes
+  // than the stamp says: then there is no answer, and the read time stands.
+  char walk[64 << 10];
   int64_t arrival;
-  ReceiveWithArrival(fd, &unused, size_t{1} << 30, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, &arrival);
-  return arrival;
+  const ssize_t n =
+      ReceiveWithArrival(fd, walk, sizeof(walk), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, &arrival);
+  return n > 0 && static_cast<size_t>(n) < sizeof(walk) ? arrival : -1;
 }
 
 int64_t RecordedArrivalNs(int64_t arrival_ns, int64_t floor_ns, int64_t read_ns) {

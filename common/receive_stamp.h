@@ -22,7 +22,8 @@ bool EnableReceiveStamps(int fd);
 ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* arrival_ns);
 
 // The arrival of the latest bytes queued on `fd`, without consuming or copying anything
-// (MSG_PEEK | MSG_TRUNC); -1 when nothing is queued or the bytes carry no stamp. One syscall.
+// (MSG_PEEK | MSG_TRUNC); -1 when nothing is queued, the bytes carry no stamp, or 64 KiB or
+// more are queued (the walk stops there). One syscall.
 // Only the latest is knowable: TCP merges segments that queue behind each other into one
 // buffer and keeps the newest one's stamp (tests/unit/receive_stamp_test.cc).
 int64_t LatestArrivalNs(int fd);

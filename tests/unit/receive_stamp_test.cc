@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ class LoopbackPair {
     listen(listener, 1);
     getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
     client = socket(AF_INET, SOCK_STREAM, 0);
+    const int rcvbuf = 1 << 20;  // room for a long queue (see AQueueLongerThanTheWalk...)
+    setsockopt(client, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     stamps_enabled = EnableReceiveStamps(client);
     connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
     server = accept(listener, nullptr, nullptr);
@@ -44,12 +47,12 @@ class LoopbackPair {
   // Waits until `bytes` are queued on the client (loopback delivers within send(), but the
   // test must not depend on it).
   void AwaitQueued(size_t bytes) {
-    char buf[64];
-    for (int i = 0; i < 1000; ++i) {
-      if (recv(client, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT) >= static_cast<ssize_t>(bytes))
-        return;
-      usleep(1000);
-    }
+    for (int i = 0; i < 2000 && Queued() < bytes; ++i) usleep(1000);
+  }
+  size_t Queued() {
+    int n = 0;
+    ioctl(client, FIONREAD, &n);
+    return static_cast<size_t>(n);
   }
   std::string ReadAll() {
     std::string out;
@@ -88,6 +91,23 @@ TEST(ReceiveStampTest, ReportsTheLatestQueuedArrivalWithoutConsumingAnything) {
   // A peek: everything is still there for the reader.
   EXPECT_EQ(p.ReadAll(), "first chunk;second chunk;");
   EXPECT_EQ(LatestArrivalNs(p.client), -1);
+}
+
+TEST(ReceiveStampTest, AQueueLongerThanTheWalkHasNoAnswer) {
+  LoopbackPair p;
+  ASSERT_TRUE(p.stamps_enabled);
+  const std::string big(100 << 10, 'x');  // more than LatestArrivalNs walks
+  size_t sent = 0;
+  for (int i = 0; i < 2000 && sent < big.size(); ++i) {
+    const ssize_t n = send(p.server, big.data() + sent, big.size() - sent, MSG_DONTWAIT);
+    if (n > 0) sent += static_cast<size_t>(n);
+    if (sent < big.size()) usleep(1000);
+  }
+  ASSERT_EQ(sent, big.size());
+  p.AwaitQueued(big.size());
+  ASSERT_EQ(p.Queued(), big.size());
+  EXPECT_EQ(LatestArrivalNs(p.client), -1);
+  EXPECT_EQ(p.ReadAll().size(), big.size());  // nothing consumed
 }
 
 TEST(ReceiveStampTest, NoStampWithoutTheSocketOption) {
