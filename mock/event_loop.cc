@@ -78,11 +78,11 @@ struct EventLoop::Connection {
   int64_t tokens_total = 0;
   int64_t tokens_sent = 0;
   int64_t prompt_tokens = 0;
-  int64_t truncate_after = -1;  // tokens to send before cutting the response; -1: never
-  int64_t next_deadline = 0;    // when the next token (or the whole body) is due
-  int64_t read_ns = 0;          // when the request was parsed: the start of first_token
-  int64_t arrival_ns = 0;       // when it reached the socket: the start of ..._from_arrival
-  int64_t last_arrival_ns = 0;  // the kernel's receive time of the latest bytes read; 0: none
+  int64_t truncate_after = -1;   // tokens to send before cutting the response; -1: never
+  int64_t next_deadline = 0;     // when the next token (or the whole body) is due
+  int64_t read_ns = 0;           // when the request was parsed: the start of first_token
+  int64_t arrival_ns = 0;        // when it reached the socket: the start of ..._from_arrival
+  int64_t last_arrival_ns = -1;  // the kernel's receive time of the latest bytes read; -1: none
   Rng token_rng;
   Rng latency_rng;
   std::string id;
@@ -202,7 +202,7 @@ EventLoop::Connection* EventLoop::NewConnection(UniqueFd fd) {
   c.continue_sent = c.in_process_input = c.busy = c.close_after_write = false;
   c.lingering = c.read_paused = c.stream_stalled = false;
   c.timer_id = 0;
-  c.last_arrival_ns = 0;
+  c.last_arrival_ns = -1;
   return &c;
 }
 
@@ -270,7 +270,7 @@ void EventLoop::OnReadable(Connection& c) {
       const ssize_t n =
           ReceiveWithArrival(c.fd.get(), scratch_.data(), scratch_.size(), 0, &arrival);
       if (n > 0) {
-        if (arrival >= 0) c.last_arrival_ns = arrival;
+        c.last_arrival_ns = arrival;  // -1 without a stamp: never an earlier read's
         if (!c.lingering) c.in.append(scratch_.data(), static_cast<size_t>(n));
         continue;
       }
@@ -460,7 +460,7 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, Completio
   c.read_ns = now;
   // The latest bytes read completed this request (or a later pipelined one): never earlier
   // than its true arrival, so a pipelined request's wait is if anything undercounted.
-  c.arrival_ns = c.last_arrival_ns > 0 ? std::min(c.last_arrival_ns, now) : now;
+  c.arrival_ns = c.last_arrival_ns >= 0 ? std::min(c.last_arrival_ns, now) : now;
   if (c.stream) {
     MockCounters::Add(k.streamed);
     ResponseHead head;
