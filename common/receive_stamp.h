@@ -24,8 +24,9 @@ ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* ar
 // The arrival of the latest bytes queued on `fd`, without consuming or copying anything
 // (MSG_PEEK | MSG_TRUNC); -1 when nothing is queued, the bytes carry no stamp, or 64 KiB or
 // more are queued (the walk stops there). One syscall.
-// Only the latest is knowable: TCP merges segments that queue behind each other into one
-// buffer and keeps the newest one's stamp (tests/unit/receive_stamp_test.cc).
+// Only the latest is knowable: TCP merges small segments that queue behind each other into
+// one buffer and keeps the newest one's stamp (a one-byte peek at two queued segments reports
+// the second one's arrival).
 int64_t LatestArrivalNs(int fd);
 
 // The time to record for response bytes read at `read_ns`: the kernel's arrival stamp
