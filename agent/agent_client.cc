@@ -208,7 +208,6 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   int64_t next_heartbeat = MonotonicNowNs();
   int64_t last_cpu = CpuTimeNs();
   int64_t last_cpu_at = MonotonicNowNs();
-  int64_t last_busy_ns = -1;
   int64_t expected_tick = MonotonicNowNs() + kTickNs;
   int64_t loop_lag_ns = 0;
   bool writes_ok = true;
@@ -273,19 +272,15 @@ AgentClient::SessionEnd AgentClient::RunSession() {
       hb->set_loop_lag_us(loop_lag_ns / 1000);
       hb->set_budget_done(engine_ ? engine_->budget_done() : budget_exhausted_);
       if (engine_) {
-        const int64_t busy = engine_->busy_ns(now);
-        const int64_t prev_busy = last_busy_ns;
-        last_busy_ns = busy;
-        if (prev_busy >= 0 && busy >= prev_busy && now > last_cpu_at) {
-          hb->set_engine_busy_percent(
-              100.0 * static_cast<double>(busy - prev_busy) /
-              (static_cast<double>(now - last_cpu_at) * engine_->threads()));
-        }
-        if (std::optional<double> share = saturation_.Sample(busy, now, engine_->threads())) {
+        if (std::optional<double> share =
+                saturation_.Sample(engine_->busy_ns(now), now, engine_->threads())) {
           std::fprintf(stderr,
                        "llmload agent: warning: the load engine is saturated (%.0f%% busy on %d "
                        "thread(s)): its latencies include its own queueing\n",
                        100 * *share, engine_->threads());
+        }
+        if (std::optional<double> busy = saturation_.busy_share(); busy && *busy >= 0) {
+          hb->set_engine_busy_percent(100 * *busy);
         }
         hb->set_engine_saturated(saturation_.saturated());
       }

@@ -12,6 +12,7 @@ std::optional<double> SaturationWatch::Sample(int64_t busy_ns, int64_t now_ns, i
   }
   const double share = static_cast<double>(busy_ns - last_busy_ns_) /
                        (static_cast<double>(now_ns - last_now_ns_) * threads);
+  busy_share_ = share;
   last_busy_ns_ = busy_ns;
   last_now_ns_ = now_ns;
   if (share <= kBusyLimit) {

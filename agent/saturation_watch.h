@@ -23,8 +23,11 @@ class SaturationWatch {
   std::optional<double> Sample(int64_t busy_ns, int64_t now_ns, int threads);
   // Whether the latest samples say saturated.
   bool saturated() const { return saturated_; }
+  // The busy share (0..1, unclamped) between the two latest samples; nullopt before two.
+  std::optional<double> busy_share() const { return busy_share_; }
 
  private:
+  std::optional<double> busy_share_;
   int64_t last_busy_ns_ = -1;
   int64_t last_now_ns_ = 0;
   int busy_in_a_row_ = 0;

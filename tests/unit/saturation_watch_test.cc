@@ -12,9 +12,12 @@ TEST(SaturationWatchTest, SaysSoOnceAfterThreeBusySecondsInARow) {
   SaturationWatch w;
   int64_t busy = 0;
   EXPECT_FALSE(w.Sample(busy, 0, 2));  // the first sample only sets the origin
+  EXPECT_FALSE(w.busy_share().has_value());
   // Two threads, 1.9 s of work per second: 95% busy.
   busy += 19 * kSecond / 10;
   EXPECT_FALSE(w.Sample(busy, 1 * kSecond, 2));
+  ASSERT_TRUE(w.busy_share().has_value());
+  EXPECT_NEAR(*w.busy_share(), 0.95, 1e-9);
   busy += 19 * kSecond / 10;
   EXPECT_FALSE(w.Sample(busy, 2 * kSecond, 2));
   busy += 19 * kSecond / 10;
