@@ -363,37 +363,29 @@ echo "# $(date -u +%FT%TZ) $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo 
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg); output files: $OUT"
 echo "# mock on CPU $MOCK_CPU (--threads 1), load generator on CPU $LOAD_CPU, ${DURATION}s per run"
 
+# scenario NAME USERS TITLE MOCK_ARGS...: `llmload run` for each user count in USERS, each
+# against a fresh mock with MOCK_ARGS, then the NAME table of all of them.
+scenario() {
+  local name=$1 users=$2 title=$3 u
+  shift 3
+  echo "## $title: mock $*; llmload run --threads 1"
+  local dirs=()
+  for u in $users; do
+    run_llmload "$OUT/$name-$u" "$u" "$@"
+    dirs+=("$OUT/$name-$u")
+  done
+  analyze "$name" "${dirs[@]}"
+  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 if [[ $which == error || $which == all ]]; then
-  echo "## TTFT measurement error: mock --ttft 20ms --itl $ERROR_ITL --output-tokens 16; llmload run --threads 1"
-  dirs=()
-  for u in $ERROR_USERS; do
-    run_llmload "$OUT/error-$u" "$u" --ttft 20ms --itl "$ERROR_ITL" --output-tokens 16
-    dirs+=("$OUT/error-$u")
-  done
-  analyze error "${dirs[@]}"
-  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  scenario error "$ERROR_USERS" "TTFT measurement error" --ttft 20ms --itl "$ERROR_ITL" --output-tokens 16
 fi
-
 if [[ $which == throughput || $which == all ]]; then
-  echo "## throughput: mock --ttft 0s --itl 0s --output-tokens 16; llmload run --threads 1"
-  dirs=()
-  for u in $THROUGHPUT_USERS; do
-    run_llmload "$OUT/throughput-$u" "$u" --ttft 0s --itl 0s --output-tokens 16
-    dirs+=("$OUT/throughput-$u")
-  done
-  analyze throughput "${dirs[@]}"
-  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  scenario throughput "$THROUGHPUT_USERS" throughput --ttft 0s --itl 0s --output-tokens 16
 fi
-
 if [[ $which == memory || $which == all ]]; then
-  echo "## memory: mock --ttft 20ms --itl 5ms --output-tokens 16; llmload run --threads 1"
-  dirs=()
-  for u in $MEMORY_USERS; do
-    run_llmload "$OUT/memory-$u" "$u" --ttft 20ms --itl 5ms --output-tokens 16
-    dirs+=("$OUT/memory-$u")
-  done
-  analyze memory "${dirs[@]}"
-  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  scenario memory "$MEMORY_USERS" memory --ttft 20ms --itl 5ms --output-tokens 16
 fi
 
 if [[ $which == locust || $which == all ]]; then
