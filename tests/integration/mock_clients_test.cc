@@ -1,7 +1,6 @@
 // `llmload mock` against clients nobody here wrote: the official `openai` npm package
 // (tests/clients/openai_stream.mjs) and `curl -N`. If their wire-format expectations and ours
 // differ, these fail even when our own raw-socket tests pass.
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,15 +8,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "support/mock_process.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -44,19 +42,13 @@ bool IsDirectory(const std::string& path) {
 class MockClientsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    mock_ = std::make_unique<Subprocess>(std::vector<std::string>{LlmloadBinary(), "mock", "--port",
-                                                                  "0", "--ttft", "20ms", "--itl",
-                                                                  "5ms", "--output-tokens", "16"});
-    std::optional<std::string> port = mock_->WaitForOutput(
-        R"(llmload mock listening on http://127\.0\.0\.1:([0-9]+)\n)", seconds(30));
-    ASSERT_TRUE(port && absl::SimpleAtoi(*port, &port_)) << mock_->Output();
-  }
-  void TearDown() override {
-    mock_->Signal(SIGTERM);
-    mock_->Wait(seconds(10));
+    mock_ = std::make_unique<MockProcess>(
+        std::vector<std::string>{"--ttft", "20ms", "--itl", "5ms", "--output-tokens", "16"});
+    port_ = mock_->port();
+    ASSERT_GT(port_, 0) << mock_->process().Output();
   }
 
-  std::unique_ptr<Subprocess> mock_;
+  std::unique_ptr<MockProcess> mock_;  // stopped (SIGTERM, then waited for) when destroyed
   int port_ = 0;
 };
 
@@ -110,7 +102,7 @@ TEST_F(MockClientsTest, CurlStreamsServerSentEvents) {
   Subprocess c({curl, "-sS", "-N", "--max-time", "60", "-H", "Content-Type: application/json", "-d",
                 R"({"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,)"
                 R"("stream_options":{"include_usage":true}})",
-                "http://127.0.0.1:" + std::to_string(port_) + "/v1/chat/completions"});
+                mock_->url() + "/v1/chat/completions"});
   ASSERT_EQ(c.Wait(seconds(90)), 0) << c.Output();
   std::vector<std::string> events;
   for (absl::string_view line : absl::StrSplit(c.Output(), '\n')) {
