@@ -824,9 +824,9 @@ def check_helm(opts):
     r = run([helm, "lint", "--strict", chart])
     f.check(r.returncode == 0, f"helm lint: {r.stdout}{r.stderr}")
     variants = {
-        "url": ["--set", "scenario.url=http://example.com:8000"],
+        "url": ["--set", "scenario.url=http://localhost:8000"],
         "existing secrets, requests, extra args": [
-            "--set", "scenario.url=https://example.com/v1", "--set", "apiKey.existingSecret=keys",
+            "--set", "scenario.url=https://localhost/v1", "--set", "apiKey.existingSecret=keys",
             "--set", "token.existingSecret=keys", "--set", "scenario.requests=1000",
             "--set", "scenario.extraArgs={--think-time=1s,--slo=ttft=500ms}"],
         "mock+monitoring+secrets": ["--set", "mock.enabled=true", "--set", "serviceMonitor.enabled=true",

@@ -118,19 +118,21 @@ TEST(OpenAiRequestTest, UrlJoining) {
   const Case cases[] = {
       {"http://127.0.0.1:8000", OpenAiApi::kChat, "http://127.0.0.1:8000/v1/chat/completions"},
       {"http://127.0.0.1:8000/", OpenAiApi::kChat, "http://127.0.0.1:8000/v1/chat/completions"},
-      {"http://h:8000", OpenAiApi::kCompletions, "http://h:8000/v1/completions"},
-      {"http://h/v1", OpenAiApi::kChat, "http://h/v1/chat/completions"},
-      {"https://h/v1/", OpenAiApi::kCompletions, "https://h/v1/completions"},
-      {"http://h/proxy/v1", OpenAiApi::kChat, "http://h/proxy/v1/chat/completions"},
-      {"http://h/v1/chat/completions", OpenAiApi::kChat, "http://h/v1/chat/completions"},
-      {"http://h/v1/completions", OpenAiApi::kCompletions, "http://h/v1/completions"},
-      {"http://h/custom/generate", OpenAiApi::kChat, "http://h/custom/generate"},
-      {"https://x.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-06-01",
+      {"http://localhost:8000", OpenAiApi::kCompletions, "http://localhost:8000/v1/completions"},
+      {"http://localhost/v1", OpenAiApi::kChat, "http://localhost/v1/chat/completions"},
+      {"https://localhost/v1/", OpenAiApi::kCompletions, "https://localhost/v1/completions"},
+      {"http://localhost/proxy/v1", OpenAiApi::kChat, "http://localhost/proxy/v1/chat/completions"},
+      {"http://localhost/v1/chat/completions", OpenAiApi::kChat,
+       "http://localhost/v1/chat/completions"},
+      {"http://localhost/v1/completions", OpenAiApi::kCompletions,
+       "http://localhost/v1/completions"},
+      {"http://localhost/custom/generate", OpenAiApi::kChat, "http://localhost/custom/generate"},
+      {"https://localhost/openai/deployments/d/chat/completions?api-version=2024-06-01",
        OpenAiApi::kChat,
-       "https://x.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-06-01"},
-      {"http://h:1/v1?k=v", OpenAiApi::kChat, "http://h:1/v1/chat/completions?k=v"},
-      {"http://h?k=v", OpenAiApi::kChat, "http://h/v1/chat/completions?k=v"},
-      {"  HTTP://h  ", OpenAiApi::kChat, "HTTP://h/v1/chat/completions"},
+       "https://localhost/openai/deployments/d/chat/completions?api-version=2024-06-01"},
+      {"http://localhost:1/v1?k=v", OpenAiApi::kChat, "http://localhost:1/v1/chat/completions?k=v"},
+      {"http://localhost?k=v", OpenAiApi::kChat, "http://localhost/v1/chat/completions?k=v"},
+      {"  HTTP://localhost  ", OpenAiApi::kChat, "HTTP://localhost/v1/chat/completions"},
   };
   for (const Case& c : cases) {
     auto got = ResolveEndpointUrl(c.base, c.api);
@@ -141,7 +143,7 @@ TEST(OpenAiRequestTest, UrlJoining) {
 
 TEST(OpenAiRequestTest, UrlErrors) {
   EXPECT_FALSE(ResolveEndpointUrl("127.0.0.1:8000", OpenAiApi::kChat).ok());
-  EXPECT_FALSE(ResolveEndpointUrl("ftp://h", OpenAiApi::kChat).ok());
+  EXPECT_FALSE(ResolveEndpointUrl("ftp://localhost", OpenAiApi::kChat).ok());
   EXPECT_FALSE(ResolveEndpointUrl("http://", OpenAiApi::kChat).ok());
   EXPECT_FALSE(ResolveEndpointUrl("http:///v1", OpenAiApi::kChat).ok());
   EXPECT_FALSE(ResolveEndpointUrl("", OpenAiApi::kChat).ok());
