@@ -70,7 +70,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const
 }
 
 int Run(MasterFlags& flags) {
-  flags.workload.record_requests = !flags.outputs.csv_out.empty() || flags.outputs.per_prompt;
+  flags.workload.record_requests = flags.outputs.needs_request_records();
   if (flags.workload.url.empty()) {
     return Fail(absl::InvalidArgumentError(
         "--url is required: agents run elsewhere and must reach the endpoint themselves "

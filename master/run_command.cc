@@ -36,7 +36,7 @@ int Fail(const absl::Status& status) {
 }
 
 int Run(RunFlags& flags) {
-  flags.workload.record_requests = !flags.outputs.csv_out.empty() || flags.outputs.per_prompt;
+  flags.workload.record_requests = flags.outputs.needs_request_records();
   absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
   if (!spec.ok()) return Fail(spec.status());
   absl::StatusOr<absl::Duration> window = ParseStatsWindow(flags.window);

@@ -47,7 +47,7 @@ struct WorkloadFlags {
   std::string request_timeout = "600s";
   std::string stop_timeout = "30s";
   std::vector<std::string> slos;
-  bool record_requests = false;  // set when --csv-out is given
+  bool record_requests = false;  // set from OutputFlags::needs_request_records()
 };
 
 // Declares the workload flags on `app`, writing into `flags`.
@@ -64,6 +64,9 @@ struct OutputFlags {
   bool per_prompt = false;  // results per prompt in the summary and the JSON
   std::string console_interval = "2s";
   bool quiet = false;
+
+  // Whether an output needs every request's record (--csv-out rows, --per-prompt results).
+  bool needs_request_records() const { return !csv_out.empty() || per_prompt; }
 };
 void AddOutputFlags(CLI::App& app, OutputFlags& flags);
 
