@@ -49,7 +49,7 @@ class AgentClient {
   explicit AgentClient(AgentOptions options);
   ~AgentClient();
 
-  // Runs until the master says Quit, refuses this agent, or SIGINT/SIGTERM arrives (they
+  // Runs until the master says Quit, refuses this agent, or a stop signal arrives (they
   // must be blocked in all threads; see common/stop_signals.h). Returns the
   // process exit code.
   int Run();

@@ -17,6 +17,10 @@ namespace llmload {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitAllFailed = 1;  // the run happened but every request failed
 inline constexpr int kExitBadInput = 2;   // flags, scenario, dataset: the user's input
+// An output (a result file, or the summary on stdout) could not be written completely: the
+// error names it. Results that were written are complete; the run's figures are not lost
+// only if another output has them.
+inline constexpr int kExitResultsIncomplete = 3;
 
 // The action a subcommand runs after parsing. It returns the process exit code.
 using CommandAction = std::function<int()>;

@@ -1,7 +1,8 @@
-// SIGINT/SIGTERM handling shared by every long-running command. The signals are blocked in
-// all threads (call BlockStopSignals before creating any) and taken synchronously by the one
-// loop that decides what stopping means, so no handler runs at an arbitrary point and no
-// global flag is needed.
+// Stop-signal handling shared by every long-running command: SIGINT, SIGTERM and SIGHUP (a
+// closed terminal or a supervisor's reload must stop a run gracefully, with every file
+// written, not kill it). The signals are blocked in all threads (call BlockStopSignals
+// before creating any) and taken synchronously by the one loop that decides what stopping
+// means, so no handler runs at an arbitrary point and no global flag is needed.
 #ifndef LLMLOAD_COMMON_STOP_SIGNALS_H_
 #define LLMLOAD_COMMON_STOP_SIGNALS_H_
 
@@ -9,10 +10,10 @@
 
 namespace llmload {
 
-// Blocks SIGINT and SIGTERM in the calling thread; threads created later inherit the mask.
+// Blocks the stop signals in the calling thread; threads created later inherit the mask.
 void BlockStopSignals();
 
-// Waits up to `timeout_ns` for SIGINT or SIGTERM; returns the signal number, or 0.
+// Waits up to `timeout_ns` for a stop signal; returns the signal number, or 0.
 int WaitForStopSignal(int64_t timeout_ns);
 
 }  // namespace llmload

@@ -1,8 +1,5 @@
 #include "master/csv_output.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -34,68 +31,55 @@ std::string Ms(const LatencyStats& l, double q) {
 
 }  // namespace
 
-absl::StatusOr<UniqueFile> OpenOutputFile(const std::string& path, const char* flag) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": cannot write '", path, "': ", std::strerror(errno)));
-  }
-  return UniqueFile(f);
-}
-
 absl::StatusOr<RequestCsvWriter> RequestCsvWriter::Open(const std::string& path,
                                                         const std::vector<Prompt>* prompts) {
-  absl::StatusOr<UniqueFile> f = OpenOutputFile(path, "--csv-out");
+  auto f = OutputFile::Create(path, "--csv-out", OutputFile::Mode::kStreamed);
   if (!f.ok()) return f.status();
   RequestCsvWriter w;
   w.file_ = std::move(*f);
   w.prompts_ = prompts;
-  std::fputs(
+  w.file_->Write(
       "start_offset_s,status,error_class,http_status,ttft_s,e2e_s,itl_mean_s,input_tokens,"
-      "output_tokens,prompt_id,agent\n",
-      w.file_.get());
+      "output_tokens,prompt_id,agent\n");
   return w;
 }
 
 void RequestCsvWriter::Append(const std::vector<RequestRecord>& records) {
+  std::string rows;
   for (const RequestRecord& r : records) {
     const bool ok = r.status == ErrorClass::kSuccess;
     const char* status = ok ? "ok" : (r.status == ErrorClass::kCancelled ? "cancelled" : "error");
     const std::string prompt_id =
         CsvField((prompts_ && r.prompt_index < prompts_->size()) ? (*prompts_)[r.prompt_index].id
                                                                  : absl::StrCat(r.prompt_index));
-    absl::FPrintF(file_.get(), "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
-                  status, ok ? "" : ErrorClassName(r.status), r.http_status, Seconds(r.ttft_ns),
-                  Seconds(r.e2e_ns), Seconds(r.itl_mean_ns), r.input_tokens, r.output_tokens,
-                  prompt_id, r.agent_index);
+    absl::StrAppendFormat(&rows, "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
+                          status, ok ? "" : ErrorClassName(r.status), r.http_status,
+                          Seconds(r.ttft_ns), Seconds(r.e2e_ns), Seconds(r.itl_mean_ns),
+                          r.input_tokens, r.output_tokens, prompt_id, r.agent_index);
   }
+  file_->Write(rows);
 }
 
-void RequestCsvWriter::Flush() { std::fflush(file_.get()); }
-
 absl::StatusOr<StatsCsvWriter> StatsCsvWriter::Open(const std::string& path) {
-  absl::StatusOr<UniqueFile> f = OpenOutputFile(path, "--csv-stats");
+  auto f = OutputFile::Create(path, "--csv-stats", OutputFile::Mode::kStreamed);
   if (!f.ok()) return f.status();
   StatsCsvWriter w;
   w.file_ = std::move(*f);
-  std::fputs(
+  w.file_->Write(
       "timestamp,elapsed_s,users,target_users,requests_total,succeeded_total,failed_total,"
       "current_qps,current_rpm,current_output_tokens_per_s,ttft_p50_ms,ttft_p90_ms,ttft_p99_ms,"
       "latency_p50_ms,latency_p90_ms,latency_p99_ms,itl_p50_ms,itl_p99_ms,tpot_p50_ms,"
-      "tpot_p99_ms\n",
-      w.file_.get());
+      "tpot_p99_ms\n");
   return w;
 }
 
 void StatsCsvWriter::Append(const LiveSnapshot& s) {
-  absl::FPrintF(
-      file_.get(), "%.3f,%.3f,%d,%d,%d,%d,%d,%.3f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+  file_->Write(absl::StrFormat(
+      "%.3f,%.3f,%d,%d,%d,%d,%d,%.3f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
       static_cast<double>(s.wall_ns) * 1e-9, s.elapsed_s, s.users, s.target_users, s.requests,
       s.succeeded, s.failed, s.qps, s.rpm, s.output_tokens_per_s, Ms(s.ttft, 0.5), Ms(s.ttft, 0.9),
       Ms(s.ttft, 0.99), Ms(s.latency, 0.5), Ms(s.latency, 0.9), Ms(s.latency, 0.99), Ms(s.itl, 0.5),
-      Ms(s.itl, 0.99), Ms(s.tpot, 0.5), Ms(s.tpot, 0.99));
+      Ms(s.itl, 0.99), Ms(s.tpot, 0.5), Ms(s.tpot, 0.99)));
 }
-
-void StatsCsvWriter::Flush() { std::fflush(file_.get()); }
 
 }  // namespace llmload::master

@@ -1,4 +1,5 @@
 // The `llmload` binary: one executable, one subcommand per role.
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -13,9 +14,13 @@
 
 int main(int argc, char** argv) {
   // Before any library can start a thread (gRPC does at its first use): every thread
-  // inherits the mask, and each command takes SIGINT/SIGTERM synchronously where it decides
+  // inherits the mask, and each command takes the stop signals synchronously where it decides
   // what stopping means.
   llmload::BlockStopSignals();
+  // A closed stdout or stderr (`llmload run ... | head`) must not kill a run before its files
+  // are written: writes to it fail with EPIPE instead, and the run says so in its exit code.
+  // The disposition is process-wide by nature; libcurl and gRPC expect it too.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "llmload: a distributed load tester for LLM inference endpoints "
       "(OpenAI-compatible: vLLM, SGLang, TGI, Ollama, llama.cpp, hosted APIs)."};

@@ -80,7 +80,7 @@ int Run(MasterFlags& flags) {
   if (!spec.ok()) return Fail(spec.status());
   auto window = ParseStatsWindow(flags.window);
   if (!window.ok()) return Fail(window.status());
-  absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
+  absl::StatusOr<RunOutputs> outputs = PrepareRunOutputs(flags.outputs, &spec->prompts);
   if (!outputs.ok()) return Fail(outputs.status());
   auto wait_limit = ParseDuration(flags.expect_agents_timeout, "--expect-agents-timeout");
   if (!wait_limit.ok()) return Fail(wait_limit.status());

@@ -41,7 +41,7 @@ int Run(RunFlags& flags) {
   if (!spec.ok()) return Fail(spec.status());
   absl::StatusOr<absl::Duration> window = ParseStatsWindow(flags.window);
   if (!window.ok()) return Fail(window.status());
-  absl::StatusOr<RunOutputs> outputs = OpenRunOutputs(flags.outputs, &spec->prompts);
+  absl::StatusOr<RunOutputs> outputs = PrepareRunOutputs(flags.outputs, &spec->prompts);
   if (!outputs.ok()) return Fail(outputs.status());
   absl::StatusOr<absl::Duration> linger = ParseDuration(flags.metrics.linger, "--metrics-linger");
   if (!linger.ok()) return Fail(linger.status());

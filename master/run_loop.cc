@@ -2,9 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
-#include <fstream>
 #include <optional>
 #include <random>
 
@@ -17,6 +18,8 @@
 #include "common/wire_codec.h"
 #include "master/console_view.h"
 #include "master/csv_output.h"
+#include "master/output_file.h"
+#include "master/prompt_breakdown.h"
 
 namespace llmload::master {
 namespace {
@@ -36,10 +39,12 @@ std::string NewRunId() {
   return absl::StrFormat("%s-%04x", buf, rd() & 0xffff);
 }
 
-absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
-                                          const std::vector<Prompt>* prompts) {
+absl::StatusOr<RunOutputs> PrepareRunOutputs(const OutputFlags& flags,
+                                             const std::vector<Prompt>* prompts) {
   RunOutputs out;
   out.quiet = flags.quiet;
+  out.per_prompt = flags.per_prompt;
+  out.prompts = prompts;
   absl::StatusOr<absl::Duration> every =
       ParseDuration(flags.console_interval, "--console-interval");
   if (!every.ok()) return every.status();
@@ -47,22 +52,18 @@ absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
     return absl::InvalidArgumentError("--console-interval: must be above 0");
   }
   out.console_interval = *every;
-  if (!flags.csv_out.empty()) {
-    auto w = RequestCsvWriter::Open(flags.csv_out, prompts);
-    if (!w.ok()) return w.status();
-    out.request_csv = std::move(*w);
+  const std::vector<std::pair<absl::string_view, std::string>> files = {
+      {"--json-out", flags.json_out},
+      {"--csv-out", flags.csv_out},
+      {"--csv-stats", flags.csv_stats}};
+  for (const auto& [flag, path] : files) {
+    if (path.empty()) continue;
+    if (absl::Status s = CheckOutputPath(path, flag); !s.ok()) return s;
   }
-  if (!flags.csv_stats.empty()) {
-    auto w = StatsCsvWriter::Open(flags.csv_stats);
-    if (!w.ok()) return w.status();
-    out.stats_csv = std::move(*w);
-  }
-  if (flags.per_prompt) out.prompt_breakdown.emplace();
-  if (!flags.json_out.empty()) {
-    auto f = OpenOutputFile(flags.json_out, "--json-out");
-    if (!f.ok()) return f.status();
-    out.json_file = std::move(*f);
-  }
+  if (absl::Status s = CheckDistinctOutputPaths(files); !s.ok()) return s;
+  out.json_path = flags.json_out;
+  out.csv_path = flags.csv_out;
+  out.stats_path = flags.csv_stats;
   return out;
 }
 
@@ -78,10 +79,29 @@ absl::StatusOr<absl::Duration> ParseStatsWindow(const std::string& text) {
 
 int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
             const RunLoopOptions& options, RunOutputs outputs) {
-  std::optional<RequestCsvWriter>& request_csv = outputs.request_csv;
-  std::optional<StatsCsvWriter>& stats_csv = outputs.stats_csv;
-  std::optional<UniqueFile>& json_file = outputs.json_file;
-  std::optional<PromptBreakdown>& breakdown = outputs.prompt_breakdown;
+  // Created now that the run is sure to start (see RunOutputs). Should one fail after all
+  // (the disk filled up since the flags were checked), nothing has been sent yet.
+  std::optional<RequestCsvWriter> request_csv;
+  std::optional<StatsCsvWriter> stats_csv;
+  absl::Status opened = absl::OkStatus();
+  if (!outputs.csv_path.empty()) {
+    auto w = RequestCsvWriter::Open(outputs.csv_path, outputs.prompts);
+    if (w.ok()) request_csv = std::move(*w);
+    opened.Update(w.status());
+  }
+  if (opened.ok() && !outputs.stats_path.empty()) {
+    auto w = StatsCsvWriter::Open(outputs.stats_path);
+    if (w.ok()) stats_csv = std::move(*w);
+    opened.Update(w.status());
+  }
+  if (!opened.ok()) {
+    std::fprintf(stderr, "llmload: %s\n", std::string(opened.message()).c_str());
+    source.Stop(absl::ZeroDuration());
+    for (int i = 0; i < 100 && !source.Finished(); ++i) WaitForStopSignal(kTickNs);
+    return kExitResultsIncomplete;
+  }
+  std::optional<PromptBreakdown> breakdown;
+  if (outputs.per_prompt) breakdown.emplace();
   ConsoleView console(stderr, isatty(STDERR_FILENO) == 1);
   Aggregator aggregator(options.stats_window);
   const int64_t start_ns = MonotonicNowNs();
@@ -133,6 +153,17 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     warned_unreachable = true;
     console.Note(absl::StrCat("llmload: cannot connect to ", spec.url,
                               " (is the server up and the URL right?)", suffix));
+  };
+  // A write error is said when it happens, and again with the exit code at the end.
+  bool noted_write_error = false;
+  auto note_write_errors = [&] {
+    for (const std::string* e : {request_csv ? &request_csv->error() : nullptr,
+                                 stats_csv ? &stats_csv->error() : nullptr}) {
+      if (noted_write_error || e == nullptr || e->empty()) continue;
+      noted_write_error = true;
+      console.Note(absl::StrCat("llmload: ", *e, "; the run goes on, and will exit ",
+                                kExitResultsIncomplete));
+    }
   };
   auto snapshot = [&](int64_t now, bool final = false) {
     LiveSnapshot snap;
@@ -195,6 +226,9 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
         stats_csv->Append(snap);
         stats_csv->Flush();
       }
+      // Rows reach the kernel at least every second: a killed run loses at most the last one.
+      if (request_csv) request_csv->Flush();
+      note_write_errors();
       if (options.on_tick) options.on_tick(snap, aggregator);
     }
     if (!outputs.quiet && now >= next_console) {
@@ -210,11 +244,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   warn_if_unreachable("");
   LiveSnapshot final_snap = snapshot(end_ns, /*final=*/true);
   if (options.on_tick) options.on_tick(final_snap, aggregator);
-  if (stats_csv) {
-    stats_csv->Append(final_snap);
-    stats_csv->Flush();
-  }
-  if (request_csv) request_csv->Flush();
+  if (stats_csv) stats_csv->Append(final_snap);
 
   // The run lasted until its last request ended, not until this loop noticed (up to a tick
   // later): short runs would otherwise under-report every rate.
@@ -227,14 +257,35 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   info.goodput_enabled = !spec.slos.empty();
   RunSummary summary = Summarize(info, aggregator.totals());
   if (breakdown) summary.prompts = breakdown->Summarize(spec.prompts);
+  // Every file is complete and closed before the summary goes to stdout, so a closed
+  // stdout or stderr (SIGPIPE is ignored: see llmload_main.cc) cannot cost a file.
+  std::vector<std::string> errors;
+  auto keep_error = [&errors](const absl::Status& s) {
+    if (!s.ok()) errors.emplace_back(s.message());
+  };
+  if (stats_csv) keep_error(stats_csv->Close());
+  if (request_csv) keep_error(request_csv->Close());
+  if (!outputs.json_path.empty()) {
+    auto json_file =
+        OutputFile::Create(outputs.json_path, "--json-out", OutputFile::Mode::kReplaceWhenDone);
+    if (json_file.ok()) {
+      (*json_file)->Write(SummaryToJson(summary).dump(2) + "\n");
+      keep_error((*json_file)->Close());
+    } else {
+      keep_error(json_file.status());
+    }
+  }
   std::fputs(FormatSummaryTable(summary).c_str(), stdout);
   std::printf("stopped: %s\n", stop_reason.c_str());
-  if (json_file) {
-    const std::string json = SummaryToJson(summary).dump(2) + "\n";
-    std::fwrite(json.data(), 1, json.size(), json_file->get());
-    json_file->reset();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    errors.push_back(absl::StrCat("the summary on stdout: write failed: ", std::strerror(errno)));
   }
-  std::fflush(stdout);
+  for (const std::string& e : errors) std::fprintf(stderr, "llmload: %s\n", e.c_str());
+  if (!errors.empty()) {
+    std::fprintf(stderr, "llmload: results incomplete: %zu output(s) not written (exit %d)\n",
+                 errors.size(), kExitResultsIncomplete);
+    return kExitResultsIncomplete;
+  }
   return summary.total > 0 && summary.succeeded == 0 ? kExitAllFailed : kExitOk;
 }
 

@@ -1,8 +1,8 @@
 // RunLoop: the master's clock for one run. It starts the load, collects deltas every
-// second, refreshes the live view, stops on --run-time, --requests or Ctrl-C (a second
-// Ctrl-C cancels in-flight requests at once), and writes the summary and every output file.
-// SIGINT and SIGTERM must be blocked in all threads before any is created (see
-// common/stop_signals.h); the loop takes them synchronously.
+// second, refreshes the live view, stops on --run-time, --requests or a stop signal (SIGINT,
+// SIGTERM, SIGHUP; a second one cancels in-flight requests at once), and writes every output
+// file and then the summary. The stop signals must be blocked in all threads before any is
+// created (see common/stop_signals.h); the loop takes them synchronously.
 #ifndef LLMLOAD_MASTER_RUN_LOOP_H_
 #define LLMLOAD_MASTER_RUN_LOOP_H_
 
@@ -13,28 +13,29 @@
 
 #include "common/workload_spec.h"
 #include "master/aggregator.h"
-#include "master/csv_output.h"
 #include "master/live_snapshot.h"
 #include "master/load_source.h"
-#include "master/prompt_breakdown.h"
 #include "master/run_summary.h"
 #include "master/workload_flags.h"
 
 namespace llmload::master {
 
-// The output files of a run, opened (and the console interval parsed) before anything starts,
-// so a typo in a path costs nothing.
+// The outputs of a run. Their paths are checked (and the console interval parsed) when the
+// flags are, so a typo costs nothing; the files themselves are created only once the run
+// starts (RunLoad), so a run that fails before its first request leaves an earlier file of
+// the same name as it was (master/output_file.h).
 struct RunOutputs {
-  std::optional<RequestCsvWriter> request_csv;
-  std::optional<StatsCsvWriter> stats_csv;
-  std::optional<UniqueFile> json_file;
-  std::optional<PromptBreakdown> prompt_breakdown;  // --per-prompt
+  std::string json_path;                         // --json-out
+  std::string csv_path;                          // --csv-out
+  std::string stats_path;                        // --csv-stats
+  const std::vector<Prompt>* prompts = nullptr;  // names the prompt ids of --csv-out rows
+  bool per_prompt = false;                       // --per-prompt
   absl::Duration console_interval = absl::Seconds(2);
   bool quiet = false;
 };
-// `prompts` names the prompt ids in --csv-out rows and must outlive the run.
-absl::StatusOr<RunOutputs> OpenRunOutputs(const OutputFlags& flags,
-                                          const std::vector<Prompt>* prompts);
+// `prompts` must outlive the run.
+absl::StatusOr<RunOutputs> PrepareRunOutputs(const OutputFlags& flags,
+                                             const std::vector<Prompt>* prompts);
 
 struct RunLoopOptions {
   absl::Duration stats_window = absl::Seconds(10);
@@ -43,7 +44,10 @@ struct RunLoopOptions {
   std::function<void(const LiveSnapshot&, const Aggregator&)> on_tick;
 };
 
-// Runs the test and writes the outputs; returns the process exit code.
+// Runs the test and writes the outputs; returns the process exit code. Every file is
+// complete and closed before the summary goes to stdout; an output that could not be written
+// completely (a file, or the summary itself) is named on stderr and the exit code is
+// kExitResultsIncomplete.
 int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
             const RunLoopOptions& options, RunOutputs outputs);
 

@@ -1,6 +1,6 @@
 #include "mock/mock_command.h"
 
-#include <signal.h>
+#include <string.h>
 
 #include <cstdio>
 #include <memory>
@@ -8,7 +8,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "common/duration.h"
+#include "common/stop_signals.h"
 #include "mock/completion_request.h"
 #include "mock/mock_server.h"
 
@@ -59,11 +61,7 @@ int RunMock(const MockFlags& flags) {
   }
   // Block the stop signals before any loop thread exists (threads inherit the mask), then
   // wait for them synchronously here: no handler, no global flag.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  BlockStopSignals();
 
   absl::StatusOr<std::unique_ptr<MockServer>> server = MockServer::Start(*options);
   if (!server.ok()) {
@@ -74,10 +72,9 @@ int RunMock(const MockFlags& flags) {
   std::fflush(stdout);
 
   int signo = 0;
-  while (sigwait(&stop_signals, &signo) != 0) {
-  }
+  while (signo == 0) signo = WaitForStopSignal(kNsPerSecond);
   (*server)->Stop();
-  std::printf("llmload mock stopped (%s): %s\n", signo == SIGINT ? "SIGINT" : "SIGTERM",
+  std::printf("llmload mock stopped (SIG%s): %s\n", sigabbrev_np(signo),
               (*server)->stats().Summary().c_str());
   std::fflush(stdout);
   return kExitOk;
