@@ -35,7 +35,8 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
       index_(index),
       count_(count),
       picker_(std::max<size_t>(1, shared.bodies.size()), shared.spec.prompt_order, shared.spec.seed,
-              static_cast<uint64_t>(shared.agent_index) * 1024 + index) {
+              static_cast<uint64_t>(shared.agent_index) * 1024 + index),
+      retry_rng_(shared.spec.seed ^ (static_cast<uint64_t>(shared.agent_index) * 1024 + index)) {
   EnsureCurlGlobalInit();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -117,7 +118,12 @@ void EngineThread::ApplyCommands() {
     } else {
       stopping_ = true;
       stop_deadline_ns_ = c.at_ns;
-      for (User& u : users_) {
+      for (size_t local = 0; local < users_.size(); ++local) {
+        User& u = users_[local];
+        if (u.state == UserState::kRetryWait) {
+          AbandonRetry(static_cast<uint32_t>(local));
+          continue;
+        }
         if (u.state == UserState::kWaitingSpawn || u.state == UserState::kThinking) {
           if (u.state == UserState::kThinking)
             running_users_.fetch_sub(1, std::memory_order_relaxed);
@@ -169,6 +175,7 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
           running_users_.fetch_sub(1, std::memory_order_relaxed);
           break;
         case UserState::kInFlight:
+        case UserState::kRetryWait:  // the retry is not sent: see RunDueTimers
           u.retire_after_request = true;
           break;
         default:
@@ -284,6 +291,14 @@ void EngineThread::RunDueTimers(int64_t now_ns) {
       StartRequest(e.target, now_ns);
     } else if (u.state == UserState::kThinking) {
       StartRequest(e.target, now_ns);
+    } else if (u.state == UserState::kRetryWait) {
+      if (stopping_ || u.retire_after_request) {
+        AbandonRetry(e.target);
+        continue;
+      }
+      stats_.retries[static_cast<size_t>(u.pending_outcome)]++;
+      ++u.retries_done;
+      SendAttempt(e.target, now_ns);
     }
   }
 }
@@ -301,6 +316,14 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
     running_users_.fetch_sub(1, std::memory_order_relaxed);
     return;
   }
+  u.prompt_index = shared_.bodies.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
+  u.send_ns = now_ns;
+  u.retries_done = 0;
+  SendAttempt(local, now_ns);
+}
+
+void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
+  User& u = users_[local];
   if (!u.easy) {
     u.easy.reset(curl_easy_init());
     CURL* e = u.easy.get();
@@ -330,14 +353,13 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
   }
-  const uint32_t prompt = shared_.bodies.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
-  const std::string& body = shared_.bodies[prompt];
+  const std::string& body = shared_.bodies[u.prompt_index];
   curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  u.prompt_index = prompt;
   u.state = UserState::kInFlight;
-  u.send_ns = now_ns;
-  u.reader->Begin(u.easy.get(), now_ns);
+  stats_.attempts++;
+  // A retry is timed from the request's first attempt (common/retry_policy.h).
+  u.reader->Begin(u.easy.get(), u.send_ns);
   curl_multi_add_handle(ShardOf(local).multi.get(), u.easy.get());
 }
 
@@ -365,16 +387,42 @@ void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
   curl_multi_remove_handle(ShardOf(local).multi.get(), u.easy.get());
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   const ErrorClass outcome = u.reader->Finish(u.reader->result(), now_ns);
+  const RetryPolicy& retry = shared_.spec.retry;
+  const std::optional<int64_t> retry_after = u.reader->retry_after_ns();
+  if (!stopping_ && !u.retire_after_request && retry.ShouldRetry(outcome, u.retries_done)) {
+    // Still in flight: the request is not over until its last attempt is.
+    in_flight_.fetch_add(1, std::memory_order_relaxed);
+    u.state = UserState::kRetryWait;
+    u.pending_outcome = outcome;
+    const double unit = std::uniform_real_distribution<double>(0, 1)(retry_rng_);
+    const int64_t wait = retry.WaitBeforeRetryNs(u.retries_done + 1, unit, retry_after);
+    timers_.Push(now_ns + wait, local, TimerTagFor(kThinkDone, u.generation));
+    return;
+  }
   Record(*u.reader, u, outcome);
-  ScheduleNext(local, now_ns, outcome == ErrorClass::kConnect);
+  const int64_t not_before =
+      retry.respect_retry_after && retry_after.has_value() ? now_ns + *retry_after : 0;
+  ScheduleNext(local, now_ns, outcome == ErrorClass::kConnect, not_before);
 }
 
-void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect) {
+void EngineThread::AbandonRetry(uint32_t local) {
+  User& u = users_[local];
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  Record(*u.reader, u, u.pending_outcome);
+  u.state = UserState::kRetired;
+  u.retire_after_request = false;
+  ++u.generation;
+  running_users_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect,
+                                int64_t not_before_ns) {
   User& u = users_[local];
   int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
   // A refused or unreachable endpoint fails in microseconds; without a pause every user would
   // spin, burning the agent's CPU and counting thousands of identical failures a second.
   if (could_not_connect) think = std::max(think, kConnectFailurePauseNs);
+  if (not_before_ns > now_ns) think = std::max(think, not_before_ns - now_ns);
   if (stopping_ || u.retire_after_request) {
     u.state = UserState::kRetired;
     u.retire_after_request = false;
@@ -456,7 +504,7 @@ void EngineThread::PublishStats() {
   stats_.start_wall_ns = stats_started_wall_ns_;
   stats_.end_wall_ns = now_wall;
   stats_started_wall_ns_ = now_wall;
-  if (stats_.requests() == 0 && stats_.cancelled() == 0) return;
+  if (stats_.requests() == 0 && stats_.cancelled() == 0 && stats_.attempts == 0) return;
   {
     absl::MutexLock lock(&mu_);
     published_.Merge(stats_);

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -61,7 +62,16 @@ class EngineThread {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
-  enum class UserState : uint8_t { kUnborn, kWaitingSpawn, kInFlight, kThinking, kRetired };
+  // kRetryWait: the request's last attempt failed and it waits its backoff before the next
+  // (common/retry_policy.h); the request counts as in flight until its final attempt ends.
+  enum class UserState : uint8_t {
+    kUnborn,
+    kWaitingSpawn,
+    kInFlight,
+    kThinking,
+    kRetryWait,
+    kRetired
+  };
   enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1 };
 
   struct User {
@@ -70,8 +80,10 @@ class EngineThread {
     bool retire_after_request = false;
     CurlEasy easy;
     std::unique_ptr<ResponseReader> reader;
-    int64_t send_ns = 0;
+    int64_t send_ns = 0;  // the request's first attempt: its latency runs from here
     uint32_t prompt_index = 0;
+    int retries_done = 0;                             // of the request in flight
+    ErrorClass pending_outcome = ErrorClass::kOther;  // kRetryWait: the failed attempt's class
   };
 
   void Loop();
@@ -80,10 +92,18 @@ class EngineThread {
   void RunDueTimers(int64_t now_ns);
   // curl_multi_socket_action(CURL_SOCKET_TIMEOUT) on every shard whose libcurl timer is due.
   void RunDueCurlTimers(int64_t now_ns);
+  // A new request: takes a budget slot and a prompt, then sends its first attempt.
   void StartRequest(uint32_t local, int64_t now_ns);
+  // Sends an attempt of the user's current request (its first, or a retry).
+  void SendAttempt(uint32_t local, int64_t now_ns);
+  // A request waiting for a retry that will not be sent (stop, or fewer users): it ends with
+  // its last attempt's class.
+  void AbandonRetry(uint32_t local);
   void FinishRequests();
   void OnRequestDone(uint32_t local, int64_t now_ns);
-  void ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect = false);
+  // `not_before_ns`: the earliest next request (a respected Retry-After), or 0.
+  void ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect = false,
+                    int64_t not_before_ns = 0);
   void CancelInFlight(int64_t now_ns);
   void Record(const ResponseReader& reader, const User& user, ErrorClass outcome);
   void PublishStats();
@@ -145,6 +165,7 @@ class EngineThread {
   std::vector<User> users_;
   std::vector<uint32_t> done_scratch_;
   PromptPicker picker_;
+  std::mt19937_64 retry_rng_;  // backoff jitter
 
   int64_t target_users_ = 0;  // engine-wide target
   bool stopping_ = false;

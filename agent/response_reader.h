@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ class ResponseReader {
   int64_t input_tokens() const { return metrics_.input_tokens.value_or(0); }
   int64_t output_tokens() const { return metrics_.output_tokens; }
   bool tokens_from_usage() const { return metrics_.token_source == TokenSource::kUsage; }
+  // The wait a 429 or 503 asked for (Retry-After), when it sent one.
+  std::optional<int64_t> retry_after_ns() const { return retry_after_ns_; }
   // The API's error message for a failed request (HTTP error body or error payload).
   const std::string& error_message() const { return error_message_; }
 
@@ -79,6 +82,7 @@ class ResponseReader {
   int64_t arrival_hint_ns_ = -1;
   std::string body_;  // non-streamed body, or the error body (capped)
   std::string error_message_;
+  std::optional<int64_t> retry_after_ns_;
 };
 
 }  // namespace llmload::agent

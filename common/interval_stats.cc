@@ -31,6 +31,8 @@ void IntervalStats::Merge(const IntervalStats& other) {
   tokens_from_chunks += other.tokens_from_chunks;
   slo_met += other.slo_met;
   last_end_wall_ns = std::max(last_end_wall_ns, other.last_end_wall_ns);
+  attempts += other.attempts;
+  for (size_t i = 0; i < retries.size(); ++i) retries[i] += other.retries[i];
   e2e.Merge(other.e2e);
   ttft.Merge(other.ttft);
   itl.Merge(other.itl);
@@ -43,6 +45,8 @@ void IntervalStats::Reset() {
   outcomes.fill(0);
   input_tokens = output_tokens = tokens_from_usage = tokens_from_chunks = slo_met = 0;
   last_end_wall_ns = 0;
+  attempts = 0;
+  retries.fill(0);
   e2e.Reset();
   ttft.Reset();
   itl.Reset();

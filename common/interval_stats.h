@@ -43,6 +43,10 @@ struct IntervalStats {
   uint64_t tokens_from_chunks = 0;  // ... from counting content chunks
   uint64_t slo_met = 0;             // successful requests that met every SLO
   int64_t last_end_wall_ns = 0;     // when the latest request in here ended (0: none)
+  // Attempts sent: one per request plus one per retry (common/retry_policy.h), cancelled
+  // ones included. `retries` counts the attempts that were sent again, by their class.
+  uint64_t attempts = 0;
+  std::array<uint64_t, kErrorClassCount> retries{};
 
   // Histograms of successful requests only, so an error page does not look like a fast reply.
   LatencyHistogram e2e;

@@ -45,6 +45,11 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
     out->add_slo_limits_ns(absl::ToInt64Nanoseconds(slo.limit));
   }
   out->set_record_requests(spec.record_requests);
+  out->set_max_retries(spec.retry.max_retries);
+  out->set_retry_on(spec.retry.retry_on);
+  out->set_retry_backoff_ns(absl::ToInt64Nanoseconds(spec.retry.backoff));
+  out->set_retry_backoff_max_ns(absl::ToInt64Nanoseconds(spec.retry.backoff_max));
+  out->set_respect_retry_after(spec.retry.respect_retry_after);
 }
 
 absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
@@ -87,6 +92,13 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
         Slo{static_cast<Slo::Metric>(in.slo_metrics(i)), absl::Nanoseconds(in.slo_limits_ns(i))});
   }
   spec.record_requests = in.record_requests();
+  if (in.max_retries() < 0) return bad("negative max_retries");
+  if (in.retry_backoff_ns() < 0 || in.retry_backoff_max_ns() < 0) return bad("negative backoff");
+  spec.retry.max_retries = in.max_retries();
+  spec.retry.retry_on = in.retry_on();
+  spec.retry.backoff = absl::Nanoseconds(in.retry_backoff_ns());
+  spec.retry.backoff_max = absl::Nanoseconds(in.retry_backoff_max_ns());
+  spec.retry.respect_retry_after = in.respect_retry_after();
   return spec;
 }
 
@@ -101,6 +113,9 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
   out->set_tokens_from_chunks(s.tokens_from_chunks);
   out->set_slo_met(s.slo_met);
   out->set_last_end_wall_ns(s.last_end_wall_ns);
+  out->set_attempts(s.attempts);
+  out->clear_retries();
+  for (uint64_t n : s.retries) out->add_retries(n);
   s.e2e.ToProto(out->mutable_e2e());
   s.ttft.ToProto(out->mutable_ttft());
   s.itl.ToProto(out->mutable_itl());
@@ -128,6 +143,11 @@ absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
                                                    " outcome classes, this build knows ",
                                                    kErrorClassCount));
   }
+  if (in.retries_size() > kErrorClassCount) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed StatsDelta: ", in.retries_size(),
+                                                   " retry classes, this build knows ",
+                                                   kErrorClassCount));
+  }
   for (const proto::RequestRecord& r : in.records()) {
     if (r.status() >= static_cast<uint32_t>(kErrorClassCount)) {
       return absl::InvalidArgumentError("malformed StatsDelta: unknown record status");
@@ -141,7 +161,8 @@ absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
 }
 
 void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
-  if (out->start_wall_ns == 0 || (in.start_wall_ns() != 0 && in.start_wall_ns() < out->start_wall_ns)) {
+  if (out->start_wall_ns == 0 ||
+      (in.start_wall_ns() != 0 && in.start_wall_ns() < out->start_wall_ns)) {
     out->start_wall_ns = in.start_wall_ns();
   }
   out->end_wall_ns = std::max(out->end_wall_ns, in.end_wall_ns());
@@ -152,6 +173,8 @@ void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
   out->tokens_from_chunks += in.tokens_from_chunks();
   out->slo_met += in.slo_met();
   out->last_end_wall_ns = std::max(out->last_end_wall_ns, in.last_end_wall_ns());
+  out->attempts += in.attempts();
+  for (int i = 0; i < in.retries_size(); ++i) out->retries[i] += in.retries(i);
   out->e2e.MergeValidatedProto(in.e2e());
   out->ttft.MergeValidatedProto(in.ttft());
   out->itl.MergeValidatedProto(in.itl());

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/openai_api.h"
 #include "common/prompt.h"
+#include "common/retry_policy.h"
 
 namespace llmload {
 
@@ -59,6 +60,8 @@ struct WorkloadSpec {
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration request_timeout = absl::Seconds(600);
   absl::Duration stop_timeout = absl::Seconds(30);
+
+  RetryPolicy retry;  // off unless --retries
 
   std::vector<Slo> slos;
   bool record_requests = false;  // keep one record per request (--csv-out)

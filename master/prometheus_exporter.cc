@@ -64,6 +64,8 @@ class PrometheusExporter::State : public prometheus::Collectable {
 
     std::lock_guard<std::mutex> lock(mu_);
     outcomes_ = t.outcomes;
+    attempts_ = t.attempts;
+    retries_ = t.retries;
     input_tokens_ = t.input_tokens;
     output_tokens_ = t.output_tokens;
     e2e_ = std::move(e2e);
@@ -90,6 +92,17 @@ class PrometheusExporter::State : public prometheus::Collectable {
       ClientMetric& m =
           Series(requests, "status", std::string(ErrorClassName(static_cast<ErrorClass>(i))));
       m.counter.value = static_cast<double>(outcomes_[i]);
+    }
+    Series(Family(out, "llmload_attempts_total", MetricType::Counter,
+                  "Attempts sent: one per request plus one per retry (--retries)"))
+        .counter.value = static_cast<double>(attempts_);
+    MetricFamily& retries = Family(out, "llmload_retries_total", MetricType::Counter,
+                                   "Attempts that were sent again, by their error class");
+    for (size_t i = 0; i < kErrorClassCount; ++i) {
+      const auto c = static_cast<ErrorClass>(i);
+      if (c == ErrorClass::kSuccess || c == ErrorClass::kCancelled) continue;
+      Series(retries, "status", std::string(ErrorClassName(c))).counter.value =
+          static_cast<double>(retries_[i]);
     }
     Series(Family(out, "llmload_output_tokens_total", MetricType::Counter,
                   "Output (generated) tokens of ended requests"))
@@ -173,6 +186,8 @@ class PrometheusExporter::State : public prometheus::Collectable {
   const std::string model_;
   mutable std::mutex mu_;
   std::array<uint64_t, kErrorClassCount> outcomes_{};
+  uint64_t attempts_ = 0;
+  std::array<uint64_t, kErrorClassCount> retries_{};
   uint64_t input_tokens_ = 0;
   uint64_t output_tokens_ = 0;
   HistogramSample e2e_, ttft_, itl_, tpot_;

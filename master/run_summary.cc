@@ -10,6 +10,17 @@
 namespace llmload::master {
 namespace {
 
+// One key per failure class (every class but success and cancelled), always present.
+nlohmann::json FailureClassesToJson(const std::array<uint64_t, kErrorClassCount>& counts) {
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t i = 0; i < kErrorClassCount; ++i) {
+    const auto c = static_cast<ErrorClass>(i);
+    if (c == ErrorClass::kSuccess || c == ErrorClass::kCancelled) continue;
+    out[std::string(ErrorClassName(c))] = counts[i];
+  }
+  return out;
+}
+
 constexpr double kSecondsPerNs = 1e-9;
 
 std::string Iso8601(int64_t wall_ns) {
@@ -68,6 +79,8 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   RunSummary s;
   s.run = info;
   s.outcomes = totals.outcomes;
+  s.attempts = totals.attempts;
+  s.retries = totals.retries;
   s.succeeded = totals.succeeded();
   s.failed = totals.failed();
   s.cancelled = totals.cancelled();
@@ -121,13 +134,9 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
   req["failed"] = s.failed;
   req["success_rate"] = s.success_rate;
   req["cancelled"] = s.cancelled;
-  nlohmann::json errors = nlohmann::json::object();
-  for (size_t i = 0; i < kErrorClassCount; ++i) {
-    const auto c = static_cast<ErrorClass>(i);
-    if (c == ErrorClass::kSuccess || c == ErrorClass::kCancelled) continue;
-    errors[std::string(ErrorClassName(c))] = s.outcomes[i];
-  }
-  req["errors"] = errors;
+  req["errors"] = FailureClassesToJson(s.outcomes);
+  req["attempts"] = s.attempts;
+  req["retries"] = FailureClassesToJson(s.retries);
 
   nlohmann::json& tp = j["throughput"];
   tp["qps"] = s.qps;
@@ -184,6 +193,11 @@ std::string FormatSummaryTable(const RunSummary& s) {
   absl::StrAppendFormat(&out, "requests %d total, %d ok, %d failed (%.2f%% success)", s.total,
                         s.succeeded, s.failed, 100.0 * s.success_rate);
   if (s.cancelled > 0) absl::StrAppendFormat(&out, ", %d cancelled at stop", s.cancelled);
+  uint64_t retried = 0;
+  for (uint64_t n : s.retries) retried += n;
+  if (retried > 0) {
+    absl::StrAppendFormat(&out, "; %d attempts (%d retries)", s.attempts, retried);
+  }
   out += "\n";
   absl::StrAppendFormat(&out,
                         "rate     %.2f req/s  %.1f req/min  %.1f output tok/s  %.1f total tok/s",

@@ -70,6 +70,8 @@ struct RunSummary {
   uint64_t total = 0, succeeded = 0, failed = 0, cancelled = 0;
   double success_rate = 0;
   std::array<uint64_t, kErrorClassCount> outcomes{};
+  uint64_t attempts = 0;                             // requests plus retries, cancelled included
+  std::array<uint64_t, kErrorClassCount> retries{};  // retried attempts, by their class
   double qps = 0, rpm = 0, output_tokens_per_s = 0, total_tokens_per_s = 0;
   std::optional<double> goodput_qps;
   LatencyStats latency, ttft, itl, tpot;

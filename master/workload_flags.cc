@@ -1,6 +1,7 @@
 #include "master/workload_flags.h"
 
 #include <cstdlib>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,32 @@ absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_v
   absl::string_view value = text.substr(pos + 1);
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   return std::make_pair(std::string(text.substr(0, pos)), std::string(value));
+}
+
+void AddRetryFlags(CLI::App& app, WorkloadFlags& f) {
+  app.add_option("--retries", f.retries,
+                 "Send a failed request again up to this many times (default 0: never); each "
+                 "attempt is counted, the request's latency runs from its first attempt")
+      ->group("Retries");
+  app.add_option("--retry-on", f.retry_on,
+                 "Error classes that are retried: class names, 429, 4xx, 5xx (comma-separated)")
+      ->capture_default_str()
+      ->group("Retries");
+  app.add_option("--retry-backoff", f.retry_backoff,
+                 "Base of the exponential backoff; each wait is drawn uniformly (full jitter)")
+      ->capture_default_str()
+      ->group("Retries");
+  app.add_option("--retry-backoff-max", f.retry_backoff_max, "Cap of the backoff")
+      ->capture_default_str()
+      ->group("Retries");
+  app.add_flag_callback(
+         "--respect-retry-after", [&f] { f.respect_retry_after = true; },
+         "Wait at least a 429's or 503's Retry-After before that user's next attempt (the "
+         "default)")
+      ->group("Retries");
+  app.add_flag_callback(
+         "--no-respect-retry-after", [&f] { f.respect_retry_after = false; }, "Ignore Retry-After")
+      ->group("Retries");
 }
 
 }  // namespace
@@ -115,6 +142,7 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  "Service-level objective for goodput, e.g. ttft=500ms, tpot=50ms, itl=100ms, "
                  "e2e=10s (repeatable)")
       ->group("Load");
+  AddRetryFlags(app, f);
 }
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {
@@ -234,6 +262,27 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!slo.ok()) return slo.status();
     spec.slos.push_back(*slo);
   }
+  if (f.retries < 0 || f.retries > 100) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--retries: must be between 0 and 100, got ", f.retries));
+  }
+  spec.retry.max_retries = f.retries;
+  absl::StatusOr<ErrorClassSet> retry_on = ParseRetryOn(f.retry_on);
+  if (!retry_on.ok()) return retry_on.status();
+  spec.retry.retry_on = *retry_on;
+  for (const auto& [text, flag, out] :
+       {std::tuple{&f.retry_backoff, "--retry-backoff", &spec.retry.backoff},
+        std::tuple{&f.retry_backoff_max, "--retry-backoff-max", &spec.retry.backoff_max}}) {
+    absl::StatusOr<absl::Duration> parsed = ParseDuration(*text, flag);
+    if (!parsed.ok()) return parsed.status();
+    *out = *parsed;
+  }
+  if (spec.retry.backoff_max < spec.retry.backoff) {
+    return absl::InvalidArgumentError(absl::StrCat("--retry-backoff-max (", f.retry_backoff_max,
+                                                   ") must not be below --retry-backoff (",
+                                                   f.retry_backoff, ")"));
+  }
+  spec.retry.respect_retry_after = f.respect_retry_after;
   spec.record_requests = f.record_requests;
   return spec;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/retry_policy.h"
 #include "common/workload_spec.h"
 
 namespace CLI {
@@ -47,6 +48,11 @@ struct WorkloadFlags {
   std::string request_timeout = "600s";
   std::string stop_timeout = "30s";
   std::vector<std::string> slos;
+  int retries = 0;
+  std::string retry_on = std::string(kDefaultRetryOn);
+  std::string retry_backoff = "500ms";
+  std::string retry_backoff_max = "30s";
+  bool respect_retry_after = true;
   bool record_requests = false;  // set from OutputFlags::needs_request_records()
 };
 

@@ -229,6 +229,7 @@ TEST_F(PrometheusExporterTest, EverySeriesCarriesRunIdAndModelEscaped) {
   }
 }
 
+// METRICS.md's names, plus the attempt and retry counters of issue 11 (docs/observability.md).
 TEST_F(PrometheusExporterTest, ExactlyTheNamesOfMetricsMd) {
   const std::vector<std::string> names = PrometheusExporter::MetricNames();
   const std::set<std::string> got(names.begin(), names.end());
@@ -236,6 +237,8 @@ TEST_F(PrometheusExporterTest, ExactlyTheNamesOfMetricsMd) {
       "llmload_requests_total",
       "llmload_output_tokens_total",
       "llmload_input_tokens_total",
+      "llmload_attempts_total",
+      "llmload_retries_total",
       "llmload_request_duration_seconds",
       "llmload_time_to_first_token_seconds",
       "llmload_inter_token_latency_seconds",
