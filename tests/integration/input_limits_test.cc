@@ -95,6 +95,39 @@ TEST_F(InputLimitsTest, ATinySpawnRateStartsOnlyTheFirstUser) {
   EXPECT_LT(summary["run"]["duration_s"].get<double>(), 15) << summary.dump();
 }
 
+// Too few descriptors for the users: one warning naming the numbers and `ulimit -n`, from run
+// and from an agent (whose share is what counts), instead of silent `connect` errors.
+TEST_F(InputLimitsTest, TooFewFileDescriptorsForTheUsersAreWarnedAbout) {
+  const std::vector<std::string> prlimit = {"/usr/bin/prlimit", "--nofile=256:256", "--"};
+  std::vector<std::string> run_argv = prlimit;
+  for (const std::string& a : RunAgainstBuiltinMock({"-u", "300", "-r", "1000", "-n", "1"})) {
+    run_argv.push_back(a);
+  }
+  Subprocess run(run_argv);
+  ASSERT_TRUE(run.Wait(seconds(60)).has_value()) << run.Output();
+  EXPECT_NE(run.Output().find("open-file limit is 256"), std::string::npos) << run.Output();
+  EXPECT_NE(run.Output().find("300 users"), std::string::npos) << run.Output();
+  EXPECT_NE(run.Output().find("ulimit -n"), std::string::npos) << run.Output();
+
+  MockProcess mock({"--ttft", "5ms", "--itl", "1ms", "--output-tokens", "4"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  MasterProcess master =
+      StartMaster({"--metrics-bind", "off", "--url", mock.url(), "--model", "m", "-u", "300", "-r",
+                   "1000", "-n", "1", "-q", "--expect-agents-timeout", "30s"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  std::vector<std::string> agent_argv = prlimit;
+  for (const std::string& a : {LlmloadBinary(), std::string("agent"), std::string("--master"),
+                               master.address, std::string("--threads"), std::string("1")}) {
+    agent_argv.push_back(a);
+  }
+  Subprocess agent(agent_argv);
+  EXPECT_TRUE(master.process->Wait(seconds(60)).has_value()) << master.process->Output();
+  EXPECT_TRUE(agent.Wait(seconds(30)).has_value()) << agent.Output();
+  EXPECT_NE(agent.Output().find("warning: the open-file limit is 256"), std::string::npos)
+      << agent.Output();
+  EXPECT_NE(agent.Output().find("300 users"), std::string::npos) << agent.Output();
+}
+
 // The decision is taken before the master listens. Tests bind only loopback, so the
 // non-loopback address here is 192.0.2.1 (TEST-NET-1, on no interface): refused with exit 2
 // before any bind without a token; with one (or the opt-out) the master gets as far as the
