@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/cli_command.h"
 #include "common/clock.h"
+#include "common/redact.h"
 #include "common/stop_signals.h"
 #include "common/usable_cores.h"
 #include "common/version.h"
@@ -82,6 +83,7 @@ AgentClient::AgentClient(AgentOptions options) : options_(std::move(options)) {
 AgentClient::~AgentClient() { StopEngine(absl::ZeroDuration()); }
 
 int AgentClient::Run() {
+  fd_limits_ = RaiseFdLimit();
   if (!MetricsBindDisabled(options_.metrics_bind)) {
     metrics_ = std::make_unique<AgentMetricsExporter>(options_.agent_id);
     if (absl::Status s = metrics_->Serve(options_.metrics_bind); !s.ok()) {
@@ -400,11 +402,17 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
     engine_->Start(a.start_at_unix_ns() > 0 ? now - (WallNowNs() - a.start_at_unix_ns()) : now);
     stopping_ = false;
     std::fprintf(stderr, "llmload agent: run %s: %s, %lld users\n", run_id_.c_str(),
-                 spec->url.c_str(), static_cast<long long>(a.users()));
+                 RedactUrl(spec->url).c_str(), static_cast<long long>(a.users()));
   }
   if (stopping_) return;
   generation_ = a.generation();
   engine_->SetTarget(a.users(), a.spawn_rate());
+  if (fd_warned_run_id_ != run_id_) {
+    if (std::optional<std::string> warning = FdLimitWarning(a.users(), fd_limits_)) {
+      std::fprintf(stderr, "llmload agent: warning: %s\n", warning->c_str());
+      fd_warned_run_id_ = run_id_;
+    }
+  }
   state_ = proto::AGENT_STATE_RUNNING;
 }
 

@@ -17,6 +17,7 @@
 #include "agent/agent_metrics_exporter.h"
 #include "agent/load_engine.h"
 #include "agent/saturation_watch.h"
+#include "common/fd_limit.h"
 #include "proto/llmload.pb.h"
 
 namespace grpc {
@@ -75,6 +76,8 @@ class AgentClient {
   // Of run_id_'s --requests share, what engines already torn down (a lost master) used: an
   // engine made again for the same run gets only the rest, so a rejoin never spends it twice.
   int64_t budget_spent_ = 0;
+  FdLimits fd_limits_;             // in force after Run() raised the soft limit
+  std::string fd_warned_run_id_;   // the run the open-file limit warning was printed for
   bool budget_exhausted_ = false;  // the whole share is spent: nothing to run
   uint64_t generation_ = 0;
   bool stopping_ = false;

@@ -9,6 +9,8 @@
 #include "CLI/CLI.hpp"
 #include "agent/agent_client.h"
 #include "common/duration.h"
+#include "common/host_port.h"
+#include "common/metrics_endpoint.h"
 #include "common/pem_file.h"
 
 namespace llmload::agent {
@@ -25,6 +27,16 @@ struct AgentFlags {
 };
 
 int Run(const AgentFlags& flags) {
+  for (auto [address, flag, allow_zero] :
+       {std::tuple{&flags.master, "--master", false},
+        std::tuple{&flags.metrics_bind, "--metrics-bind", true}}) {
+    if (address == &flags.metrics_bind && MetricsBindDisabled(flags.metrics_bind)) continue;
+    absl::StatusOr<HostPort> parsed = ParseHostPort(*address, flag, allow_zero);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "llmload agent: %s\n", std::string(parsed.status().message()).c_str());
+      return kExitBadInput;
+    }
+  }
   AgentOptions options;
   options.master = flags.master;
   options.token = flags.token;

@@ -28,6 +28,11 @@ absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpe
   bool has_content_type = false;
   for (const auto& [name, value] : spec.headers) {
     if (absl::EqualsIgnoreCase(name, "content-type")) has_content_type = true;
+    // BuildWorkloadSpec refuses this pair; a spec from elsewhere must not send two either.
+    if (absl::EqualsIgnoreCase(name, "authorization") && !spec.api_key.empty()) {
+      return absl::InvalidArgumentError(
+          "an Authorization header and an API key: give only one (both would be sent)");
+    }
     shared->header_lines.push_back(absl::StrCat(name, ": ", value));
   }
   if (!has_content_type) shared->header_lines.push_back("Content-Type: application/json");

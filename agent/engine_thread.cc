@@ -118,15 +118,15 @@ void EngineThread::ApplyCommands() {
     } else {
       stopping_ = true;
       stop_deadline_ns_ = c.at_ns;
+      ++spawn_generation_;  // no user starts any more
       for (size_t local = 0; local < users_.size(); ++local) {
         User& u = users_[local];
         if (u.state == UserState::kRetryWait) {
           AbandonRetry(static_cast<uint32_t>(local));
           continue;
         }
-        if (u.state == UserState::kWaitingSpawn || u.state == UserState::kThinking) {
-          if (u.state == UserState::kThinking)
-            running_users_.fetch_sub(1, std::memory_order_relaxed);
+        if (u.state == UserState::kThinking) {
+          running_users_.fetch_sub(1, std::memory_order_relaxed);
           u.state = UserState::kRetired;
           ++u.generation;
         }
@@ -141,48 +141,62 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
   // Users below `previous` that are (re)started start at once; the rest queue up at the
   // spawn rate. Users of the old target still waiting for their turn count as "the rest":
   // they are re-timed, not left on the old schedule beside the new one.
-  const int64_t previous = std::min(target_users_, spawned);
+  spawn_previous_ = std::min(target_users_, spawned);
   target_users_ = users;
-  const int64_t local_needed = UsersOnThread(users, index_, count_);
-  if (static_cast<int64_t>(users_.size()) < local_needed) {
-    users_.resize(local_needed);
-    EnsureShards(users_.size());
-  }
+  spawn_rate_ = spawn_rate;
+  spawn_ramp_start_ns_ = ramp_start_ns;
+  spawn_until_ = UsersOnThread(users, index_, count_);
   for (size_t local = 0; local < users_.size(); ++local) {
     User& u = users_[local];
-    const int64_t global = GlobalUser(static_cast<int64_t>(local), index_, count_);
-    if (global < users) {
+    if (static_cast<int64_t>(local) < spawn_until_) {
       u.retire_after_request = false;
-      if (u.state != UserState::kUnborn && u.state != UserState::kRetired &&
-          u.state != UserState::kWaitingSpawn) {
-        continue;
-      }
-      if (shared_.budget_exhausted()) continue;
-      const int64_t at = SpawnAtNs(global, previous, spawn_rate, ramp_start_ns);
-      if (!u.reader) u.reader = std::make_unique<ResponseReader>(shared_.spec);
-      u.state = UserState::kWaitingSpawn;
+    } else if (u.state == UserState::kThinking) {
+      u.state = UserState::kRetired;
       ++u.generation;
-      timers_.Push(at, static_cast<uint32_t>(local), TimerTagFor(kSpawn, u.generation));
-    } else {
-      switch (u.state) {
-        case UserState::kWaitingSpawn:
-          u.state = UserState::kRetired;
-          ++u.generation;
-          break;
-        case UserState::kThinking:
-          u.state = UserState::kRetired;
-          ++u.generation;
-          running_users_.fetch_sub(1, std::memory_order_relaxed);
-          break;
-        case UserState::kInFlight:
-        case UserState::kRetryWait:  // the retry is not sent: see RunDueTimers
-          u.retire_after_request = true;
-          break;
-        default:
-          break;
-      }
+      running_users_.fetch_sub(1, std::memory_order_relaxed);
+    } else if (u.state == UserState::kInFlight || u.state == UserState::kRetryWait) {
+      u.retire_after_request = true;  // a pending retry is not sent: see RunDueTimers
     }
   }
+  spawn_cursor_ = 0;  // retired users below the target start again, in their turn
+  ArmSpawnTimer();
+}
+
+void EngineThread::ArmSpawnTimer() {
+  ++spawn_generation_;
+  while (spawn_cursor_ < spawn_until_ && spawn_cursor_ < static_cast<int64_t>(users_.size()) &&
+         Running(users_[spawn_cursor_])) {
+    ++spawn_cursor_;
+  }
+  if (stopping_ || spawn_cursor_ >= spawn_until_ || shared_.budget_exhausted()) return;
+  const int64_t at = SpawnAtNs(GlobalUser(spawn_cursor_, index_, count_), spawn_previous_,
+                               spawn_rate_, spawn_ramp_start_ns_);
+  if (at == kNeverNs) return;
+  timers_.Push(at, 0, TimerTagFor(kSpawn, spawn_generation_));
+}
+
+void EngineThread::SpawnDueUsers(int64_t now_ns) {
+  while (!stopping_ && spawn_cursor_ < spawn_until_ && !shared_.budget_exhausted()) {
+    const auto local = static_cast<size_t>(spawn_cursor_);
+    if (local < users_.size() && Running(users_[local])) {
+      ++spawn_cursor_;
+      continue;
+    }
+    const int64_t at = SpawnAtNs(GlobalUser(spawn_cursor_, index_, count_), spawn_previous_,
+                                 spawn_rate_, spawn_ramp_start_ns_);
+    if (at > now_ns) break;
+    if (local == users_.size()) {  // born: its slot, shard and reader exist from now on
+      users_.emplace_back();
+      users_.back().reader = std::make_unique<ResponseReader>(shared_.spec);
+      EnsureShards(users_.size());
+    }
+    User& u = users_[local];
+    ++u.generation;
+    running_users_.fetch_add(1, std::memory_order_relaxed);
+    ++spawn_cursor_;
+    StartRequest(static_cast<uint32_t>(local), now_ns);
+  }
+  ArmSpawnTimer();
 }
 
 void EngineThread::EnsureShards(size_t users) {
@@ -283,13 +297,13 @@ void EngineThread::RunDueCurlTimers(int64_t now_ns) {
 void EngineThread::RunDueTimers(int64_t now_ns) {
   while (!timers_.empty() && timers_.next_deadline_ns() <= now_ns) {
     const TimerQueue::Entry e = timers_.Pop();
+    if ((e.tag & 1) == kSpawn) {
+      if ((e.tag >> 1) == (spawn_generation_ & kGenerationMask)) SpawnDueUsers(now_ns);
+      continue;
+    }
     User& u = users_[e.target];
     if ((e.tag >> 1) != (u.generation & kGenerationMask)) continue;  // stale
-    if ((e.tag & 1) == kSpawn) {
-      if (u.state != UserState::kWaitingSpawn) continue;
-      running_users_.fetch_add(1, std::memory_order_relaxed);
-      StartRequest(e.target, now_ns);
-    } else if (u.state == UserState::kThinking) {
+    if (u.state == UserState::kThinking) {
       StartRequest(e.target, now_ns);
     } else if (u.state == UserState::kRetryWait) {
       if (stopping_ || u.retire_after_request) {

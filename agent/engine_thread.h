@@ -4,7 +4,11 @@
 // each: libcurl (7.88) looks for a reusable connection by walking every connection to the
 // host in the multi's cache, so one multi for 10,000 users made each request start cost
 // O(users) (0.5 ms of CPU at 10,000 users against 0.05 ms at 64; docs/benchmarks.md). A virtual
-// user is a small state machine (waiting to spawn, in flight, thinking, retired), never a thread.
+// user is a small state machine (in flight, thinking, retired), never a thread. Nothing is held
+// per user before it spawns: one spawn cursor per thread walks the users due to start, with one
+// timer for the next of them, and a user's slot, libcurl handle and reader come into existence
+// when it is born, so memory follows the users started, not the target (`-u 10000000 -r 5`
+// holds a few users after a few seconds).
 // Everything a request touches lives on this thread, so recording a finished request takes no lock;
 // other threads talk to it through a command queue woken by an eventfd (a lock per command, never
 // per request).
@@ -62,20 +66,18 @@ class EngineThread {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
 
  private:
-  // kRetryWait: the request's last attempt failed and it waits its backoff before the next
-  // (common/retry_policy.h); the request counts as in flight until its final attempt ends.
-  enum class UserState : uint8_t {
-    kUnborn,
-    kWaitingSpawn,
-    kInFlight,
-    kThinking,
-    kRetryWait,
-    kRetired
-  };
+  // kRetired: born but not running (retired, or its budget or the run ran out); a raised
+  // target may start it again. kRetryWait: the request's last attempt failed and it waits its
+  // backoff before the next (common/retry_policy.h); the request counts as in flight until
+  // its final attempt ends.
+  enum class UserState : uint8_t { kInFlight, kThinking, kRetryWait, kRetired };
   enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1 };
 
+  // Slots of users born on this thread, by local index; grows as users spawn (a User is moved
+  // when it grows: nothing keeps a pointer to one, libcurl's callback data is the heap-owned
+  // reader and the local index).
   struct User {
-    UserState state = UserState::kUnborn;
+    UserState state = UserState::kRetired;
     uint32_t generation = 0;  // bumps cancel stale timers
     bool retire_after_request = false;
     CurlEasy easy;
@@ -89,6 +91,10 @@ class EngineThread {
   void Loop();
   void ApplyCommands();
   void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
+  // Starts every user from the spawn cursor on whose time has come, then arms the one spawn
+  // timer for the next.
+  void SpawnDueUsers(int64_t now_ns);
+  void ArmSpawnTimer();
   void RunDueTimers(int64_t now_ns);
   // curl_multi_socket_action(CURL_SOCKET_TIMEOUT) on every shard whose libcurl timer is due.
   void RunDueCurlTimers(int64_t now_ns);
@@ -121,6 +127,10 @@ class EngineThread {
   CurlShard& ShardOf(uint32_t local) { return *shards_[local / kUsersPerShard]; }
   // Makes sure every user below `users` has its shard.
   void EnsureShards(size_t users);
+  bool Running(const User& u) const {
+    return u.state == UserState::kInFlight || u.state == UserState::kThinking ||
+           u.state == UserState::kRetryWait;
+  }
 
   static int OnCurlSocket(CURL* easy, curl_socket_t fd, int what, void* shard, void* socketp);
   static int OnCurlCloseSocket(void* thread, curl_socket_t fd);
@@ -168,6 +178,15 @@ class EngineThread {
   std::mt19937_64 retry_rng_;  // backoff jitter
 
   int64_t target_users_ = 0;  // engine-wide target
+  // The spawn schedule of the current target (spawn_schedule.h): local users below
+  // spawn_until_ that are not running start at SpawnAtNs(...); spawn_cursor_ is the first
+  // of them not started yet. spawn_generation_ cancels a stale spawn timer.
+  int64_t spawn_until_ = 0;
+  int64_t spawn_cursor_ = 0;
+  int64_t spawn_previous_ = 0;
+  double spawn_rate_ = 0;
+  int64_t spawn_ramp_start_ns_ = 0;
+  uint32_t spawn_generation_ = 0;
   bool stopping_ = false;
   int64_t stop_deadline_ns_ = 0;
   int running_ = 0;  // in-flight transfers (this thread's view)

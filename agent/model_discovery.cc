@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/curl_handles.h"
+#include "common/redact.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload::agent {
@@ -56,15 +57,16 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   }
   const CURLcode rc = curl_easy_perform(easy.get());
   const std::string hint = " (pass --model to skip this lookup)";
+  const std::string shown_url = RedactUrl(models_url);
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat("no --model given and GET ", models_url,
+    return absl::UnavailableError(absl::StrCat("no --model given and GET ", shown_url,
                                                " failed: ", curl_easy_strerror(rc), hint));
   }
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
     return absl::FailedPreconditionError(
-        absl::StrCat("no --model given and GET ", models_url, " answered HTTP ", status, hint));
+        absl::StrCat("no --model given and GET ", shown_url, " answered HTTP ", status, hint));
   }
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty() &&
@@ -72,7 +74,7 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
     return j["data"][0]["id"].get<std::string>();
   }
   return absl::FailedPreconditionError(
-      absl::StrCat("no --model given and GET ", models_url, " listed no model", hint));
+      absl::StrCat("no --model given and GET ", shown_url, " listed no model", hint));
 }
 
 absl::Status FillModelIfMissing(WorkloadSpec* spec, std::string* warning) {

@@ -54,7 +54,9 @@ absl::string_view DefaultPath(OpenAiApi api);
 //   http://host:8000/v1         -> http://host:8000/v1/chat/completions
 //   http://host:8000/v1/chat/completions, or any other path -> kept as given
 // A trailing '/' is ignored and a query string is kept (Azure-style ?api-version=...).
-// Fails when the scheme is not http:// or https:// or the host is empty.
+// Fails when the scheme is not http:// or https://, the host is empty, the port is not a number
+// 1..65535, or the URL holds a space or a control character (CR, LF, ...: percent-encode
+// them). IPv6 literals are bracketed: http://[::1]:8000. Messages show the URL redacted.
 absl::StatusOr<std::string> ResolveEndpointUrl(absl::string_view base_url, OpenAiApi api);
 
 }  // namespace llmload

@@ -19,8 +19,12 @@ inline int64_t UsersOnThread(int64_t users, int thread, int threads) {
   return users > thread ? (users - thread + threads - 1) / threads : 0;
 }
 
+// A start time that never comes: what SpawnAtNs saturates to.
+inline constexpr int64_t kNeverNs = INT64_MAX;
+
 // Start time of user `global`. Users below `previous_target` that are (re)started start at
-// once; a spawn rate <= 0 means "all at once".
+// once; a spawn rate <= 0 means "all at once". A time beyond the int64 range (a tiny rate such
+// as 1e-12 users/s puts the second user 31,000 years away) is kNeverNs, never a wrapped value.
 int64_t SpawnAtNs(int64_t global, int64_t previous_target, double spawn_rate,
                   int64_t ramp_start_ns);
 

@@ -20,6 +20,10 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text, absl::strin
   if (d < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": '", text, "' is negative"));
   }
+  if (d > kMaxDuration) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": '", text, "' is too long (at most ",
+                                                   absl::FormatDuration(kMaxDuration), ")"));
+  }
   return d;
 }
 

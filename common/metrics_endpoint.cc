@@ -9,8 +9,8 @@
 #include <exception>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/host_port.h"
 #include "prometheus/collectable.h"
 #include "prometheus/exposer.h"
 
@@ -48,16 +48,13 @@ bool MetricsBindDisabled(absl::string_view bind) { return bind.empty() || bind =
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     const std::string& bind, std::shared_ptr<prometheus::Collectable> collectable) {
-  const size_t colon = bind.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(absl::string_view(bind).substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--metrics-bind: '", bind, "' is not HOST:PORT (or \"off\")"));
+  absl::StatusOr<HostPort> address =
+      ParseHostPort(bind, "--metrics-bind", /*allow_port_zero=*/true);
+  if (!address.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(address.status().message(), " (or \"off\")"));
   }
   std::unique_ptr<MetricsEndpoint> endpoint(new MetricsEndpoint());
-  endpoint->host_ = bind.substr(0, colon);
+  endpoint->host_ = address->host;
   endpoint->collectable_ = std::move(collectable);
   try {
     // Two threads: a Prometheus server and a curl at the same time never wait on each other.

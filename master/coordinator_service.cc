@@ -2,9 +2,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstdio>
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/version.h"
 
@@ -49,6 +51,16 @@ bool SameSecret(const std::string& presented, const std::string& expected) {
   return diff == 0;
 }
 
+// Says on stderr who was turned away and why, so an operator sees a stray or misconfigured
+// agent (or a probe) at once. `agent_id` is the agent's own text: escaped, never trusted.
+grpc::Status Refuse(const grpc::ServerContext& context, const std::string& agent_id,
+                    grpc::StatusCode code, const std::string& reason) {
+  std::fprintf(stderr, "llmload master: refused agent%s from %s: %s\n",
+               agent_id.empty() ? "" : absl::StrCat(" '", absl::CEscape(agent_id), "'").c_str(),
+               absl::CEscape(context.peer()).c_str(), reason.c_str());
+  return grpc::Status(code, reason);
+}
+
 }  // namespace
 
 grpc::Status CoordinatorService::Connect(grpc::ServerContext* context, Stream* stream) {
@@ -58,15 +70,14 @@ grpc::Status CoordinatorService::Connect(grpc::ServerContext* context, Stream* s
     const std::string presented =
         it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
     if (!SameSecret(presented, "Bearer " + token_)) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          it == metadata.end()
-                              ? "this master needs a token (--token or LLMLOAD_TOKEN)"
-                              : "wrong token (--token or LLMLOAD_TOKEN)");
+      return Refuse(*context, "", grpc::StatusCode::UNAUTHENTICATED,
+                    it == metadata.end() ? "this master needs a token (--token or LLMLOAD_TOKEN)"
+                                         : "wrong token (--token or LLMLOAD_TOKEN)");
     }
   }
   proto::AgentMessage first;
   if (!stream->Read(&first) || !first.has_hello()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected Hello first");
+    return Refuse(*context, "", grpc::StatusCode::INVALID_ARGUMENT, "expected Hello first");
   }
   const proto::Hello& hello = first.hello();
   if (hello.version() != kVersion) {
@@ -75,7 +86,8 @@ grpc::Status CoordinatorService::Connect(grpc::ServerContext* context, Stream* s
                                                      ", agent is llmload ", hello.version(),
                                                      "; run the same version on both"));
     stream->Write(reject);
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, reject.reject().reason());
+    return Refuse(*context, hello.agent_id(), grpc::StatusCode::FAILED_PRECONDITION,
+                  reject.reject().reason());
   }
   auto session = std::make_shared<StreamSession>(stream, context);
   absl::StatusOr<std::string> key = registry_.Join(hello, session);
@@ -84,7 +96,8 @@ grpc::Status CoordinatorService::Connect(grpc::ServerContext* context, Stream* s
     reject.mutable_reject()->set_reason(std::string(key.status().message()));
     stream->Write(reject);
     session->Close();
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, reject.reject().reason());
+    return Refuse(*context, hello.agent_id(), grpc::StatusCode::FAILED_PRECONDITION,
+                  reject.reject().reason());
   }
   proto::AgentMessage message;
   while (stream->Read(&message)) {

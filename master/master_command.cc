@@ -15,7 +15,9 @@
 #include "agent/model_discovery.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/host_port.h"
 #include "common/pem_file.h"
+#include "common/redact.h"
 #include "common/stop_signals.h"
 #include "master/agent_registry.h"
 #include "master/coordinator_service.h"
@@ -35,6 +37,7 @@ struct MasterFlags {
   int expect_agents = 1;
   std::string expect_agents_timeout = "5m";
   std::string token;
+  bool insecure_no_token = false;
   std::string stats_interval;  // empty: each agent's own --stats-interval
   std::string tls_cert, tls_key, tls_ca;
 };
@@ -95,12 +98,20 @@ int Run(MasterFlags& flags) {
   }
   auto linger = ParseDuration(flags.metrics.linger, "--metrics-linger");
   if (!linger.ok()) return Fail(linger.status());
-  if (flags.expect_agents < 1) {
-    return Fail(absl::InvalidArgumentError("--expect-agents: at least 1"));
-  }
+  absl::StatusOr<HostPort> bind = ParseHostPort(flags.bind, "--bind", /*allow_port_zero=*/true);
+  if (!bind.ok()) return Fail(bind.status());
   std::string token = flags.token;
   if (token.empty()) {
     if (const char* env = std::getenv("LLMLOAD_TOKEN")) token = env;
+  }
+  // Every agent that joins gets the assignment, the endpoint's API key included.
+  if (token.empty() && !IsLoopbackHost(bind->host) && !flags.insecure_no_token) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "--bind ", flags.bind,
+        " is reachable from other machines, and without a token anyone who can reach it can "
+        "join as an agent and receive the run's assignment, the endpoint's API key included: "
+        "pass --token (or set $LLMLOAD_TOKEN) on the master and the agents, bind a loopback "
+        "address (--bind 127.0.0.1:5557), or accept the risk with --insecure-no-token")));
   }
   auto creds = ServerCredentials(flags);
   if (!creds.ok()) return Fail(creds.status());
@@ -117,6 +128,8 @@ int Run(MasterFlags& flags) {
       StartPrometheusExporter(flags.metrics, registry_options.run_id, spec->model);
   if (!exporter.ok()) return Fail(exporter.status());
   AgentRegistry registry(*spec, registry_options);
+  // The registry has its own copy for the agents; from here on the spec is only shown.
+  spec->url = RedactUrl(spec->url);
   CoordinatorService service(registry, token);
   grpc::ServerBuilder builder;
   int port = 0;
@@ -215,6 +228,7 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--expect-agents", flags->expect_agents,
                   "Wait for this many agents before starting")
       ->capture_default_str()
+      ->check(CLI::Range(1, 100000))
       ->group("Distributed");
   cmd->add_option("--expect-agents-timeout", flags->expect_agents_timeout,
                   "Give up if they have not all connected by then")
@@ -222,6 +236,10 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
       ->group("Distributed");
   cmd->add_option("--token", flags->token,
                   "Shared secret agents must present (default: $LLMLOAD_TOKEN)")
+      ->group("Distributed");
+  cmd->add_flag("--insecure-no-token", flags->insecure_no_token,
+                "Allow a non-loopback --bind without --token (anyone reaching it can join and "
+                "receive the endpoint's API key)")
       ->group("Distributed");
   cmd->add_option("--stats-interval", flags->stats_interval,
                   "How often agents send stats (default: each agent's own --stats-interval, 1s)")

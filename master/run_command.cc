@@ -10,6 +10,8 @@
 #include "agent/openai_request.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/fd_limit.h"
+#include "common/redact.h"
 #include "master/local_load_source.h"
 #include "master/prometheus_exporter.h"
 #include "master/run_loop.h"
@@ -36,6 +38,7 @@ int Fail(const absl::Status& status) {
 }
 
 int Run(RunFlags& flags) {
+  const FdLimits fd_limits = RaiseFdLimit();  // before any socket: one connection per user
   flags.workload.record_requests = flags.outputs.needs_request_records();
   absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
   if (!spec.ok()) return Fail(spec.status());
@@ -71,6 +74,9 @@ int Run(RunFlags& flags) {
   std::string warning;
   if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
   if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
+  if (auto fd_warning = FdLimitWarning(spec->users, fd_limits, mock_server ? 2 : 1)) {
+    std::fprintf(stderr, "llmload run: warning: %s\n", fd_warning->c_str());
+  }
 
   const std::string run_id = NewRunId();
   // Serving before the load starts, so the first scrape already knows the run.
@@ -84,6 +90,8 @@ int Run(RunFlags& flags) {
   if (!engine.ok()) return Fail(engine.status());
   (*engine)->Start(MonotonicNowNs());
   LocalLoadSource source(std::move(*engine));
+  // The engine has its own copy; from here on the spec is only shown, without the URL's password.
+  spec->url = RedactUrl(spec->url);
 
   RunInfo info;
   info.id = run_id;

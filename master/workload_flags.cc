@@ -1,9 +1,13 @@
 #include "master/workload_flags.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <tuple>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "agent/openai_request.h"
@@ -27,6 +31,30 @@ absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_v
   absl::string_view value = text.substr(pos + 1);
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   return std::make_pair(std::string(text.substr(0, pos)), std::string(value));
+}
+
+// A header name is an HTTP token and its value holds no control character but tab: a CR or LF
+// would end the header line and let the rest inject headers of its own.
+absl::Status ValidateHeader(absl::string_view typed, absl::string_view name,
+                            absl::string_view value) {
+  static constexpr absl::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        kTokenPunctuation.find(c) == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--header '", absl::CEscape(typed), "': the name '", absl::CEscape(name),
+                       "' may hold only letters, digits and !#$%&'*+-.^_`|~"));
+    }
+  }
+  for (char c : value) {
+    if (c != '\t' && absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--header '", absl::CEscape(typed),
+                       "': the value holds a control character (CR, LF, ...), which would "
+                       "end the header line"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 void AddRetryFlags(CLI::App& app, WorkloadFlags& f) {
@@ -68,7 +96,9 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--model", f.model,
                  "Model name sent in each request (default: the first model of GET /v1/models)")
       ->group("Target");
-  app.add_option("--max-tokens", f.max_tokens, "max_tokens of each request")->group("Target");
+  app.add_option("--max-tokens", f.max_tokens, "max_tokens of each request")
+      ->check(CLI::Range(1, 1 << 30))
+      ->group("Target");
   app.add_option("--temperature", f.temperature, "temperature of each request")->group("Target");
   app.add_option("--param", f.params,
                  "Extra request field key=value; the value is JSON if it parses, else a string "
@@ -104,18 +134,24 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--prompt-order", f.prompt_order, "round-robin or random")
       ->capture_default_str()
       ->group("Prompts");
+  // Unsigned: CLI11 reads "-1" as 2^64-1, which these bounds refuse.
   app.add_option("--min-prompt-chars", f.min_prompt_chars,
                  "Drop dataset prompts shorter than this many characters")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40))
       ->group("Prompts");
   app.add_option("--max-prompt-chars", f.max_prompt_chars,
                  "Drop dataset prompts longer than this many characters")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 40))
       ->group("Prompts");
   app.add_option("--seed", f.seed, "Seed for random choices")
       ->capture_default_str()
       ->group("Prompts");
 
-  app.add_option("-u,--users", f.users, "Concurrent virtual users")
+  // CLI11 saturates a number beyond int64 at INT64_MAX (or MIN): the range refuses it as typed.
+  app.add_option("-u,--users", f.users,
+                 absl::StrCat("Concurrent virtual users (1..", kMaxUsers, ")"))
       ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, kMaxUsers))
       ->group("Load");
   app.add_option("-r,--spawn-rate", f.spawn_rate, "Users started per second")
       ->capture_default_str()
@@ -123,6 +159,7 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("-t,--run-time", f.run_time, "Stop after this long, e.g. 30s, 5m, 1h30m")
       ->group("Load");
   app.add_option("-n,--requests", f.requests, "Stop after this many requests in total")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 53))
       ->group("Load");
   app.add_option("--think-time", f.think_time, "Pause of each user between requests")
       ->capture_default_str()
@@ -175,20 +212,40 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
         absl::StrCat("--max-tokens: must be at least 1, got ", *f.max_tokens));
   }
   spec.max_tokens = f.max_tokens;
+  if (f.temperature && !std::isfinite(*f.temperature)) {
+    return absl::InvalidArgumentError("--temperature: must be a finite number");
+  }
   spec.temperature = f.temperature;
   for (const std::string& p : f.params) {
     absl::StatusOr<ExtraParam> param = ParseExtraParam(p);
     if (!param.ok()) return param.status();
     spec.params.emplace_back(param->key, param->json);
   }
+  bool header_authorization = false;
   for (const std::string& h : f.headers) {
     auto kv = SplitKeyValue(h, "--header", "=:");
     if (!kv.ok()) return kv.status();
+    if (absl::Status s = ValidateHeader(h, kv->first, kv->second); !s.ok()) return s;
+    header_authorization =
+        header_authorization || absl::EqualsIgnoreCase(kv->first, "authorization");
     spec.headers.push_back(*kv);
   }
   spec.api_key = f.api_key;
-  if (spec.api_key.empty()) {
-    if (const char* env = std::getenv("OPENAI_API_KEY")) spec.api_key = env;
+  const bool key_from_env = spec.api_key.empty() && std::getenv("OPENAI_API_KEY") != nullptr;
+  if (key_from_env) spec.api_key = std::getenv("OPENAI_API_KEY");
+  // Both would send an Authorization header, and servers differ in which of two they read.
+  if (header_authorization && !spec.api_key.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--header Authorization and ", key_from_env ? "$OPENAI_API_KEY" : "--api-key",
+                     " both set the Authorization header: give only one",
+                     key_from_env ? " (unset OPENAI_API_KEY to send the header as given)" : ""));
+  }
+  for (char c : spec.api_key) {
+    if (absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          key_from_env ? "$OPENAI_API_KEY" : "--api-key",
+          ": holds a control character (CR, LF, ...; a trailing newline from a file?)"));
+    }
   }
   spec.stream = f.stream;
   spec.include_usage = f.include_usage;
@@ -216,12 +273,13 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   spec.prompt_order = *order;
   spec.seed = f.seed;
 
-  if (f.users < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("--users: must be at least 1, got ", f.users));
-  }
-  if (!(f.spawn_rate > 0)) {
+  if (f.users < 1 || f.users > kMaxUsers) {  // CLI11 checked the typed text; this the struct
     return absl::InvalidArgumentError(
-        absl::StrCat("--spawn-rate: must be above 0 users per second, got ", f.spawn_rate));
+        absl::StrCat("--users: must be 1..", kMaxUsers, ", got ", f.users));
+  }
+  if (!(f.spawn_rate > 0) || !std::isfinite(f.spawn_rate)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--spawn-rate: must be a finite number above 0 users per second, got ", f.spawn_rate));
   }
   spec.users = f.users;
   spec.spawn_rate = f.spawn_rate;
@@ -250,11 +308,14 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!parsed.ok()) return parsed.status();
     *d.out = *parsed;
   }
-  // libcurl reads 0 as "no limit": a timeout of 0 would silently be none at all.
+  // libcurl counts these in whole milliseconds and reads 0 as "no limit": a timeout under 1ms
+  // (0s, 500us) would silently be none at all.
   for (const auto& [value, flag] : {std::pair{spec.connect_timeout, "--connect-timeout"},
                                     std::pair{spec.request_timeout, "--request-timeout"}}) {
-    if (value <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(absl::StrCat(flag, ": must be above 0"));
+    if (value < absl::Milliseconds(1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": must be at least 1ms (libcurl counts in milliseconds), got ",
+                       absl::FormatDuration(value)));
     }
   }
   for (const std::string& s : f.slos) {

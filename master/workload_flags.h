@@ -19,6 +19,10 @@ class App;
 
 namespace llmload::master {
 
+// The most virtual users one run may ask for. A running user costs ~50 kB (docs/usage.md);
+// users are created as they spawn, so the bound is about what a typed number can mean.
+inline constexpr int64_t kMaxUsers = 10'000'000;
+
 struct WorkloadFlags {
   std::string url;
   std::string api = "openai-chat";
@@ -59,7 +63,9 @@ struct WorkloadFlags {
 // Declares the workload flags on `app`, writing into `flags`.
 void AddWorkloadFlags(CLI::App& app, WorkloadFlags& flags);
 
-// Validates the flags and loads prompts. The API key falls back to $OPENAI_API_KEY.
+// Validates the flags and loads prompts. The API key falls back to $OPENAI_API_KEY. Integer
+// flags are range-checked by AddWorkloadFlags as CLI11 parses them (so a number too large for
+// its type is refused as typed, not wrapped); the rest is checked here.
 absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& flags);
 
 // Where the outputs of a run go.

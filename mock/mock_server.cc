@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -15,20 +14,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/fd_limit.h"
 #include "common/receive_stamp.h"
 #include "mock/event_loop.h"
 #include "mock/unique_fd.h"
 
 namespace llmload::mock {
 namespace {
-
-void RaiseFileLimit() {
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);  // best effort: the hard limit is what we can get
-  }
-}
 
 std::string HostPort(absl::string_view host, int port) {
   return absl::StrContains(host, ':') ? absl::StrCat("[", host, "]:", port)
@@ -122,6 +114,16 @@ absl::Status ValidateMockOptions(const MockOptions& o) {
     }
   }
   if (o.model.empty()) return absl::InvalidArgumentError("--model: must not be empty");
+  // A reply's delay is ttft + (tokens - 1) * itl in int64 nanoseconds: with up to 2^20 tokens,
+  // an hour each keeps it far from overflow.
+  for (const auto& [value, flag] :
+       {std::pair{o.ttft.mean, "--ttft"}, std::pair{o.itl.mean, "--itl"},
+        std::pair{o.ttft.stddev, "--ttft-stddev"}, std::pair{o.itl.stddev, "--itl-stddev"}}) {
+    if (value > absl::Hours(1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": ", absl::FormatDuration(value), " is over the mock's 1h"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -129,7 +131,7 @@ MockServer::MockServer(PrivateTag, const MockOptions& options) : options_(option
 
 absl::StatusOr<std::unique_ptr<MockServer>> MockServer::Start(const MockOptions& options) {
   if (absl::Status s = ValidateMockOptions(options); !s.ok()) return s;
-  RaiseFileLimit();
+  RaiseFdLimit();  // one descriptor per client connection
   auto server = std::make_unique<MockServer>(PrivateTag{}, options);
   const bool reuse_port = options.threads > 1;
   int port = options.port;

@@ -99,6 +99,7 @@ class Topology {
 
 class NetnsTest : public ::testing::Test {
  protected:
+  static constexpr char kToken[] = "netns-test-token";
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "network namespaces need root; skipped";
     topology_ = std::make_unique<Topology>(2);
@@ -111,7 +112,9 @@ class NetnsTest : public ::testing::Test {
 
   // A master on all of this namespace's addresses; returns its port, or 0.
   int StartMaster(std::vector<std::string> args) {
-    std::vector<std::string> argv = {LlmloadBinary(), "master", "--bind", "0.0.0.0:0"};
+    // Reachable from the namespaces, so it needs a token (the agents present it).
+    std::vector<std::string> argv = {LlmloadBinary(), "master",  "--bind",
+                                     "0.0.0.0:0",     "--token", kToken};
     argv.insert(argv.end(), args.begin(), args.end());
     master_ = std::make_unique<Subprocess>(argv);
     std::optional<std::string> port =
@@ -123,7 +126,7 @@ class NetnsTest : public ::testing::Test {
     return std::make_unique<Subprocess>(std::vector<std::string>{
         "/usr/sbin/ip", "netns", "exec", topology_->host(i).ns, LlmloadBinary(), "agent",
         "--master", absl::StrCat(topology_->host(i).host_ip, ":", master_port), "--threads", "1",
-        "--agent-id", id});
+        "--agent-id", id, "--token", kToken});
   }
 
   std::unique_ptr<Topology> topology_;

@@ -207,6 +207,13 @@ TEST(DistributedTest, WrongTokenIsRefusedWithAClearError) {
   auto anonymous = StartAgent(master.address, {});
   EXPECT_EQ(anonymous->Wait(seconds(30)), 2) << anonymous->Output();
   EXPECT_NE(anonymous->Output().find("needs a token"), std::string::npos) << anonymous->Output();
+  // The master says who it turned away, from where, and why.
+  EXPECT_TRUE(master.process->WaitForOutput(
+      R"(refused agent from ipv4:127\.0\.0\.1:[0-9]+: wrong token)", seconds(10)))
+      << master.process->Output();
+  EXPECT_TRUE(master.process->WaitForOutput(
+      R"(refused agent from ipv4:127\.0\.0\.1:[0-9]+: this master needs a token)", seconds(10)))
+      << master.process->Output();
   master.process->Signal(SIGINT);
   EXPECT_TRUE(master.process->Wait(seconds(30)).has_value());
 }
@@ -234,6 +241,9 @@ TEST(DistributedTest, VersionSkewIsRefusedWithAClearMessage) {
   EXPECT_NE(reply.reject().reason().find("0.0.1-old"), std::string::npos);
   const grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(master.process->WaitForOutput(
+      R"(refused agent 'old-agent' from ipv4:127\.0\.0\.1:[0-9]+: version skew)", seconds(10)))
+      << master.process->Output();
   master.process->Signal(SIGINT);
   EXPECT_TRUE(master.process->Wait(seconds(30)).has_value());
 }

@@ -30,6 +30,21 @@ TEST(ParseDurationTest, RefusesGarbageNegativeAndInfinite) {
   EXPECT_FALSE(ParseDuration("inf", "x").ok());
 }
 
+TEST(ParseDurationTest, RefusesDurationsBeyondOneYearNamingTheFlagAndTheLimit) {
+  EXPECT_EQ(*ParseDuration("8760h", "x"), kMaxDuration);
+  for (const char* text : {"8760h1ns", "3000000h", "2562047h"}) {
+    auto d = ParseDuration(text, "--stop-timeout");
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_NE(d.status().message().find("--stop-timeout"), std::string::npos);
+    EXPECT_NE(d.status().message().find("at most 8760h"), std::string::npos)
+        << d.status().message();
+  }
+  // Beyond what absl parses at all: refused as not a duration.
+  for (const char* text : {"99999999999999999999h", "1e30s"}) {
+    EXPECT_FALSE(ParseDuration(text, "x").ok()) << text;
+  }
+}
+
 TEST(ParseDurationTest, ReadsBackAbslFormatDuration) {
   for (absl::Duration d : {absl::Milliseconds(250), absl::Minutes(90), absl::Seconds(2.5)}) {
     EXPECT_EQ(*ParseDuration(absl::FormatDuration(d), "x"), d);

@@ -133,6 +133,10 @@ TEST(OpenAiRequestTest, UrlJoining) {
       {"http://localhost:1/v1?k=v", OpenAiApi::kChat, "http://localhost:1/v1/chat/completions?k=v"},
       {"http://localhost?k=v", OpenAiApi::kChat, "http://localhost/v1/chat/completions?k=v"},
       {"  HTTP://localhost  ", OpenAiApi::kChat, "HTTP://localhost/v1/chat/completions"},
+      {"http://[::1]:8000", OpenAiApi::kChat, "http://[::1]:8000/v1/chat/completions"},
+      {"http://[::1]/v1", OpenAiApi::kChat, "http://[::1]/v1/chat/completions"},
+      {"http://user:pw@localhost:65535", OpenAiApi::kChat,
+       "http://user:pw@localhost:65535/v1/chat/completions"},
   };
   for (const Case& c : cases) {
     auto got = ResolveEndpointUrl(c.base, c.api);
@@ -147,6 +151,43 @@ TEST(OpenAiRequestTest, UrlErrors) {
   EXPECT_FALSE(ResolveEndpointUrl("http://", OpenAiApi::kChat).ok());
   EXPECT_FALSE(ResolveEndpointUrl("http:///v1", OpenAiApi::kChat).ok());
   EXPECT_FALSE(ResolveEndpointUrl("", OpenAiApi::kChat).ok());
+}
+
+TEST(OpenAiRequestTest, RefusesBadPortsSpacesAndControlCharacters) {
+  struct Case {
+    const char* url;
+    const char* expect;
+  } cases[] = {
+      {"http://localhost:99999", "out of range"},
+      {"http://localhost:65536/v1", "out of range"},
+      {"http://localhost:0", "out of range"},
+      {"http://localhost:http", "not a number"},
+      {"http://localhost:", "port is missing"},
+      {"http://localhost:-1", "not a number"},
+      {"http://[::1]:70000", "out of range"},
+      {"http://[::1", "IPv6"},
+      {"http://[::1]x", "IPv6"},
+      {"http://user@:80", "host is empty"},
+      {"http://local host:8000", "space or a control character"},
+      {"http://localhost:8000/v1\r\nX-Injected: 1", "space or a control character"},
+      {"http://localhost:8000/v1\nHost: x", "space or a control character"},
+      {"http://localhost:8000/a\tb", "space or a control character"},
+      {"http://localhost:8000/\x7f", "space or a control character"},
+  };
+  for (const Case& c : cases) {
+    auto got = ResolveEndpointUrl(c.url, OpenAiApi::kChat);
+    ASSERT_FALSE(got.ok()) << c.url << " -> " << *got;
+    EXPECT_NE(got.status().message().find(c.expect), std::string::npos) << got.status().message();
+    EXPECT_NE(got.status().message().find("--url"), std::string::npos) << got.status().message();
+  }
+}
+
+TEST(OpenAiRequestTest, UrlErrorsDoNotShowThePassword) {
+  auto got = ResolveEndpointUrl("http://user:s3cret@localhost:99999", OpenAiApi::kChat);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message().find("s3cret"), std::string::npos) << got.status().message();
+  EXPECT_NE(got.status().message().find("user:***@localhost"), std::string::npos)
+      << got.status().message();
 }
 
 }  // namespace

@@ -60,5 +60,17 @@ TEST(SpawnScheduleTest, ZeroRateStartsEveryoneAtOnceAndOldUsersRestartAtOnce) {
   EXPECT_EQ(SpawnAtNs(12, 10, 1.0, 42), 42 + 2'000'000'000);
 }
 
+TEST(SpawnScheduleTest, ATimeBeyondTheInt64RangeIsNeverNotWrapped) {
+  // 1e-12 users/s: the second user would start 1e21 ns from now. llround of that is undefined
+  // and gave INT64_MIN on x86, a time long past: the user started at once.
+  EXPECT_EQ(SpawnAtNs(0, 0, 1e-12, 42), 42);
+  EXPECT_EQ(SpawnAtNs(1, 0, 1e-12, 42), kNeverNs);
+  EXPECT_EQ(SpawnAtNs(5, 0, 1e-300, 42), kNeverNs);
+  EXPECT_EQ(SpawnAtNs(1, 0, 1e-9, kNeverNs - 10), kNeverNs);
+  // Just inside the range: still a real time, later than everything before it.
+  EXPECT_EQ(SpawnAtNs(1, 0, 1.0, 0), 1'000'000'000);
+  EXPECT_GT(SpawnAtNs(1, 0, 1e-9, 1'000'000'000), int64_t{1'000'000'000'000'000'000});
+}
+
 }  // namespace
 }  // namespace llmload::agent

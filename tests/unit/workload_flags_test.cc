@@ -15,7 +15,11 @@ absl::StatusOr<WorkloadSpec> Parse(std::vector<std::string> args) {
   WorkloadFlags flags;
   AddWorkloadFlags(app, flags);
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
-  app.parse(args);
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {  // llmload_main prints it and exits 2
+    return absl::InvalidArgumentError(e.what());
+  }
   return BuildWorkloadSpec(flags);
 }
 
@@ -91,6 +95,9 @@ TEST(WorkloadFlagsTest, BadValuesNameTheFlag) {
       {{"--dataset", "/nonexistent/prompts.txt"}, "/nonexistent/prompts.txt"},
       {{"--prompt", "a", "--dataset", "b"}, "--prompt and --dataset"},
       {{"--max-tokens", "0"}, "--max-tokens"},
+      {{"-r", "nan"}, "--spawn-rate"},
+      {{"-r", "inf"}, "--spawn-rate"},
+      {{"--temperature", "nan"}, "--temperature"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<WorkloadSpec> spec = Parse(c.args);
@@ -98,6 +105,113 @@ TEST(WorkloadFlagsTest, BadValuesNameTheFlag) {
     EXPECT_NE(spec.status().message().find(c.expect), absl::string_view::npos)
         << spec.status().message();
   }
+}
+
+// Every integer flag is range-checked as typed: CLI11 saturates a number beyond int64 at
+// INT64_MAX, which used to reach users_.resize() and abort with std::length_error.
+TEST(WorkloadFlagsTest, IntegersOutOfRangeAreRefusedNamingTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* expect;
+  } cases[] = {
+      {{"-u", "99999999999999999999"}, "--users"},
+      {{"-u", "-99999999999999999999"}, "--users"},
+      {{"-u", "10000001"}, "--users"},
+      {{"-u", "-1"}, "--users"},
+      {{"-n", "-1"}, "--requests"},
+      {{"-n", "99999999999999999999"}, "--requests"},
+      {{"--max-tokens", "99999999999"}, "--max-tokens"},
+      {{"--max-tokens", "-5"}, "--max-tokens"},
+      {{"--min-prompt-chars", "-1"}, "--min-prompt-chars"},
+      {{"--max-prompt-chars", "99999999999999999999"}, "--max-prompt-chars"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<WorkloadSpec> spec = Parse(c.args);
+    ASSERT_FALSE(spec.ok()) << c.args[0] << " " << c.args[1];
+    EXPECT_NE(spec.status().message().find(c.expect), absl::string_view::npos)
+        << spec.status().message();
+  }
+  absl::StatusOr<WorkloadSpec> most = Parse({"-u", "10000000"});
+  ASSERT_TRUE(most.ok()) << most.status();
+  EXPECT_EQ(most->users, kMaxUsers);
+}
+
+TEST(WorkloadFlagsTest, DurationsBeyondAYearAreRefusedForEveryDurationFlag) {
+  for (const char* flag :
+       {"--think-time", "--stop-timeout", "--connect-timeout", "--request-timeout", "--run-time"}) {
+    absl::StatusOr<WorkloadSpec> spec = Parse({flag, "3000000h"});
+    ASSERT_FALSE(spec.ok()) << flag;
+    EXPECT_NE(spec.status().message().find(flag), absl::string_view::npos)
+        << spec.status().message();
+  }
+  absl::StatusOr<WorkloadSpec> slo = Parse({"--slo", "ttft=3000000h"});
+  EXPECT_FALSE(slo.ok());
+  absl::StatusOr<WorkloadSpec> year = Parse({"--think-time", "8760h"});
+  ASSERT_TRUE(year.ok()) << year.status();
+}
+
+// libcurl's millisecond options read 0 as "no limit": 500us used to disable the timeout.
+TEST(WorkloadFlagsTest, SubMillisecondTimeoutsAreRefused) {
+  for (const char* flag : {"--connect-timeout", "--request-timeout"}) {
+    for (const char* value : {"500us", "0s", "999999ns"}) {
+      absl::StatusOr<WorkloadSpec> spec = Parse({flag, value});
+      ASSERT_FALSE(spec.ok()) << flag << " " << value;
+      EXPECT_NE(spec.status().message().find(flag), absl::string_view::npos);
+      EXPECT_NE(spec.status().message().find("at least 1ms"), absl::string_view::npos)
+          << spec.status().message();
+    }
+    absl::StatusOr<WorkloadSpec> one = Parse({flag, "1ms"});
+    EXPECT_TRUE(one.ok()) << one.status();
+  }
+}
+
+TEST(WorkloadFlagsTest, HeadersWithControlCharactersOrBadNamesAreRefused) {
+  for (const char* header : {"X-A: 1\r\nX-Injected: 2", "X-A=1\nX-Injected: 2", "X-A: a\rb",
+                             "X-A: \x01", "X\nB: 1", "X A: 1", "X-A(): 1"}) {
+    absl::StatusOr<WorkloadSpec> spec = Parse({"--header", header});
+    ASSERT_FALSE(spec.ok()) << header;
+    EXPECT_NE(spec.status().message().find("--header"), absl::string_view::npos)
+        << spec.status().message();
+    // The message escapes what it quotes: no raw CR or LF reaches the terminal.
+    EXPECT_EQ(spec.status().message().find_first_of("\r\n"), absl::string_view::npos)
+        << spec.status().message();
+  }
+  absl::StatusOr<WorkloadSpec> tab = Parse({"--header", "X-A: a\tb"});
+  EXPECT_TRUE(tab.ok()) << tab.status();
+}
+
+TEST(WorkloadFlagsTest, AuthorizationHeaderWithAnApiKeyIsAmbiguous) {
+  unsetenv("OPENAI_API_KEY");
+  absl::StatusOr<WorkloadSpec> both =
+      Parse({"--header", "authorization: Bearer a", "--api-key", "sk-secret-flag"});
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("--api-key"), absl::string_view::npos);
+  EXPECT_EQ(both.status().message().find("sk-secret-flag"), absl::string_view::npos);
+
+  setenv("OPENAI_API_KEY", "sk-secret-env", 1);
+  absl::StatusOr<WorkloadSpec> env = Parse({"--header", "AUTHORIZATION=Bearer a"});
+  absl::StatusOr<WorkloadSpec> key_only = Parse({});
+  unsetenv("OPENAI_API_KEY");
+  ASSERT_FALSE(env.ok());
+  EXPECT_NE(env.status().message().find("OPENAI_API_KEY"), absl::string_view::npos);
+  EXPECT_EQ(env.status().message().find("sk-secret-env"), absl::string_view::npos);
+  EXPECT_TRUE(key_only.ok());
+
+  absl::StatusOr<WorkloadSpec> header_only = Parse({"--header", "Authorization: Bearer a"});
+  ASSERT_TRUE(header_only.ok()) << header_only.status();
+  EXPECT_TRUE(header_only->api_key.empty());
+}
+
+TEST(WorkloadFlagsTest, ApiKeyWithAControlCharacterIsRefusedWithoutShowingIt) {
+  absl::StatusOr<WorkloadSpec> spec = Parse({"--api-key", "sk-secret\r\nX-Injected: 1"});
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().message().find("sk-secret"), absl::string_view::npos);
+}
+
+TEST(WorkloadFlagsTest, UrlWithABadPortIsRefused) {
+  absl::StatusOr<WorkloadSpec> spec = Parse({"--url", "http://127.0.0.1:99999"});
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.status().message().find("--url"), absl::string_view::npos);
 }
 
 }  // namespace
