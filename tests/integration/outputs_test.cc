@@ -24,9 +24,10 @@ using nlohmann::json;
 using std::chrono::seconds;
 
 // A short run against the built-in mock: `requests` requests from 2 users.
-std::vector<std::string> ShortRun(int requests) {
+std::vector<std::string> ShortRun(int requests, const std::string& metrics_bind = "off") {
   return {LlmloadBinary(),        "run",         "-u",  "2",          "-r",  "100",       "-n",
-          absl::StrCat(requests), "--mock-ttft", "1ms", "--mock-itl", "1ms", "--threads", "1"};
+          absl::StrCat(requests), "--mock-ttft", "1ms", "--mock-itl", "1ms", "--threads", "1",
+          "--metrics-bind",       metrics_bind};
 }
 
 // A run that goes on until it is stopped.
@@ -132,14 +133,16 @@ TEST_F(OutputsTest, ARunThatFailsBeforeStartingLeavesEarlierFilesAlone) {
   ASSERT_TRUE(holder.Serve("127.0.0.1:0").ok());
   const std::string taken = absl::StrCat("127.0.0.1:", holder.endpoint()->port());
   for (const char* name : {"/r.json", "/r.csv", "/s.csv"}) WriteFile(dir_ + name, "earlier\n");
-  std::vector<std::string> argv = ShortRun(5);
+  std::vector<std::string> argv = ShortRun(5, taken);
   for (const std::string& a :
-       {std::string("--metrics-bind"), taken, std::string("--json-out"), dir_ + "/r.json",
-        std::string("--csv-out"), dir_ + "/r.csv", std::string("--csv-stats"), dir_ + "/s.csv"}) {
+       {std::string("--json-out"), dir_ + "/r.json", std::string("--csv-out"), dir_ + "/r.csv",
+        std::string("--csv-stats"), dir_ + "/s.csv"}) {
     argv.push_back(a);
   }
   Subprocess run(argv);
   EXPECT_EQ(run.Wait(seconds(60)), 2) << run.Output();
+  EXPECT_NE(run.Output().find("--metrics-bind: cannot listen on " + taken), std::string::npos)
+      << run.Output();
   for (const char* name : {"/r.json", "/r.csv", "/s.csv"}) {
     EXPECT_EQ(ReadFile(dir_ + name), "earlier\n") << name;
   }

@@ -40,7 +40,9 @@ json RunAgainst(MockProcess& mock, const std::string& dir, std::vector<std::stri
                                    "--threads",
                                    "1",
                                    "--json-out",
-                                   dir + "/r.json"};
+                                   dir + "/r.json",
+                                   "--metrics-bind",
+                                   "off"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   Subprocess run(argv);
   EXPECT_EQ(run.Wait(seconds(120)), 0) << run.Output();
