@@ -60,6 +60,10 @@ struct WorkloadSpec {
   absl::Duration request_timeout = absl::Seconds(600);
   absl::Duration stop_timeout = absl::Seconds(30);
 
+  // Most a response may make llmload keep: a non-streamed or error body, or the state a
+  // stream retains (one SSE event). Past it the request fails as response_too_large.
+  int64_t max_response_bytes = int64_t{16} << 20;
+
   std::vector<Slo> slos;
   bool record_requests = false;  // keep one record per request (--csv-out)
 };

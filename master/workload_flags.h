@@ -46,6 +46,7 @@ struct WorkloadFlags {
   std::string connect_timeout = "10s";
   std::string request_timeout = "600s";
   std::string stop_timeout = "30s";
+  std::string max_response_bytes = "16MiB";
   std::vector<std::string> slos;
   bool record_requests = false;  // set from OutputFlags::needs_request_records()
 };
