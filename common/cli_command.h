@@ -17,6 +17,9 @@ namespace llmload {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitAllFailed = 1;  // the run happened but every request failed
 inline constexpr int kExitBadInput = 2;   // flags, scenario, dataset: the user's input
+// Stopped by SIGINT, SIGTERM or SIGHUP before any load was sent (e.g. during the /v1/models
+// lookup): 128 + SIGINT, what a shell reports for a program ended by Ctrl-C.
+inline constexpr int kExitInterrupted = 130;
 
 // The action a subcommand runs after parsing. It returns the process exit code.
 using CommandAction = std::function<int()>;

@@ -69,7 +69,12 @@ int Run(RunFlags& flags) {
                  base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
   }
   std::string warning;
-  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
+  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
+    if (!absl::IsCancelled(s)) return Fail(s);
+    std::fprintf(stderr, "llmload run: stopped before the run started: %s\n",
+                 std::string(s.message()).c_str());
+    return kExitInterrupted;
+  }
   if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
 
   const std::string run_id = NewRunId();
