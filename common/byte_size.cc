@@ -22,6 +22,7 @@ absl::StatusOr<int64_t> ParseByteSize(absl::string_view text, absl::string_view 
   if (absl::StartsWith(s, "-")) return bad("must be above 0");
   if (digits == 0) return bad("is not a size: use bytes, or a number with KiB, MiB or GiB");
   const absl::string_view suffix = absl::StripLeadingAsciiWhitespace(s.substr(digits));
+  if (absl::StartsWith(suffix, ".")) return bad("must be a whole number of bytes or KiB/MiB/GiB");
   static constexpr std::array<std::pair<absl::string_view, int>, 5> kSuffixes = {
       {{"", 0}, {"b", 0}, {"kib", 10}, {"mib", 20}, {"gib", 30}}};
   int shift = -1;

@@ -26,6 +26,10 @@ TEST(ParseByteSizeTest, ZeroNegativeAndGarbageAreRefusedWithTheFlagName) {
   }
   EXPECT_NE(ParseByteSize("0", "--m").status().message().find("above 0"), absl::string_view::npos);
   EXPECT_NE(ParseByteSize("-5", "--m").status().message().find("above 0"), absl::string_view::npos);
+  EXPECT_NE(ParseByteSize("1.5MiB", "--m").status().message().find("whole number"),
+            absl::string_view::npos);
+  EXPECT_NE(ParseByteSize("16MB", "--m").status().message().find("KiB, MiB or GiB"),
+            absl::string_view::npos);
 }
 
 }  // namespace
