@@ -1,22 +1,8 @@
 #include "agent/token_usage.h"
 
-namespace llmload {
+#include <initializer_list>
 
-absl::string_view UsageVerdictName(UsageVerdict verdict) {
-  switch (verdict) {
-    case UsageVerdict::kValid:
-      return "valid";
-    case UsageVerdict::kNotInteger:
-      return "not an integer";
-    case UsageVerdict::kNegative:
-      return "negative";
-    case UsageVerdict::kTooLarge:
-      return "too large";
-    case UsageVerdict::kMoreThanBytes:
-      return "more completion tokens than response bytes";
-  }
-  return "unknown";
-}
+namespace llmload {
 
 UsageVerdict CheckUsage(const TokenUsage& usage, int64_t response_bytes) {
   for (int64_t n : {usage.prompt_tokens, usage.completion_tokens}) {

@@ -7,8 +7,6 @@
 
 #include <cstdint>
 
-#include "absl/strings/string_view.h"
-
 namespace llmload {
 
 struct TokenUsage {
@@ -22,16 +20,15 @@ inline constexpr int64_t kMaxReportedTokens = 1'000'000'000;
 
 enum class UsageVerdict : uint8_t {
   kValid,
-  kNotInteger,     // a count that is not a JSON integer (1.5, "12", true), seen by the decoder
   kNegative,       // a negative count
   kTooLarge,       // a count above kMaxReportedTokens
   kMoreThanBytes,  // more completion tokens than response bytes: each token takes a byte
 };
 
-absl::string_view UsageVerdictName(UsageVerdict verdict);
-
 // Whether `usage` may be summed, for a response of `response_bytes` body bytes. Only kValid
-// is; any other verdict makes the request malformed_usage (error_class.h).
+// is; any other verdict makes the request malformed_usage (error_class.h), as does a count
+// that is not a JSON integer (1.5, "12", true), which the decoder reports before a TokenUsage
+// exists (OpenAiStreamDecoder::usage_invalid()).
 UsageVerdict CheckUsage(const TokenUsage& usage, int64_t response_bytes);
 
 }  // namespace llmload

@@ -24,12 +24,5 @@ TEST(CheckUsageTest, NegativeAbsurdOrImpossibleCountsAreNot) {
   EXPECT_EQ(CheckUsage(TokenUsage{5, 100000}, 400), UsageVerdict::kMoreThanBytes);
 }
 
-TEST(CheckUsageTest, VerdictsHaveNames) {
-  EXPECT_EQ(UsageVerdictName(UsageVerdict::kValid), "valid");
-  EXPECT_EQ(UsageVerdictName(UsageVerdict::kNegative), "negative");
-  EXPECT_EQ(UsageVerdictName(UsageVerdict::kMoreThanBytes),
-            "more completion tokens than response bytes");
-}
-
 }  // namespace
 }  // namespace llmload
