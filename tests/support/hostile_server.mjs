@@ -220,5 +220,8 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`hostile server listening on port ${server.address().port}\n`);
 });
+// Gone with the test that started it, even if the test could not stop it (a crash).
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));
