@@ -259,7 +259,12 @@ void EngineThread::Loop() {
       ResponseReader* reader = nullptr;
       if ((events[i].events & EPOLLIN) && watch.user < users_.size()) {
         reader = users_[watch.user].reader.get();
-        if (reader != nullptr) reader->set_arrival_hint(LatestArrivalNs(fd));
+        if (reader != nullptr) {
+          int socket_error = 0;
+          reader->set_arrival_hint(LatestArrivalNs(fd, &socket_error));
+          // The peek took the error (a reset): libcurl will only see the end of the stream.
+          if (socket_error != 0) reader->OnSocketError(socket_error);
+        }
       }
       curl_multi_socket_action(shard.multi.get(), fd, flags, &running_);
       if (reader != nullptr) reader->set_arrival_hint(-1);
@@ -471,7 +476,7 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
   if (outcome == ErrorClass::kSuccess) {
     stats_.e2e.Record(e2e);
     if (reader.ttft_ns() >= 0) stats_.ttft.Record(reader.ttft_ns());
-    for (int64_t gap : reader.itl_gaps_ns()) stats_.itl.Record(gap);
+    reader.RecordItlInto(&stats_.itl);
     const int64_t tpot = reader.tpot_ns();
     if (tpot >= 0) stats_.tpot.Record(tpot);
     stats_.input_tokens += reader.input_tokens();
@@ -584,8 +589,11 @@ int EngineThread::OnCurlTimer(CURLM* /*multi*/, long timeout_ms, void* shard_ptr
 
 size_t EngineThread::OnCurlWrite(char* data, size_t size, size_t nmemb, void* reader) {
   const size_t n = size * nmemb;
-  static_cast<ResponseReader*>(reader)->OnBytes(absl::string_view(data, n), MonotonicNowNs());
-  return n;
+  // A refused response (too large, not SSE, compressed): returning less than n makes libcurl
+  // end the transfer with CURLE_WRITE_ERROR and close its connection.
+  const bool keep =
+      static_cast<ResponseReader*>(reader)->OnBytes(absl::string_view(data, n), MonotonicNowNs());
+  return keep ? n : 0;
 }
 
 }  // namespace llmload::agent

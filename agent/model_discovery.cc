@@ -1,5 +1,7 @@
 #include "agent/model_discovery.h"
 
+#include <signal.h>
+
 #include "absl/strings/str_cat.h"
 #include "agent/curl_handles.h"
 #include "common/redact.h"
@@ -8,11 +10,40 @@
 namespace llmload::agent {
 namespace {
 
-size_t AppendToString(char* data, size_t size, size_t nmemb, void* out) {
-  auto* body = static_cast<std::string*>(out);
-  if (body->size() > (1 << 20)) return 0;  // a model list is small; refuse anything huge
-  body->append(data, size * nmemb);
-  return size * nmemb;
+// A model list is small; a body larger than this is refused rather than kept.
+constexpr size_t kMaxModelsBody = 1 << 20;
+
+struct Lookup {
+  std::string body;
+  bool too_large = false;
+  int signal = 0;  // the stop signal that ended the lookup, 0 if none
+};
+
+size_t AppendToBody(char* data, size_t size, size_t nmemb, void* lookup_ptr) {
+  auto* lookup = static_cast<Lookup*>(lookup_ptr);
+  const size_t n = size * nmemb;
+  if (lookup->body.size() + n > kMaxModelsBody) {
+    lookup->too_large = true;
+    return 0;
+  }
+  lookup->body.append(data, n);
+  return n;
+}
+
+// Called by libcurl a few times a second however the transfer goes: stop signals are blocked
+// in every thread and taken synchronously (stop_signals.h), so a pending one is looked for here
+// and ends a lookup that would otherwise hang until its timeout. It stays pending for the
+// command to see.
+int CheckStopSignal(void* lookup_ptr, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  sigset_t pending;
+  if (sigpending(&pending) != 0) return 0;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    if (sigismember(&pending, sig) == 1) {
+      static_cast<Lookup*>(lookup_ptr)->signal = sig;
+      return 1;  // non-zero: CURLE_ABORTED_BY_CALLBACK
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -35,7 +66,7 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   EnsureCurlGlobalInit();
   const std::string models_url = ModelsUrl(spec.url);
   CurlEasy easy(curl_easy_init());
-  std::string body;
+  Lookup lookup;
   curl_slist* list = nullptr;
   for (const auto& [name, value] : spec.headers) {
     list = curl_slist_append(list, absl::StrCat(name, ": ", value).c_str());
@@ -46,8 +77,11 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   CurlSlist headers(list);
   curl_easy_setopt(easy.get(), CURLOPT_URL, models_url.c_str());
   curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &AppendToString);
-  curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &AppendToBody);
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &lookup);
+  curl_easy_setopt(easy.get(), CURLOPT_XFERINFOFUNCTION, &CheckStopSignal);
+  curl_easy_setopt(easy.get(), CURLOPT_XFERINFODATA, &lookup);
+  curl_easy_setopt(easy.get(), CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(spec.connect_timeout) + 5000));
@@ -58,6 +92,15 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
   const CURLcode rc = curl_easy_perform(easy.get());
   const std::string hint = " (pass --model to skip this lookup)";
   const std::string shown_url = RedactUrl(models_url);
+  if (lookup.signal != 0) {
+    return absl::CancelledError(absl::StrCat("interrupted (signal ", lookup.signal,
+                                             ") while looking up the model at ", shown_url));
+  }
+  if (lookup.too_large) {
+    return absl::FailedPreconditionError(absl::StrCat("no --model given and GET ", shown_url,
+                                                      " answered with more than ",
+                                                      kMaxModelsBody >> 20, " MiB", hint));
+  }
   if (rc != CURLE_OK) {
     return absl::UnavailableError(absl::StrCat("no --model given and GET ", shown_url,
                                                " failed: ", curl_easy_strerror(rc), hint));
@@ -68,7 +111,7 @@ absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec) {
     return absl::FailedPreconditionError(
         absl::StrCat("no --model given and GET ", shown_url, " answered HTTP ", status, hint));
   }
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = nlohmann::json::parse(lookup.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty() &&
       j["data"][0].is_object() && j["data"][0].contains("id") && j["data"][0]["id"].is_string()) {
     return j["data"][0]["id"].get<std::string>();

@@ -13,7 +13,10 @@ namespace llmload::agent {
 
 // `spec.url` is the full endpoint URL; its /v1/models sibling is asked, with the run's
 // headers and API key. Unavailable when the endpoint cannot be reached at all (refused,
-// timed out, DNS, TLS); FailedPrecondition when it answers without a usable model list.
+// timed out, DNS, TLS); FailedPrecondition when it answers without a usable model list (or
+// with a body over 1 MiB); Cancelled when a stop signal (SIGINT, SIGTERM, SIGHUP, blocked
+// and left pending: stop_signals.h) arrived during the lookup. The id is returned as the
+// server spelled it (requests must name it so); print it through TerminalSafe().
 absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec);
 
 // Fills `spec->model` by DiscoverModel() when it is empty. An endpoint that cannot be reached

@@ -55,16 +55,34 @@ bool ChoiceText(const object& choice, std::string_view* out) {
   return NonEmptyString(choice, "text", out);
 }
 
-bool ReadInt(const object& o, std::string_view key, int64_t* out) {
-  return o[key].get_int64().get(*out) == SUCCESS;
+// A token count of `usage`: absent or null leaves *out alone and is fine; anything but a JSON
+// integer that fits int64 (1.5, "12", true, 1e30) is not.
+enum class CountRead { kAbsent, kInteger, kInvalid };
+CountRead ReadCount(const object& o, std::string_view key, int64_t* out) {
+  element e;
+  if (o[key].get(e) != SUCCESS || e.is_null()) return CountRead::kAbsent;
+  return e.get_int64().get(*out) == SUCCESS ? CountRead::kInteger : CountRead::kInvalid;
 }
 
-std::optional<TokenUsage> ReadUsage(const object& root) {
+// `usage` of a chunk or body: nullopt when absent or null, or without completion_tokens (then
+// tokens are counted from chunks). *invalid is set when a count is there but not an integer;
+// the range is checked later, by CheckUsage (token_usage.h), once the response's size is known.
+std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
   object u;
-  if (root["usage"].get_object().get(u) != SUCCESS) return std::nullopt;  // absent or null
+  if (root["usage"].get_object().get(u) != SUCCESS) {
+    element e;
+    // A usage that is there but not an object ("usage": 12) is as wrong as a bad count.
+    if (root["usage"].get(e) == SUCCESS && !e.is_null()) *invalid = true;
+    return std::nullopt;
+  }
   TokenUsage usage;
-  if (!ReadInt(u, "completion_tokens", &usage.completion_tokens)) return std::nullopt;
-  ReadInt(u, "prompt_tokens", &usage.prompt_tokens);
+  const CountRead completion = ReadCount(u, "completion_tokens", &usage.completion_tokens);
+  const CountRead prompt = ReadCount(u, "prompt_tokens", &usage.prompt_tokens);
+  if (completion == CountRead::kInvalid || prompt == CountRead::kInvalid) {
+    *invalid = true;
+    return std::nullopt;
+  }
+  if (completion == CountRead::kAbsent) return std::nullopt;
   return usage;
 }
 
@@ -142,6 +160,7 @@ void OpenAiStreamDecoder::Reset() {
   error_seen_ = false;
   finish_reason_.clear();
   usage_.reset();
+  usage_invalid_ = false;
   error_ = ApiError();
   if (buffer_capacity_ > kKeepBufferBytes) {
     buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferBytes);
@@ -203,7 +222,7 @@ ChunkInfo OpenAiStreamDecoder::Decode(absl::string_view data) {
       }
     }
   }
-  if (std::optional<TokenUsage> usage = ReadUsage(obj)) {
+  if (std::optional<TokenUsage> usage = ReadUsage(obj, &usage_invalid_)) {
     // Servers reporting usage on every chunk (vLLM's continuous_usage_stats) send running
     // totals, so the last one is the request's.
     usage_ = usage;
@@ -225,7 +244,7 @@ ResponseInfo OpenAiStreamDecoder::DecodeResponseBody(absl::string_view body) {
     out.kind = ChunkKind::kError;
     return out;
   }
-  out.usage = ReadUsage(obj);
+  out.usage = ReadUsage(obj, &out.usage_invalid);
   array choices;
   object choice;
   if (obj["choices"].get_array().get(choices) == SUCCESS &&

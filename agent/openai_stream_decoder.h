@@ -60,7 +60,8 @@ struct ResponseInfo {
   std::string text;                    // the first choice's content (or text for completions)
   std::string finish_reason;
   std::optional<TokenUsage> usage;
-  ApiError error;  // for kError
+  bool usage_invalid = false;  // `usage` was there with a count that is not an integer
+  ApiError error;              // for kError
 };
 
 class OpenAiStreamDecoder {
@@ -84,6 +85,9 @@ class OpenAiStreamDecoder {
   absl::string_view finish_reason() const { return finish_reason_; }  // the last one seen
   // Present when the server sent `usage` with an integer completion_tokens; the last one seen.
   const std::optional<TokenUsage>& usage() const { return usage_; }
+  // Some chunk carried a `usage` whose counts are not integers (1.5, "12", true) or that is not
+  // an object: the request's usage cannot be trusted, even if a later chunk looks fine.
+  bool usage_invalid() const { return usage_invalid_; }
   bool error_seen() const { return error_seen_; }
   const ApiError& error() const { return error_; }  // the first error payload
   bool malformed_seen() const { return malformed_chunks_ > 0; }
@@ -115,6 +119,7 @@ class OpenAiStreamDecoder {
   bool error_seen_ = false;
   std::string finish_reason_;
   std::optional<TokenUsage> usage_;
+  bool usage_invalid_ = false;
   ApiError error_;
 };
 

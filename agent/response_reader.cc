@@ -3,6 +3,10 @@
 #include <algorithm>
 
 #include "agent/request_outcome.h"
+#include "agent/response_headers.h"
+#include "agent/retry_after.h"
+#include "agent/token_usage.h"
+#include "common/clock.h"
 #include "common/receive_stamp.h"
 
 namespace llmload::agent {
@@ -10,89 +14,162 @@ namespace {
 
 // An error body is only kept for its message; a huge one is cut here.
 constexpr size_t kMaxErrorBody = 8 << 10;
+// What a non-streamed body starts with; a body that grew past kKeepBodyBytes is given back
+// before the next request, so one large reply does not pin memory per user for the run.
+constexpr size_t kInitialBodyBytes = 64 << 10;
+constexpr size_t kKeepBodyBytes = 1 << 20;
+
+absl::string_view HeaderValue(CURL* easy, const char* name) {
+  curl_header* h = nullptr;
+  if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || h == nullptr) {
+    return absl::string_view();
+  }
+  return h->value;
+}
 
 }  // namespace
 
-ResponseReader::ResponseReader(const WorkloadSpec& spec) : stream_(spec.stream) {
-  // Sized for a typical answer so the hot path does not grow them; a longer one grows the
-  // vector once and keeps it. Capped: a --max-tokens of 32k must not cost 256 KiB per user.
-  itl_gaps_.reserve(std::min<int64_t>(spec.max_tokens.value_or(256), 1024));
+ResponseReader::ResponseReader(const WorkloadSpec& spec)
+    : stream_(spec.stream),
+      max_bytes_(spec.max_response_bytes),
+      sse_(static_cast<size_t>(spec.max_response_bytes)),
+      // Sized for a typical answer so the hot path does not grow it.
+      itl_(static_cast<size_t>(spec.max_tokens.value_or(256))) {
   // A streamed body is kept only when it is an error: no memory up front for that.
-  if (!stream_) body_.reserve(64 << 10);
+  if (!stream_) body_.reserve(kInitialBodyBytes);
 }
 
 void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
   easy_ = easy;
   result_ = CURLE_OK;
   http_status_ = 0;
-  status_known_ = false;
+  head_read_ = false;
+  too_large_ = unexpected_encoding_ = unexpected_content_type_ = false;
+  retry_after_ns_.reset();
+  socket_error_ = 0;
   sse_.Reset();
   decoder_.Reset();
   timing_.Start(send_ns);
   metrics_ = RequestMetrics();
-  itl_gaps_.clear();
+  itl_.Clear();
+  body_bytes_ = 0;
   last_byte_ns_ = -1;
   body_.clear();
+  if (body_.capacity() > kKeepBodyBytes) {
+    std::string().swap(body_);
+    if (!stream_) body_.reserve(kInitialBodyBytes);
+  }
   error_message_.clear();
 }
 
-void ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
+void ResponseReader::ReadHead() {
+  head_read_ = true;
+  if (easy_ == nullptr) return;
+  curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);
+  if (http_status_ < 200 || http_status_ >= 300) {
+    const absl::string_view retry_after = HeaderValue(easy_, "Retry-After");
+    if (!retry_after.empty()) {
+      if (std::optional<int64_t> wait = ParseRetryAfterNs(retry_after, WallNowNs())) {
+        retry_after_ns_ = std::min(*wait, kMaxRetryAfterNs);
+      }
+    }
+    return;
+  }
+  unexpected_encoding_ = !IsIdentityContentEncoding(HeaderValue(easy_, "Content-Encoding"));
+  if (stream_) {
+    // No Content-Type at all is let through: the body is parsed as SSE, and if it is not, it
+    // fails as malformed or truncated.
+    char* type = nullptr;
+    curl_easy_getinfo(easy_, CURLINFO_CONTENT_TYPE, &type);
+    unexpected_content_type_ = type != nullptr && !IsEventStreamContentType(type);
+  } else {
+    // A body that says up front it is over the cap is refused before any of it is kept.
+    curl_off_t length = -1;
+    curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length > max_bytes_) too_large_ = true;
+  }
+}
+
+bool ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
   now_ns = RecordedArrivalNs(arrival_hint_ns_, std::max(last_byte_ns_, timing_.send_ns()), now_ns);
   last_byte_ns_ = now_ns;
-  if (!status_known_) {
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);
-    status_known_ = true;
-  }
+  if (!head_read_) ReadHead();
+  body_bytes_ += static_cast<int64_t>(bytes.size());
   const bool ok = http_status_ >= 200 && http_status_ < 300;
   if (!ok) {
     if (body_.size() < kMaxErrorBody) {
       const absl::string_view kept = bytes.substr(0, kMaxErrorBody - body_.size());
       body_.append(kept.data(), kept.size());
     }
-    return;
+    // Only the start is kept, but an endless error body must not hold the user either.
+    if (body_bytes_ > max_bytes_) too_large_ = true;
+    return !too_large_;
   }
+  if (too_large_ || unexpected_encoding_ || unexpected_content_type_) return false;
   if (!stream_) {
     // The whole answer is one body: its first byte is the first token the client can see.
     if (!timing_.has_first_chunk()) timing_.OnContentChunk(now_ns);
+    if (body_bytes_ > max_bytes_) {
+      too_large_ = true;
+      std::string().swap(body_);  // the part kept so far is useless: give it back now
+      return false;
+    }
     body_.append(bytes.data(), bytes.size());
-    return;
+    return true;
   }
-  // An oversized event leaves the parser in its error state; Finish() reports it.
-  sse_.Feed(bytes, [this, now_ns](absl::string_view /*event_type*/,
-                                  absl::string_view data) { OnEvent(data, now_ns); })
-      .IgnoreError();
+  // The parser refuses an event over max_bytes_ (its only error); the decoder's buffer holds
+  // one event, so it is bounded by the same cap.
+  const absl::Status fed =
+      sse_.Feed(bytes, [this, now_ns](absl::string_view /*event_type*/, absl::string_view data) {
+        OnEvent(data, now_ns);
+      });
+  if (!fed.ok()) too_large_ = true;
+  return !too_large_;
 }
 
 void ResponseReader::OnEvent(absl::string_view data, int64_t now_ns) {
   const ChunkInfo chunk = decoder_.Decode(data);
   if (chunk.kind != ChunkKind::kContent) return;
-  if (std::optional<int64_t> gap = timing_.OnContentChunk(now_ns)) itl_gaps_.push_back(*gap);
+  if (std::optional<int64_t> gap = timing_.OnContentChunk(now_ns)) itl_.Add(*gap);
 }
 
 ErrorClass ResponseReader::Finish(CURLcode result, int64_t end_ns, bool cancelled) {
-  if (!status_known_ && easy_ != nullptr) {
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &http_status_);
-    status_known_ = true;
-  }
+  if (!head_read_) ReadHead();
   timing_.OnEnd(result == CURLE_OK && !cancelled && last_byte_ns_ >= 0 ? last_byte_ns_ : end_ns);
   RequestOutcome outcome;
   outcome.cancelled = cancelled;
   outcome.transport = TransportResultFromCurl(result);
+  // A reset whose error the arrival peek took: libcurl saw only an early end of the body.
+  if (socket_error_ != 0 && outcome.transport == TransportResult::kClosedEarly) {
+    outcome.transport = TransportResult::kReset;
+  }
   outcome.http_status = static_cast<int>(http_status_);
   outcome.streaming = stream_;
+  outcome.too_large = too_large_;
+  outcome.unexpected_encoding = unexpected_encoding_;
+  outcome.unexpected_content_type = unexpected_content_type_;
   std::optional<TokenUsage> usage;
+  bool usage_invalid = false;
   const bool ok_status = http_status_ >= 200 && http_status_ < 300;
+  const bool refused = too_large_ || unexpected_encoding_ || unexpected_content_type_;
   if (!ok_status && !body_.empty()) {
     error_message_ = decoder_.DecodeErrorBody(body_).message;
   } else if (stream_) {
     outcome.stream = StreamFacts::From(sse_.Finish(), decoder_);
     usage = decoder_.usage();
+    usage_invalid = decoder_.usage_invalid();
     if (decoder_.error_seen()) error_message_ = decoder_.error().message;
-  } else if (ok_status) {
+  } else if (ok_status && !refused) {
     ResponseInfo info = decoder_.DecodeResponseBody(body_);
     outcome.body_kind = info.kind;
     usage = info.usage;
+    usage_invalid = info.usage_invalid;
     if (info.kind == ChunkKind::kError) error_message_ = info.error.message;
+  }
+  // A usage that fails its check is not summed: the request is malformed_usage instead.
+  if (usage_invalid || (usage && CheckUsage(*usage, body_bytes_) != UsageVerdict::kValid)) {
+    outcome.usage_malformed = true;
+    usage.reset();
   }
   metrics_ = ComputeRequestMetrics(timing_, usage);
   return ClassifyRequest(outcome);

@@ -21,6 +21,9 @@ inline constexpr int kExitBadInput = 2;   // flags, scenario, dataset: the user'
 // error names it. Results that were written are complete; the run's figures are not lost
 // only if another output has them.
 inline constexpr int kExitResultsIncomplete = 3;
+// Stopped by SIGINT, SIGTERM or SIGHUP before any load was sent (e.g. during the /v1/models
+// lookup): 128 + SIGINT, what a shell reports for a program ended by Ctrl-C.
+inline constexpr int kExitInterrupted = 130;
 
 // The action a subcommand runs after parsing. It returns the process exit code.
 using CommandAction = std::function<int()>;

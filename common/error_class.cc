@@ -6,11 +6,15 @@ namespace llmload {
 namespace {
 
 // Indexed by the enum's value; the static_assert keeps the table and the enum in step.
+// clang-format off
 constexpr std::array<absl::string_view, kErrorClassCount> kNames = {
     "success", "http_4xx",         "http_429",         "http_5xx",  "timeout",   "connect",
     "reset",   "truncated_stream", "malformed_stream", "api_error", "cancelled", "other",
+    // 12..15
+    "response_too_large", "malformed_usage", "unexpected_content_type", "unexpected_encoding",
 };
-static_assert(static_cast<int>(ErrorClass::kOther) + 1 == kErrorClassCount);
+// clang-format on
+static_assert(static_cast<int>(ErrorClass::kUnexpectedEncoding) + 1 == kErrorClassCount);
 
 }  // namespace
 

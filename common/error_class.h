@@ -24,10 +24,20 @@ enum class ErrorClass : uint8_t {
   kApiError = 9,         // "api_error": an error payload inside a 2xx response
   kCancelled = 10,       // "cancelled": stopped by us (run end, user stop); not a failure
   kOther = 11,           // "other": anything else (e.g. unexpected 1xx/3xx, local errors)
+
+  // What a hostile or broken endpoint does (docs/outputs.md, "Error classes").
+  // "response_too_large": a body or stream event over --max-response-bytes.
+  kResponseTooLarge = 12,
+  // "malformed_usage": `usage` not an integer, negative, absurd, or more tokens than bytes.
+  kMalformedUsage = 13,
+  // "unexpected_content_type": a 2xx reply to a streamed request that is not SSE.
+  kUnexpectedContentType = 14,
+  // "unexpected_encoding": a 2xx reply with a Content-Encoding llmload did not ask for.
+  kUnexpectedEncoding = 15,
 };
 
 // Number of classes, for arrays indexed by static_cast<size_t>(ErrorClass).
-inline constexpr int kErrorClassCount = 12;
+inline constexpr int kErrorClassCount = 16;
 
 // Stable snake_case name, as used in JSON reports and the Prometheus `status` label.
 absl::string_view ErrorClassName(ErrorClass c);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "common/clock.h"
@@ -36,7 +37,7 @@ ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* ar
   return n;
 }
 
-int64_t LatestArrivalNs(int fd) {
+int64_t LatestArrivalNs(int fd, int* socket_error) {
   // MSG_TRUNC walks the queued segments without copying them (the stamp reported is the last
   // one walked), so the buffer stays untouched; it is real anyway, so a kernel that copied
   // regardless could not write past it. A queue longer than the walk may hold later bytes
@@ -45,6 +46,9 @@ int64_t LatestArrivalNs(int fd) {
   int64_t arrival;
   const ssize_t n =
       ReceiveWithArrival(fd, walk, sizeof(walk), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, &arrival);
+  if (socket_error != nullptr) {
+    *socket_error = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR ? errno : 0;
+  }
   return n > 0 && static_cast<size_t>(n) < sizeof(walk) ? arrival : -1;
 }
 

@@ -27,7 +27,10 @@ ssize_t ReceiveWithArrival(int fd, void* buf, size_t len, int flags, int64_t* ar
 // Only the latest is knowable: TCP merges small segments that queue behind each other into
 // one buffer and keeps the newest one's stamp (a one-byte peek at two queued segments reports
 // the second one's arrival).
-int64_t LatestArrivalNs(int fd);
+// A pending socket error (ECONNRESET after a peer's RST) is reported by the peek and thereby
+// cleared, so a later recv() sees a plain end of stream: it is put in `*socket_error` (when
+// given; 0 otherwise) for the caller to remember.
+int64_t LatestArrivalNs(int fd, int* socket_error = nullptr);
 
 // The time to record for response bytes read at `read_ns`: the kernel's arrival stamp
 // `arrival_ns` (-1: none) where there is one, but never before `floor_ns` (what was already

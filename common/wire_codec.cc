@@ -5,6 +5,17 @@
 #include "absl/strings/str_cat.h"
 
 namespace llmload {
+namespace {
+
+// Where a wire outcome index is counted: its own class, or "other" for a class a newer agent
+// knows and this build does not. An older agent sends fewer classes; those it lacks stay 0.
+size_t OutcomeSlot(uint64_t wire_index) {
+  return wire_index < static_cast<uint64_t>(kErrorClassCount)
+             ? static_cast<size_t>(wire_index)
+             : static_cast<size_t>(ErrorClass::kOther);
+}
+
+}  // namespace
 
 void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->Clear();
@@ -50,6 +61,7 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_retry_backoff_ns(absl::ToInt64Nanoseconds(spec.retry.backoff));
   out->set_retry_backoff_max_ns(absl::ToInt64Nanoseconds(spec.retry.backoff_max));
   out->set_respect_retry_after(spec.retry.respect_retry_after);
+  out->set_max_response_bytes(spec.max_response_bytes);
 }
 
 absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
@@ -99,6 +111,8 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   spec.retry.backoff = absl::Nanoseconds(in.retry_backoff_ns());
   spec.retry.backoff_max = absl::Nanoseconds(in.retry_backoff_max_ns());
   spec.retry.respect_retry_after = in.respect_retry_after();
+  if (in.max_response_bytes() < 0) return bad("negative max_response_bytes");
+  if (in.max_response_bytes() > 0) spec.max_response_bytes = in.max_response_bytes();
   return spec;
 }
 
@@ -137,22 +151,8 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
 }
 
 absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
-  // A newer agent may know more classes than this master; refuse rather than misfile them.
-  if (in.outcomes_size() > kErrorClassCount) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed StatsDelta: ", in.outcomes_size(),
-                                                   " outcome classes, this build knows ",
-                                                   kErrorClassCount));
-  }
-  if (in.retries_size() > kErrorClassCount) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed StatsDelta: ", in.retries_size(),
-                                                   " retry classes, this build knows ",
-                                                   kErrorClassCount));
-  }
-  for (const proto::RequestRecord& r : in.records()) {
-    if (r.status() >= static_cast<uint32_t>(kErrorClassCount)) {
-      return absl::InvalidArgumentError("malformed StatsDelta: unknown record status");
-    }
-  }
+  // Outcome classes this build does not know (from a newer agent) are valid: they are counted
+  // as "other" (see OutcomeSlot), so that every request stays in the totals.
   for (const proto::Histogram* h : {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot()}) {
     absl::Status st = LatencyHistogram::ValidateProto(*h);
     if (!st.ok()) return st;
@@ -166,7 +166,7 @@ void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
     out->start_wall_ns = in.start_wall_ns();
   }
   out->end_wall_ns = std::max(out->end_wall_ns, in.end_wall_ns());
-  for (int i = 0; i < in.outcomes_size(); ++i) out->outcomes[i] += in.outcomes(i);
+  for (int i = 0; i < in.outcomes_size(); ++i) out->outcomes[OutcomeSlot(i)] += in.outcomes(i);
   out->input_tokens += in.input_tokens();
   out->output_tokens += in.output_tokens();
   out->tokens_from_usage += in.tokens_from_usage();
@@ -174,7 +174,7 @@ void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
   out->slo_met += in.slo_met();
   out->last_end_wall_ns = std::max(out->last_end_wall_ns, in.last_end_wall_ns());
   out->attempts += in.attempts();
-  for (int i = 0; i < in.retries_size(); ++i) out->retries[i] += in.retries(i);
+  for (int i = 0; i < in.retries_size(); ++i) out->retries[OutcomeSlot(i)] += in.retries(i);
   out->e2e.MergeValidatedProto(in.e2e());
   out->ttft.MergeValidatedProto(in.ttft());
   out->itl.MergeValidatedProto(in.itl());
@@ -186,7 +186,7 @@ void AppendRecordsFromProto(const proto::StatsDelta& in, std::vector<RequestReco
   for (const proto::RequestRecord& p : in.records()) {
     RequestRecord r;
     r.start_offset_ns = p.start_offset_ns();
-    r.status = static_cast<ErrorClass>(p.status());
+    r.status = static_cast<ErrorClass>(OutcomeSlot(p.status()));
     r.http_status = p.http_status();
     r.ttft_ns = p.ttft_ns();
     r.e2e_ns = p.e2e_ns();

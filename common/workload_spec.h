@@ -61,6 +61,9 @@ struct WorkloadSpec {
   absl::Duration request_timeout = absl::Seconds(600);
   absl::Duration stop_timeout = absl::Seconds(30);
 
+  // Most a response may make llmload keep: a non-streamed or error body, or the state a
+  // stream retains (one SSE event). Past it the request fails as response_too_large.
+  int64_t max_response_bytes = int64_t{8} << 20;
   RetryPolicy retry;  // off unless --retries
 
   std::vector<Slo> slos;

@@ -117,7 +117,12 @@ int Run(MasterFlags& flags) {
   if (!creds.ok()) return Fail(creds.status());
 
   std::string warning;
-  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
+  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
+    if (!absl::IsCancelled(s)) return Fail(s);
+    std::fprintf(stderr, "llmload master: stopped before the run started: %s\n",
+                 std::string(s.message()).c_str());
+    return kExitInterrupted;
+  }
   if (!warning.empty()) std::fprintf(stderr, "llmload master: warning: %s\n", warning.c_str());
 
   RegistryOptions registry_options;

@@ -72,7 +72,12 @@ int Run(RunFlags& flags) {
                  base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
   }
   std::string warning;
-  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) return Fail(s);
+  if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
+    if (!absl::IsCancelled(s)) return Fail(s);
+    std::fprintf(stderr, "llmload run: stopped before the run started: %s\n",
+                 std::string(s.message()).c_str());
+    return kExitInterrupted;
+  }
   if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
   if (auto fd_warning = FdLimitWarning(spec->users, fd_limits, mock_server ? 2 : 1)) {
     std::fprintf(stderr, "llmload run: warning: %s\n", fd_warning->c_str());

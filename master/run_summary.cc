@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/clock.h"
+#include "common/terminal_text.h"
 
 namespace llmload::master {
 namespace {
@@ -187,7 +188,9 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
 std::string FormatSummaryTable(const RunSummary& s) {
   std::string out;
   absl::StrAppendFormat(&out, "\n=== llmload summary: run %s ===\n", s.run.id);
-  absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api, s.run.model);
+  // The model id may come from the server (/v1/models): no escape code of its reaches the screen.
+  absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api,
+                        TerminalSafe(s.run.model));
   absl::StrAppendFormat(&out, "load     %d users at %.4g/s spawn rate, %d agent(s), %.2f s\n",
                         s.run.users, s.run.spawn_rate, s.run.agents, s.run.duration_s);
   absl::StrAppendFormat(&out, "requests %d total, %d ok, %d failed (%.2f%% success)", s.total,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "agent/openai_request.h"
 #include "common/builtin_prompts.h"
+#include "common/byte_size.h"
 #include "common/dataset.h"
 #include "common/duration.h"
 #include "common/prompt.h"
@@ -175,6 +176,11 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  "are cancelled")
       ->capture_default_str()
       ->group("Load");
+  app.add_option("--max-response-bytes", f.max_response_bytes,
+                 "Most of one response llmload keeps (a body, an error body, one stream event); "
+                 "a larger one fails as response_too_large. Bytes, or KiB/MiB/GiB")
+      ->capture_default_str()
+      ->group("Load");
   app.add_option("--slo", f.slos,
                  "Service-level objective for goodput, e.g. ttft=500ms, tpot=50ms, itl=100ms, "
                  "e2e=10s (repeatable)")
@@ -323,6 +329,10 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!slo.ok()) return slo.status();
     spec.slos.push_back(*slo);
   }
+  absl::StatusOr<int64_t> max_response =
+      ParseByteSize(f.max_response_bytes, "--max-response-bytes");
+  if (!max_response.ok()) return max_response.status();
+  spec.max_response_bytes = *max_response;
   if (f.retries < 0 || f.retries > 100) {
     return absl::InvalidArgumentError(
         absl::StrCat("--retries: must be between 0 and 100, got ", f.retries));

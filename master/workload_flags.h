@@ -51,6 +51,7 @@ struct WorkloadFlags {
   std::string connect_timeout = "10s";
   std::string request_timeout = "600s";
   std::string stop_timeout = "30s";
+  std::string max_response_bytes = "8MiB";
   std::vector<std::string> slos;
   int retries = 0;
   std::string retry_on = std::string(kDefaultRetryOn);

@@ -21,6 +21,14 @@ TEST(ErrorClassTest, NamesAreTheReportContract) {
   EXPECT_EQ(ErrorClassName(ErrorClass::kApiError), "api_error");
   EXPECT_EQ(ErrorClassName(ErrorClass::kCancelled), "cancelled");
   EXPECT_EQ(ErrorClassName(ErrorClass::kOther), "other");
+  EXPECT_EQ(ErrorClassName(ErrorClass::kResponseTooLarge), "response_too_large");
+  EXPECT_EQ(ErrorClassName(ErrorClass::kMalformedUsage), "malformed_usage");
+  EXPECT_EQ(ErrorClassName(ErrorClass::kUnexpectedContentType), "unexpected_content_type");
+  EXPECT_EQ(ErrorClassName(ErrorClass::kUnexpectedEncoding), "unexpected_encoding");
+  // Appended, never renumbered: the values are on the wire.
+  EXPECT_EQ(static_cast<int>(ErrorClass::kResponseTooLarge), 12);
+  EXPECT_EQ(static_cast<int>(ErrorClass::kUnexpectedEncoding), 15);
+  EXPECT_EQ(kErrorClassCount, 16);
 }
 
 TEST(ErrorClassTest, NamesRoundTripAndAreUnique) {

@@ -88,6 +88,45 @@ TEST(OpenAiStreamDecoderTest, NullOrIncompleteUsageIsAbsent) {
   EXPECT_EQ(*d.usage(), (TokenUsage{0, 7}));
 }
 
+TEST(OpenAiStreamDecoderTest, AUsageThatIsThereButNotAnIntegerIsInvalidNotAbsent) {
+  // Absent or null usage (or counts) is no evidence against the server.
+  for (const char* chunk :
+       {R"({"choices":[],"usage":null})", R"({"choices":[]})",
+        R"({"choices":[],"usage":{"completion_tokens":null}})",
+        R"({"choices":[],"usage":{"completion_tokens":3,"prompt_tokens":null}})"}) {
+    OpenAiStreamDecoder d;
+    d.Decode(chunk);
+    EXPECT_FALSE(d.usage_invalid()) << chunk;
+  }
+  // A count that is not an integer must not fall back silently to counting chunks.
+  for (const char* chunk : {R"({"choices":[],"usage":{"completion_tokens":1.5}})",
+                            R"({"choices":[],"usage":{"completion_tokens":"12"}})",
+                            R"({"choices":[],"usage":{"completion_tokens":true}})",
+                            R"({"choices":[],"usage":{"completion_tokens":1e30}})",
+                            R"({"choices":[],"usage":{"completion_tokens":18446744073709551615}})",
+                            R"({"choices":[],"usage":{"completion_tokens":3,"prompt_tokens":"5"}})",
+                            R"({"choices":[],"usage":12})"}) {
+    OpenAiStreamDecoder d;
+    EXPECT_FALSE(d.Decode(chunk).has_usage) << chunk;
+    EXPECT_TRUE(d.usage_invalid()) << chunk;
+    EXPECT_FALSE(d.usage().has_value());
+    d.Reset();
+    EXPECT_FALSE(d.usage_invalid());
+    ResponseInfo body = d.DecodeResponseBody(chunk);
+    EXPECT_TRUE(body.usage_invalid) << chunk;
+  }
+  // One bad usage taints the stream even if a later one looks right.
+  OpenAiStreamDecoder d;
+  d.Decode(R"({"choices":[],"usage":{"completion_tokens":-1.5}})");
+  d.Decode(R"({"choices":[],"usage":{"completion_tokens":4}})");
+  EXPECT_TRUE(d.usage_invalid());
+  // Negative integers are read as they are: CheckUsage (token_usage.h) judges the range.
+  OpenAiStreamDecoder negative;
+  negative.Decode(R"({"choices":[],"usage":{"completion_tokens":-1000}})");
+  EXPECT_FALSE(negative.usage_invalid());
+  EXPECT_EQ(*negative.usage(), (TokenUsage{0, -1000}));
+}
+
 TEST(OpenAiStreamDecoderTest, RunningUsageKeepsTheLast) {
   OpenAiStreamDecoder d;
   d.Decode(

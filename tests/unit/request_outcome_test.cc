@@ -96,8 +96,54 @@ TEST(RequestOutcomeTest, StreamContentErrorsWinOverTransport) {
   m.transport = TransportResult::kReset;
   EXPECT_EQ(ClassifyRequest(m), ErrorClass::kMalformedStream);
   RequestOutcome big = GoodStream();
-  big.stream.sse_end = SseParser::End::kError;
-  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kMalformedStream);
+  big.stream.sse_end = SseParser::End::kError;  // an event over --max-response-bytes
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kResponseTooLarge);
+}
+
+TEST(RequestOutcomeTest, ResponsesTheReaderStoppedHaveTheirOwnClasses) {
+  // The reader returns 0 from libcurl's write callback: the transport says kAborted (which
+  // alone is `other`), the flag says why.
+  RequestOutcome big = GoodStream();
+  big.transport = TransportResult::kAborted;
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kOther);
+  big.too_large = true;
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kResponseTooLarge);
+  big.streaming = false;
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kResponseTooLarge);
+  // An HTTP error status is complete evidence, however large its body.
+  big.http_status = 503;
+  EXPECT_EQ(ClassifyRequest(big), ErrorClass::kHttp5xx);
+
+  RequestOutcome type = GoodStream();
+  type.transport = TransportResult::kAborted;
+  type.unexpected_content_type = true;
+  EXPECT_EQ(ClassifyRequest(type), ErrorClass::kUnexpectedContentType);
+  type.unexpected_encoding = true;  // both: the encoding is what made the body unreadable
+  EXPECT_EQ(ClassifyRequest(type), ErrorClass::kUnexpectedEncoding);
+  type.http_status = 429;
+  EXPECT_EQ(ClassifyRequest(type), ErrorClass::kHttp429);
+
+  // Content-Type is only checked for streams: a non-streamed JSON body may say anything.
+  RequestOutcome body;
+  body.http_status = 200;
+  body.streaming = false;
+  body.unexpected_content_type = true;
+  EXPECT_EQ(ClassifyRequest(body), ErrorClass::kSuccess);
+}
+
+TEST(RequestOutcomeTest, MalformedUsageOnlyTurnsAnOtherwiseGoodResponse) {
+  RequestOutcome o = GoodStream();
+  o.usage_malformed = true;
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kMalformedUsage);
+  o.stream.done_seen = o.stream.finish_seen = false;  // a truncated stream stays truncated
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTruncatedStream);
+  RequestOutcome body;
+  body.http_status = 200;
+  body.streaming = false;
+  body.usage_malformed = true;
+  EXPECT_EQ(ClassifyRequest(body), ErrorClass::kMalformedUsage);
+  body.body_kind = ChunkKind::kError;
+  EXPECT_EQ(ClassifyRequest(body), ErrorClass::kApiError);
 }
 
 TEST(RequestOutcomeTest, NonStreamingBodies) {

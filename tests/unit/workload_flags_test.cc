@@ -34,6 +34,17 @@ TEST(WorkloadFlagsTest, Defaults) {
   EXPECT_EQ(spec->run_time, absl::ZeroDuration());
 }
 
+TEST(WorkloadFlagsTest, MaxResponseBytesDefaultsTo8MiBAndTakesSuffixes) {
+  EXPECT_EQ(Parse({})->max_response_bytes, 8 << 20);
+  EXPECT_EQ(Parse({"--max-response-bytes", "512KiB"})->max_response_bytes, 512 << 10);
+  EXPECT_EQ(Parse({"--max-response-bytes", "100000"})->max_response_bytes, 100000);
+  for (const char* bad : {"0", "-1", "big", "1.5MiB"}) {
+    absl::StatusOr<WorkloadSpec> spec = Parse({"--max-response-bytes", bad});
+    ASSERT_FALSE(spec.ok()) << bad;
+    EXPECT_NE(spec.status().message().find("--max-response-bytes"), absl::string_view::npos);
+  }
+}
+
 TEST(WorkloadFlagsTest, ParsesLoadShapeAndTarget) {
   absl::StatusOr<WorkloadSpec> spec = Parse({"--url",        "http://127.0.0.1:9/v1",
                                              "--api",        "openai-completions",

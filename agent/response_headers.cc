@@ -1,0 +1,18 @@
+#include "agent/response_headers.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace llmload::agent {
+
+bool IsEventStreamContentType(absl::string_view content_type) {
+  const absl::string_view media = content_type.substr(0, content_type.find(';'));
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(media), "text/event-stream");
+}
+
+bool IsIdentityContentEncoding(absl::string_view content_encoding) {
+  const absl::string_view v = absl::StripAsciiWhitespace(content_encoding);
+  return v.empty() || absl::EqualsIgnoreCase(v, "identity");
+}
+
+}  // namespace llmload::agent

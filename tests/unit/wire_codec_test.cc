@@ -1,0 +1,78 @@
+#include "common/wire_codec.h"
+
+#include "gtest/gtest.h"
+
+namespace llmload {
+namespace {
+
+// A valid delta (empty histograms included) whose outcomes are then set by the test.
+proto::StatsDelta EmptyDelta() {
+  proto::StatsDelta delta;
+  StatsToProto(IntervalStats(), &delta);
+  delta.clear_outcomes();
+  return delta;
+}
+
+TEST(WireCodecTest, AnOlderAgentsFewerClassesAreCountedAsTheyAre) {
+  // An agent from before the hostile-endpoint classes sends 12 outcomes.
+  proto::StatsDelta delta = EmptyDelta();
+  for (int i = 0; i < 12; ++i) delta.add_outcomes(i + 1);
+  IntervalStats out;
+  ASSERT_TRUE(MergeStatsFromProto(delta, &out).ok());
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(out.outcomes[i], static_cast<uint64_t>(i + 1));
+  EXPECT_EQ(out.outcomes[static_cast<size_t>(ErrorClass::kResponseTooLarge)], 0u);
+  EXPECT_EQ(out.outcomes[static_cast<size_t>(ErrorClass::kUnexpectedEncoding)], 0u);
+}
+
+TEST(WireCodecTest, ClassesThisBuildDoesNotKnowAreCountedAsOther) {
+  // A newer agent's extra classes keep their requests in the totals, as "other".
+  proto::StatsDelta delta = EmptyDelta();
+  for (int i = 0; i < kErrorClassCount + 3; ++i) delta.add_outcomes(1);
+  proto::RequestRecord* record = delta.add_records();
+  record->set_status(kErrorClassCount + 7);
+  IntervalStats out;
+  ASSERT_TRUE(MergeStatsFromProto(delta, &out).ok());
+  EXPECT_EQ(out.outcomes[static_cast<size_t>(ErrorClass::kOther)], 1u + 3u);
+  EXPECT_EQ(out.outcomes[static_cast<size_t>(ErrorClass::kMalformedUsage)], 1u);
+  EXPECT_EQ(out.requests(), static_cast<uint64_t>(kErrorClassCount + 3 - 1));  // not cancelled
+  EXPECT_EQ(RequestsInStatsProto(delta), out.requests());
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].status, ErrorClass::kOther);
+}
+
+TEST(WireCodecTest, NewClassesTravel) {
+  IntervalStats s;
+  s.outcomes[static_cast<size_t>(ErrorClass::kResponseTooLarge)] = 4;
+  s.outcomes[static_cast<size_t>(ErrorClass::kMalformedUsage)] = 3;
+  s.outcomes[static_cast<size_t>(ErrorClass::kUnexpectedContentType)] = 2;
+  s.outcomes[static_cast<size_t>(ErrorClass::kUnexpectedEncoding)] = 1;
+  proto::StatsDelta delta;
+  StatsToProto(s, &delta);
+  EXPECT_EQ(delta.outcomes_size(), kErrorClassCount);
+  IntervalStats out;
+  ASSERT_TRUE(MergeStatsFromProto(delta, &out).ok());
+  EXPECT_EQ(out.outcomes, s.outcomes);
+  EXPECT_EQ(out.failed(), 10u);
+}
+
+TEST(WireCodecTest, MaxResponseBytesTravelsAndAnOlderMastersZeroMeansTheDefault) {
+  WorkloadSpec spec;
+  spec.url = "http://127.0.0.1:1/v1/chat/completions";
+  spec.prompts.push_back(Prompt{"p", "hello"});
+  spec.max_response_bytes = 3 << 20;
+  proto::WorkloadSpec wire;
+  SpecToProto(spec, &wire);
+  absl::StatusOr<WorkloadSpec> back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->max_response_bytes, 3 << 20);
+  wire.clear_max_response_bytes();
+  back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->max_response_bytes, WorkloadSpec().max_response_bytes);
+  EXPECT_EQ(back->max_response_bytes, 8 << 20);
+  wire.set_max_response_bytes(-1);
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+}
+
+}  // namespace
+}  // namespace llmload
