@@ -16,6 +16,7 @@
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/hostile_server.h"
+#include "support/proc_status.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -24,21 +25,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// VmHWM (peak resident set) of a live process in KiB, or 0 when it cannot be read.
-int64_t PeakRssKiB(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    absl::string_view v = line;
-    if (absl::ConsumePrefix(&v, "VmHWM:")) {
-      v = absl::StripSuffix(absl::StripAsciiWhitespace(v), " kB");
-      int64_t kib = 0;
-      return absl::SimpleAtoi(v, &kib) ? kib : 0;
-    }
-  }
-  return 0;
-}
 
 struct RunResult {
   std::optional<int> exit_code;

@@ -16,6 +16,7 @@
 #include "support/files.h"
 #include "support/llmload_cluster.h"
 #include "support/mock_process.h"
+#include "support/proc_status.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -23,23 +24,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// VmHWM (peak resident set) of a running process in kB; 0 when it cannot be read (gone).
-int64_t PeakRssKb(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      int64_t kb = 0;
-      std::string digits;
-      for (char c : line) {
-        if (c >= '0' && c <= '9') digits += c;
-      }
-      return absl::SimpleAtoi(digits, &kb) ? kb : 0;
-    }
-  }
-  return 0;
-}
 
 // `llmload run` against its built-in mock (fast replies), quiet, with no /metrics.
 std::vector<std::string> RunAgainstBuiltinMock(const std::vector<std::string>& args) {
@@ -66,7 +50,7 @@ TEST_F(InputLimitsTest, TenMillionUsersCostOnlyTheUsersStarted) {
   int64_t peak_kb = 0;
   PollFor(
       [&] {
-        peak_kb = std::max(peak_kb, PeakRssKb(run.pid()));
+        peak_kb = std::max(peak_kb, PeakRssKiB(run.pid()));
         return !run.Running();
       },
       seconds(60), milliseconds(100));
