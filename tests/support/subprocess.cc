@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,17 @@ std::string MakeTempDir() {
 std::string LlmloadBinary() { return LLMLOAD_BINARY; }
 
 Subprocess::Subprocess(std::vector<std::string> argv) {
+  // Servers a test starts listen on loopback only. llmload's /metrics defaults to 0.0.0.0 (what
+  // a Kubernetes scrape needs), so an llmload run, master or agent that names no
+  // --metrics-bind of its own serves it on a free loopback port instead.
+  if (argv.size() > 1 && argv[0] == LlmloadBinary() &&
+      (argv[1] == "run" || argv[1] == "master" || argv[1] == "agent") &&
+      std::none_of(argv.begin(), argv.end(), [](const std::string& a) {
+        return a.rfind("--metrics-bind", 0) == 0;
+      })) {
+    argv.push_back("--metrics-bind");
+    argv.push_back("127.0.0.1:0");
+  }
   log_path_ = MakeTempDir() + "/output.log";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -1,6 +1,8 @@
 // Starts a child process for integration tests and stops it by its pid (never by name).
 // Its stdout and stderr go to a file so a test can wait for a line such as the port a
-// server bound, and print the whole log when an assertion fails.
+// server bound, and print the whole log when an assertion fails. An llmload run, master or
+// agent started without a --metrics-bind gets one on a free loopback port: servers a test
+// starts listen on loopback only.
 #ifndef LLMLOAD_TESTS_SUPPORT_SUBPROCESS_H_
 #define LLMLOAD_TESTS_SUPPORT_SUBPROCESS_H_
 
