@@ -3,12 +3,14 @@
 // does. A malformed delta must be refused with a Status and change nothing; an accepted one
 // must give histograms that agree with it and survive a round trip through the wire form.
 // The same bytes are also decoded as a proto::WorkloadSpec (what an agent receives).
+#include "common/wire_codec.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 
 #include "common/interval_stats.h"
-#include "common/wire_codec.h"
+#include "google/protobuf/stubs/logging.h"
 #include "proto/llmload.pb.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -47,6 +49,13 @@ bool SameStats(const IntervalStats& a, const IntervalStats& b) {
 
 }  // namespace
 }  // namespace llmload
+
+// Protobuf logs an error for each string field with invalid UTF-8; that is expected here, and
+// printing it would cost more than the decoding.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace llmload;  // NOLINT: a fuzz target's entry point, outside the namespace
