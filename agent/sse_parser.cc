@@ -95,14 +95,16 @@ void SseParser::FeedLines(absl::string_view bytes, EventCallback on_event) {
       break;
     }
     const absl::string_view piece(p, eol - p);
+    // The same limit whether the line came in one read or several, so the split never
+    // changes the outcome.
+    if (data_.size() + line_.size() + piece.size() > max_event_bytes_) {
+      status_ = absl::ResourceExhaustedError(
+          absl::StrCat("SSE event larger than ", max_event_bytes_, " bytes"));
+      break;
+    }
     if (line_.empty()) {
       ProcessLine(piece, on_event);  // the common case: the whole line is in this read
     } else {
-      if (data_.size() + line_.size() + piece.size() > max_event_bytes_) {
-        status_ = absl::ResourceExhaustedError(
-            absl::StrCat("SSE event larger than ", max_event_bytes_, " bytes"));
-        break;
-      }
       line_.append(piece.data(), piece.size());
       ProcessLine(line_, on_event);
       line_.clear();

@@ -193,13 +193,14 @@ absl::Status ParseJsonRecord(absl::string_view line, absl::string_view where, Pr
   return absl::OkStatus();
 }
 
-enum class Format { kText, kJsonl, kJsonArray };
-
-Format FormatOf(absl::string_view path) {
+// The format of `path` by its extension; nullopt for .json (refused: see LoadDataset).
+std::optional<DatasetFormat> FormatOf(absl::string_view path) {
   std::string name = absl::AsciiStrToLower(Basename(path));
-  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) return Format::kJsonl;
-  if (absl::EndsWith(name, ".json")) return Format::kJsonArray;
-  return Format::kText;
+  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) {
+    return DatasetFormat::kJsonl;
+  }
+  if (absl::EndsWith(name, ".json")) return std::nullopt;
+  return DatasetFormat::kText;
 }
 
 std::string BoundsText(const DatasetOptions& options) {
@@ -253,8 +254,8 @@ absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg) {
 
 absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
                                                 const DatasetOptions& options) {
-  const Format format = FormatOf(path);
-  if (format == Format::kJsonArray) {
+  const std::optional<DatasetFormat> format = FormatOf(path);
+  if (!format.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--dataset: '", path,
         "': .json files are not supported; use JSONL (.jsonl, one JSON object per line)"));
@@ -264,7 +265,13 @@ absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrCat("--dataset: cannot read '", path, "': ", contents.status().message()));
   }
-  absl::string_view text = *contents;
+  return ParseDataset(*contents, *format, path, options);
+}
+
+absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
+                                                 absl::string_view path,
+                                                 const DatasetOptions& options) {
+  absl::string_view text = contents;
   if (absl::StartsWith(text, kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
 
   const absl::string_view base = Basename(path);
@@ -277,7 +284,7 @@ absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     const std::string where = absl::StrCat(path, ":", line_number);
     Prompt prompt{absl::StrCat(base, ":", line_number), ""};
-    if (format == Format::kJsonl) {
+    if (format == DatasetFormat::kJsonl) {
       if (absl::Status status = ParseJsonRecord(line, where, prompt); !status.ok()) return status;
       auto [it, inserted] = id_lines.try_emplace(prompt.id, line_number);
       if (!inserted) {

@@ -44,6 +44,16 @@ absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg);
 absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
                                                 const DatasetOptions& options = {});
 
+// The formats LoadDataset reads (.json is refused before parsing, so it has no entry).
+enum class DatasetFormat { kText, kJsonl };
+
+// What LoadDataset does once the file is read: parses `contents` (the whole file, BOM
+// included) in `format`, with `path` naming it in ids and messages. Separate so that the
+// parsing can be tested and fuzzed without files (tests/fuzz/dataset.cc).
+absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
+                                                 absl::string_view path,
+                                                 const DatasetOptions& options = {});
+
 // Keeps the prompts whose length is within `options`' bounds, in order. Refuses min > max and
 // a filter that leaves nothing; `source` (a path, "built-in prompts"...) starts the message.
 // LoadDataset applies it already; it is public so the same filter can apply to other sets.

@@ -231,11 +231,15 @@ absl::Status LatencyHistogram::ValidateProto(const proto::Histogram& in) {
     return Malformed(absl::StrCat("overflow_count ", overflow, " is inconsistent with max_ns ", max,
                                   " and a top bucket count of ", top_count));
   }
+  // min and max are each one of the values (the same one when there is only one), and the
+  // others lie between them: so a single value has min == max == sum, and quantiles read from
+  // the buckets and clamped to [min, max] agree with min and max.
   using u128 = unsigned __int128;
   const u128 sum = in.sum_ns();
-  if (sum < u128{min} * total || sum > u128{max} * total) {
-    return Malformed(absl::StrCat("sum_ns ", in.sum_ns(), " is outside total_count * [min_ns, ",
-                                  "max_ns] = ", total, " * [", min, ", ", max, "]"));
+  if (sum < u128{min} * (total - 1) + max || sum > u128{min} + u128{max} * (total - 1)) {
+    return Malformed(absl::StrCat("sum_ns ", in.sum_ns(), " is outside [(total_count - 1) * ",
+                                  "min_ns + max_ns, min_ns + (total_count - 1) * max_ns] with ",
+                                  "total_count ", total, ", min_ns ", min, ", max_ns ", max));
   }
 
   return absl::OkStatus();

@@ -107,8 +107,8 @@ class LatencyHistogram {
   // Sparse wire form: only non-empty buckets, as index deltas and counts (packed).
   void ToProto(proto::Histogram* out) const;
   // Checks `in` completely (layout version, indices, counts against total_count, min <= max
-  // and consistent with the buckets, sum within count * [min, max]) and merges it in. On a
-  // malformed message returns InvalidArgument and leaves *this unchanged.
+  // and consistent with the buckets, a sum that values with that count, min and max can have)
+  // and merges it in. On a malformed message returns InvalidArgument and leaves *this unchanged.
   absl::Status MergeFromProto(const proto::Histogram& in);
   // The two halves of MergeFromProto, for callers that validate a message once and merge it
   // into several histograms: ValidateProto checks everything MergeFromProto checks, and

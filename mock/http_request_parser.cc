@@ -57,10 +57,9 @@ HttpRequestParser::Result HttpRequestParser::Parse(absl::string_view buffer) {
     // Clients may send stray CRLFs between pipelined requests (RFC 9112 2.2): skip them.
     size_t start = 0;
     while (start < buffer.size() && (buffer[start] == '\r' || buffer[start] == '\n')) ++start;
-    if (start == buffer.size()) {
-      if (start > limits_.max_header_bytes) return Fail(400, "too many empty lines");
-      return Result::kIncomplete;
-    }
+    // Checked whether or not a request follows, so the reads' sizes never decide the outcome.
+    if (start > limits_.max_header_bytes) return Fail(400, "too many empty lines");
+    if (start == buffer.size()) return Result::kIncomplete;
     size_t end = 0;
     size_t i = std::max(scanned_, start);
     while (i < buffer.size()) {

@@ -16,6 +16,12 @@ BUILD_PACKAGES=(
 # (tests/deploy/); a real Prometheus server scrapes the master's /metrics
 # (prometheus_server_test); openssl makes the certificates of the TLS tests.
 TEST_PACKAGES=(curl nodejs npm iproute2 kubernetes-client yamllint python3-yaml prometheus openssl)
+# The sanitizer and fuzzing build (scripts/fuzz.sh) needs clang: libclang-rt-14-dev holds the
+# ASan/UBSan runtimes and libFuzzer (-fsanitize=fuzzer links its copy, so libfuzzer-14-dev's
+# standalone libFuzzer.a is not needed) and comes with clang only as a Recommends (of
+# libclang-common-14-dev), which --no-install-recommends skips; llvm provides llvm-symbolizer,
+# without which sanitizer and fuzzer stack traces in the CI log are bare addresses.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 # What the built binary needs at run time, and nothing else: the packages of the shared
 # libraries build/llmload links directly (apt pulls in their own dependencies), plus the CA
 # bundle for https endpoints. The container image's runtime stage installs exactly these;
@@ -37,7 +43,7 @@ for arg in "$@"; do
 done
 
 packages=("${BUILD_PACKAGES[@]}")
-[[ $mode == test ]] && packages+=("${TEST_PACKAGES[@]}")
+[[ $mode == test ]] && packages+=("${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}")
 [[ $mode == runtime ]] && packages=("${RUNTIME_PACKAGES[@]}")
 
 missing=()

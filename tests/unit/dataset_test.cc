@@ -271,6 +271,27 @@ TEST_F(DatasetTest, FilterThatLeavesNothingIsAnErrorWithTheRange) {
   EXPECT_THAT(prompts.status().message(), HasSubstr("2 prompts have 2 to 4 characters"));
 }
 
+TEST(ParseDatasetTest, ParsesContentsWithoutAFileAsLoadDatasetWould) {
+  auto text = ParseDataset(
+      "\xEF\xBB\xBF"
+      "first\r\n\nthird\n",
+      DatasetFormat::kText, "dir/p.txt");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(Texts(*text), ElementsAre("first", "third"));
+  EXPECT_THAT(Ids(*text), ElementsAre("p.txt:1", "p.txt:3"));
+
+  auto jsonl = ParseDataset("{\"prompt\":\"a\",\"id\":7}\n{\"prompt\":\"bb\"}\n",
+                            DatasetFormat::kJsonl, "s.jsonl", DatasetOptions{.min_chars = 2});
+  ASSERT_TRUE(jsonl.ok()) << jsonl.status();
+  EXPECT_THAT(Texts(*jsonl), ElementsAre("bb"));
+  EXPECT_THAT(Ids(*jsonl), ElementsAre("s.jsonl:2"));
+
+  auto bad = ParseDataset("ok\n{\"prompt\":1}\n", DatasetFormat::kJsonl, "s.jsonl");
+  EXPECT_THAT(bad.status().message(), HasSubstr("s.jsonl:1: invalid JSON"));
+  auto empty = ParseDataset("\n\r\n", DatasetFormat::kText, "e.txt");
+  EXPECT_THAT(empty.status().message(), HasSubstr("'e.txt' has no prompts"));
+}
+
 TEST(FilterPromptsByLengthTest, RefusesMinAboveMax) {
   auto prompts = FilterPromptsByLength({{"x", "text"}}, {.min_chars = 9, .max_chars = 3}, "x");
   ASSERT_FALSE(prompts.ok());

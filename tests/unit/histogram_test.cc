@@ -404,6 +404,17 @@ TEST(LatencyHistogramTest, MalformedProtosAreRefusedWithoutChangingTheHistogram)
       {"max beyond int64", "does not fit in int64", [](auto& p) { p.set_max_ns(~uint64_t{0}); }},
       {"sum below count * min", "sum_ns", [](auto& p) { p.set_sum_ns(3); }},
       {"sum above count * max", "sum_ns", [](auto& p) { p.set_sum_ns(~uint64_t{0}); }},
+      // Found by tests/fuzz/wire_codec.cc: sums within count * [min, max] that no values with
+      // these extremes can have; one value with min != max made p100 differ from max.
+      {"sum below (count - 1) * min + max", "sum_ns",
+       [](auto& p) { p.set_sum_ns(3 * 1'000 + 2 * kSec - 1); }},
+      {"sum above min + (count - 1) * max", "sum_ns",
+       [](auto& p) { p.set_sum_ns(1'000 + 3 * 2 * kSec + 1); }},
+      {"one value, min != max in its bucket", "sum_ns",
+       [](auto& p) {
+         HistogramOf({5 * kMs}).ToProto(&p);
+         p.set_max_ns(5 * kMs + 4);
+       }},
       {"overflow without a top bucket", "overflow_count", [](auto& p) { p.set_overflow_count(1); }},
       {"empty with buckets", "total_count is 0", [](auto& p) { p.set_total_count(0); }},
       {"empty with min", "total_count is 0",

@@ -131,6 +131,27 @@ TEST(HttpRequestParserTest, RejectsBadRequestsAtEverySplitPoint) {
   }
 }
 
+// Found by tests/fuzz/mock_http_request_parser.cc: blank lines over the header limit were
+// refused only when a read ended inside them, and accepted when the request that followed
+// arrived in the same read.
+TEST(HttpRequestParserTest, BlankLinesOverTheLimitAreRefusedAtEverySplitPoint) {
+  HttpParserLimits limits;
+  limits.max_header_bytes = 256;
+  std::string wire;
+  for (int i = 0; i < 200; ++i) wire += "\r\n";
+  wire += "GET /x HTTP/1.1\r\n\r\n";
+  for (size_t split = 0; split <= wire.size(); ++split) {
+    int error;
+    std::vector<Parsed> got = ParseSplit(wire, split, &error, limits);
+    EXPECT_EQ(error, 400) << "split " << split;
+    EXPECT_TRUE(got.empty()) << "split " << split;
+  }
+  // Under the limit, the blank lines are skipped and the request is parsed.
+  int error;
+  EXPECT_EQ(ParseSplit(wire.substr(300), 0, &error, limits).size(), 1u);
+  EXPECT_EQ(error, 0);
+}
+
 TEST(HttpRequestParserTest, HeaderLimitAppliesBeforeTheBlankLineArrives) {
   HttpParserLimits limits;
   limits.max_header_bytes = 64;

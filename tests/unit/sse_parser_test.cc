@@ -272,12 +272,37 @@ TEST(SseParserTest, OversizedEventAcrossReadsAndLinesIsAnError) {
 
 TEST(SseParserTest, EventJustUnderTheLimitIsAccepted) {
   SseParser parser(1024);
-  // 1023 data bytes plus the internal '\n' separator make exactly 1024.
-  const std::string payload(1023, 'y');
+  // The limit counts the line being read: "data: " and 1018 bytes make exactly 1024.
+  const std::string payload(1018, 'y');
   Collected c = Parse(parser, {"data: " + payload + "\n\n"});
   EXPECT_TRUE(c.status.ok());
   ASSERT_EQ(c.events.size(), 1u);
   EXPECT_EQ(c.events[0].second, payload);
+}
+
+// Found by tests/fuzz/sse_parser.cc: a line in one read was only limited when it was a data
+// line, and by its value alone, while the same line split across reads counted whole, so the
+// split decided whether the stream failed. Now the line counts the same way in both cases.
+TEST(SseParserTest, SizeLimitDoesNotDependOnHowTheLineIsSplit) {
+  const std::vector<std::string> lines = {
+      "data: " + std::string(1018, 'y'),  // exactly the limit: accepted
+      "data: " + std::string(1019, 'y'),  // one byte over
+      ": " + std::string(1100, 'c'),      // a comment longer than the limit
+      "event: " + std::string(1100, 'e'),
+  };
+  for (const std::string& line : lines) {
+    const std::string stream = line + "\n\ndata: next\n\n";
+    SseParser whole(1024);
+    Collected one_read = Parse(whole, {stream});
+    std::vector<absl::string_view> bytes;
+    for (size_t i = 0; i < stream.size(); ++i)
+      bytes.push_back(absl::string_view(stream).substr(i, 1));
+    SseParser split(1024);
+    Collected byte_reads = Parse(split, bytes);
+    EXPECT_EQ(one_read.status.code(), byte_reads.status.code()) << line.substr(0, 8);
+    EXPECT_EQ(one_read.events, byte_reads.events) << line.substr(0, 8);
+    EXPECT_EQ(one_read.status.ok(), line.size() <= 1024) << line.substr(0, 8);
+  }
 }
 
 TEST(SseParserTest, ResetMakesTheParserReusable) {
