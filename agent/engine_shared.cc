@@ -2,7 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 
 namespace llmload::agent {
 

@@ -18,7 +18,7 @@
 #include <optional>
 
 #include "absl/strings/string_view.h"
-#include "agent/token_usage.h"
+#include "api/token_usage.h"
 
 namespace llmload {
 

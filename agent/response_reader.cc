@@ -2,10 +2,11 @@
 
 #include <algorithm>
 
-#include "agent/request_outcome.h"
+#include "agent/curl_transport_result.h"
 #include "agent/response_headers.h"
 #include "agent/retry_after.h"
-#include "agent/token_usage.h"
+#include "api/request_outcome.h"
+#include "api/token_usage.h"
 #include "common/clock.h"
 #include "common/receive_stamp.h"
 

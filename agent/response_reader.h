@@ -22,9 +22,9 @@
 
 #include "absl/strings/string_view.h"
 #include "agent/itl_samples.h"
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 #include "agent/request_metrics.h"
-#include "agent/sse_parser.h"
+#include "api/sse_parser.h"
 #include "common/error_class.h"
 #include "common/histogram.h"
 #include "common/workload_spec.h"

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 #include "agent/request_metrics.h"
-#include "agent/sse_parser.h"
+#include "api/sse_parser.h"
 #include "benchmark/benchmark.h"
 #include "tests/unit/openai_stream_fixture.h"
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/load_engine.h"
 #include "agent/model_discovery.h"
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/fd_limit.h"

@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 #include "common/builtin_prompts.h"
 #include "common/byte_size.h"
 #include "common/dataset.h"

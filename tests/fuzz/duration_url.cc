@@ -1,5 +1,5 @@
 // Fuzzes the parsers of command-line text that take no file: durations (common/duration.h)
-// and the endpoint URL (ResolveEndpointUrl, agent/openai_request.h), both given the whole
+// and the endpoint URL (ResolveEndpointUrl, api/openai_request.h), both given the whole
 // input. Neither may crash; a parsed duration is non-negative; an error names the flag; a
 // resolved URL keeps the input's scheme and host, and resolving it again changes nothing
 // (when it holds no whitespace, which resolving strips).
@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 #include "common/duration.h"
 #include "tests/fuzz/fuzz_input.h"
 

@@ -1,4 +1,4 @@
-// Fuzzes agent/openai_stream_decoder.h's streamed path: the input is one SSE data payload per
+// Fuzzes api/openai_stream_decoder.h's streamed path: the input is one SSE data payload per
 // line, decoded in order by one decoder as a request would be, then decoded again after Reset()
 // (which must give the same answers: buffers are reused, state must not be). Each payload and
 // the whole input also go through DecodeErrorBody. Checks the per-request counters against
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace llmload {

@@ -1,4 +1,4 @@
-// Fuzzes OpenAiStreamDecoder::DecodeResponseBody (agent/openai_stream_decoder.h), the decoder
+// Fuzzes OpenAiStreamDecoder::DecodeResponseBody (api/openai_stream_decoder.h), the decoder
 // of non-streamed response bodies: the input is one body. Decoding it twice with the same
 // decoder (its buffers reused) must give the same answer, and the answer must be consistent
 // with its kind.
@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace llmload {

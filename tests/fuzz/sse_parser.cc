@@ -1,10 +1,10 @@
-// Fuzzes agent/sse_parser.h with arbitrary bytes cut into arbitrary reads. The oracle: the same
+// Fuzzes api/sse_parser.h with arbitrary bytes cut into arbitrary reads. The oracle: the same
 // bytes fed in one read and in pieces give the same events, status and end, as the parser
 // promises for any split; a Reset() parser gives them again.
 //
 // Input: 4 control bytes (bit 0: a small event limit, so the size limit is reached; bits 1-8:
 // that limit; bits 9-14: the largest read; bits 16-31: the split seed), then the stream.
-#include "agent/sse_parser.h"
+#include "api/sse_parser.h"
 
 #include <cstddef>
 #include <cstdint>

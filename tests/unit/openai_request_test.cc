@@ -1,4 +1,4 @@
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 
 #include <string>
 

@@ -1,8 +1,8 @@
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 
 #include <string>
 
-#include "agent/sse_parser.h"
+#include "api/sse_parser.h"
 #include "gtest/gtest.h"
 #include "tests/unit/openai_stream_fixture.h"
 

@@ -1,4 +1,4 @@
-#include "agent/request_outcome.h"
+#include "api/request_outcome.h"
 
 #include "gtest/gtest.h"
 
@@ -166,18 +166,6 @@ TEST(RequestOutcomeTest, NonStreamingBodies) {
   ns.http_status = 200;
   ns.streaming = false;
   EXPECT_EQ(ClassifyRequest(ns), ErrorClass::kSuccess);
-}
-
-TEST(RequestOutcomeTest, CurlCodes) {
-  EXPECT_EQ(TransportResultFromCurl(CURLE_OK), TransportResult::kOk);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_OPERATION_TIMEDOUT), TransportResult::kTimeout);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_CONNECT), TransportResult::kConnect);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_COULDNT_RESOLVE_HOST), TransportResult::kConnect);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_RECV_ERROR), TransportResult::kReset);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_PARTIAL_FILE), TransportResult::kClosedEarly);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_GOT_NOTHING), TransportResult::kReset);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_WRITE_ERROR), TransportResult::kAborted);
-  EXPECT_EQ(TransportResultFromCurl(CURLE_URL_MALFORMAT), TransportResult::kOther);
 }
 
 TEST(RequestOutcomeTest, StreamFactsFromDecoder) {

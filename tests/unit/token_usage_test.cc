@@ -1,4 +1,4 @@
-#include "agent/token_usage.h"
+#include "api/token_usage.h"
 
 #include "gtest/gtest.h"
 

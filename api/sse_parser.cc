@@ -1,4 +1,4 @@
-#include "agent/sse_parser.h"
+#include "api/sse_parser.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "agent/openai_request.h"
+#include "api/openai_request.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"

@@ -12,8 +12,8 @@
 // Steady state allocates nothing: payloads are copied into a reused padded buffer and parsed by
 // a reused simdjson DOM parser (the DOM validates the whole chunk, so a malformed one is always
 // caught). Strings are copied only for errors and finish reasons.
-#ifndef LLMLOAD_AGENT_OPENAI_STREAM_DECODER_H_
-#define LLMLOAD_AGENT_OPENAI_STREAM_DECODER_H_
+#ifndef LLMLOAD_API_OPENAI_STREAM_DECODER_H_
+#define LLMLOAD_API_OPENAI_STREAM_DECODER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +22,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "agent/token_usage.h"
+#include "api/token_usage.h"
 #include "simdjson.h"
 
 namespace llmload {
@@ -125,4 +125,4 @@ class OpenAiStreamDecoder {
 
 }  // namespace llmload
 
-#endif  // LLMLOAD_AGENT_OPENAI_STREAM_DECODER_H_
+#endif  // LLMLOAD_API_OPENAI_STREAM_DECODER_H_

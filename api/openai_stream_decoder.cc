@@ -1,4 +1,4 @@
-#include "agent/openai_stream_decoder.h"
+#include "api/openai_stream_decoder.h"
 
 #include <algorithm>
 #include <cstring>

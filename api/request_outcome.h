@@ -10,18 +10,16 @@
 // a 2xx stream, no [DONE] and no finish_reason or an event cut off (truncated_stream); for a
 // 2xx non-streamed body, an error payload or unparseable body > a usage that fails CheckUsage
 // (malformed_usage) > success.
-#ifndef LLMLOAD_AGENT_REQUEST_OUTCOME_H_
-#define LLMLOAD_AGENT_REQUEST_OUTCOME_H_
+#ifndef LLMLOAD_API_REQUEST_OUTCOME_H_
+#define LLMLOAD_API_REQUEST_OUTCOME_H_
 
-#include <curl/curl.h>
-
-#include "agent/openai_stream_decoder.h"
-#include "agent/sse_parser.h"
+#include "api/openai_stream_decoder.h"
+#include "api/sse_parser.h"
 #include "common/error_class.h"
 
 namespace llmload {
 
-// What the transport reported for a finished transfer.
+// What the transport reported for a finished transfer (for libcurl: agent/curl_transport_result.h).
 enum class TransportResult {
   kOk,
   kTimeout,      // the deadline passed
@@ -31,12 +29,6 @@ enum class TransportResult {
   kAborted,      // our own callback stopped the transfer (e.g. after a stream error); see below
   kOther,        // anything else libcurl reports
 };
-
-// Maps a libcurl result. A connection closed with nothing sent (CURLE_GOT_NOTHING) is a reset. One
-// closed before the end of a body (CURLE_PARTIAL_FILE) is kClosedEarly: for a 2xx stream that is
-// a truncated stream (the server stopped generating and hung up: what users look for when a
-// serving engine crashes mid-request); for anything else, a reset.
-TransportResult TransportResultFromCurl(CURLcode code);
 
 // Facts about a streamed (SSE) response.
 struct StreamFacts {
@@ -68,4 +60,4 @@ ErrorClass ClassifyRequest(const RequestOutcome& outcome);
 
 }  // namespace llmload
 
-#endif  // LLMLOAD_AGENT_REQUEST_OUTCOME_H_
+#endif  // LLMLOAD_API_REQUEST_OUTCOME_H_
