@@ -1,10 +1,18 @@
 #include "agent/engine_shared.h"
 
-#include "absl/strings/match.h"
+#include <utility>
+
 #include "absl/strings/str_cat.h"
-#include "api/openai_request.h"
+#include "agent/http_fetch.h"
+#include "api/api_table.h"
 
 namespace llmload::agent {
+
+CurlSlist MakeHeaderList(const std::vector<std::string>& lines) {
+  curl_slist* list = nullptr;
+  for (const std::string& line : lines) list = curl_slist_append(list, line.c_str());
+  return CurlSlist(list);
+}
 
 absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpec& spec,
                                                                uint32_t agent_index) {
@@ -13,35 +21,28 @@ absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpe
   auto shared = std::make_unique<EngineShared>();
   shared->spec = spec;
   shared->agent_index = agent_index;
-
-  OpenAiRequestSpec request;
-  request.api = spec.api;
-  request.model = spec.model;
-  if (spec.max_tokens) request.max_tokens = *spec.max_tokens;
-  request.temperature = spec.temperature;
-  request.stream = spec.stream;
-  request.include_usage = spec.include_usage;
-  for (const auto& [key, json] : spec.params) request.extra_params.push_back(ExtraParam{key, json});
-  shared->bodies.reserve(spec.prompts.size());
-  for (const Prompt& p : spec.prompts) shared->bodies.push_back(BuildRequestBody(request, p.text));
-
-  bool has_content_type = false;
-  for (const auto& [name, value] : spec.headers) {
-    if (absl::EqualsIgnoreCase(name, "content-type")) has_content_type = true;
-    // BuildWorkloadSpec refuses this pair; a spec from elsewhere must not send two either.
-    if (absl::EqualsIgnoreCase(name, "authorization") && !spec.api_key.empty()) {
-      return absl::InvalidArgumentError(
-          "an Authorization header and an API key: give only one (both would be sent)");
-    }
-    shared->header_lines.push_back(absl::StrCat(name, ": ", value));
+  absl::StatusOr<std::unique_ptr<ApiAdapter>> adapter = CreateApiAdapter(spec);
+  if (!adapter.ok()) return adapter.status();
+  shared->adapter = *std::move(adapter);
+  const HttpFetcher fetcher(spec);
+  if (absl::Status s = shared->adapter->Start(
+          [&fetcher](const PreparedRequest& request) { return fetcher.Fetch(request); });
+      !s.ok()) {
+    return s;
   }
-  if (!has_content_type) shared->header_lines.push_back("Content-Type: application/json");
-  if (spec.stream) shared->header_lines.push_back("Accept: text/event-stream");
-  // libcurl would otherwise send "Expect: 100-continue" for larger bodies and wait a round
-  // trip (or a second) before sending them, which inflates TTFT for long prompts.
-  shared->header_lines.push_back("Expect:");
-  if (!spec.api_key.empty()) {
-    shared->header_lines.push_back(absl::StrCat("Authorization: Bearer ", spec.api_key));
+  shared->requests.reserve(spec.prompts.size());
+  shared->header_list_of.reserve(spec.prompts.size());
+  for (const Prompt& p : spec.prompts) {
+    absl::StatusOr<PreparedRequest> request = shared->adapter->Prepare(p);
+    if (!request.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("prompt '", p.id, "': ", request.status().message()));
+    }
+    const bool same_lines =
+        !shared->requests.empty() && request->header_lines == shared->requests.back().header_lines;
+    if (!same_lines) shared->header_lists.push_back(MakeHeaderList(request->header_lines));
+    shared->header_list_of.push_back(static_cast<uint32_t>(shared->header_lists.size() - 1));
+    shared->requests.push_back(*std::move(request));
   }
   return shared;
 }

@@ -1,6 +1,7 @@
 // EngineShared: what every event-loop thread of one engine reads, built once before the
 // threads start and immutable afterwards (except the request budget counter), so threads
-// share it without locks.
+// share it without locks: the run's API adapter (api/api_adapter.h) and the request it
+// prepared for each prompt, with that request's header list in libcurl's form.
 #ifndef LLMLOAD_AGENT_ENGINE_SHARED_H_
 #define LLMLOAD_AGENT_ENGINE_SHARED_H_
 
@@ -11,14 +12,20 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/curl_handles.h"
+#include "api/api_adapter.h"
 #include "common/workload_spec.h"
 
 namespace llmload::agent {
 
 struct EngineShared {
   WorkloadSpec spec;
-  std::vector<std::string> bodies;         // one request body per prompt, built once
-  std::vector<std::string> header_lines;   // "Name: value", incl. Authorization
+  std::unique_ptr<ApiAdapter> adapter;
+  std::vector<PreparedRequest> requests;  // one per prompt, prepared once
+  // requests[i]'s header lines as a curl_slist, which libcurl only reads: prompts whose lines
+  // are the same share one list.
+  std::vector<CurlSlist> header_lists;
+  std::vector<uint32_t> header_list_of;    // by prompt: its index in header_lists
   int64_t run_start_ns = 0;                // monotonic; per-request offsets count from here
   uint32_t agent_index = 0;                // stamped on per-request records
   int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over
@@ -38,9 +45,13 @@ struct EngineShared {
   }
 };
 
-// Builds the request bodies and header lines for `spec`.
+// Makes the API adapter of `spec`, starts it (an access token is fetched here, blocking) and
+// prepares one request per prompt.
 absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpec& spec,
                                                                uint32_t agent_index);
+
+// "Name: value" lines as a curl_slist.
+CurlSlist MakeHeaderList(const std::vector<std::string>& lines);
 
 }  // namespace llmload::agent
 

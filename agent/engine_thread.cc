@@ -34,8 +34,8 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
     : shared_(shared),
       index_(index),
       count_(count),
-      picker_(std::max<size_t>(1, shared.bodies.size()), shared.spec.prompt_order, shared.spec.seed,
-              static_cast<uint64_t>(shared.agent_index) * 1024 + index),
+      picker_(std::max<size_t>(1, shared.requests.size()), shared.spec.prompt_order,
+              shared.spec.seed, static_cast<uint64_t>(shared.agent_index) * 1024 + index),
       retry_rng_(shared.spec.seed ^ (static_cast<uint64_t>(shared.agent_index) * 1024 + index)) {
   EnsureCurlGlobalInit();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -44,10 +44,6 @@ EngineThread::EngineThread(const EngineShared& shared, int index, int count)
   ev.events = EPOLLIN;
   ev.data.u64 = kWakeTag;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-
-  curl_slist* list = nullptr;
-  for (const std::string& line : shared_.header_lines) list = curl_slist_append(list, line.c_str());
-  headers_.reset(list);
   timers_.Reserve(1024);
   stats_started_wall_ns_ = WallNowNs();
 }
@@ -187,7 +183,8 @@ void EngineThread::SpawnDueUsers(int64_t now_ns) {
     if (at > now_ns) break;
     if (local == users_.size()) {  // born: its slot, shard and reader exist from now on
       users_.emplace_back();
-      users_.back().reader = std::make_unique<ResponseReader>(shared_.spec);
+      users_.back().reader =
+          std::make_unique<ResponseReader>(shared_.spec, shared_.adapter->NewDecoder());
       EnsureShards(users_.size());
     }
     User& u = users_[local];
@@ -335,7 +332,7 @@ void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
     running_users_.fetch_sub(1, std::memory_order_relaxed);
     return;
   }
-  u.prompt_index = shared_.bodies.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
+  u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
   u.send_ns = now_ns;
   u.retries_done = 0;
   SendAttempt(local, now_ns);
@@ -346,9 +343,14 @@ void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
   if (!u.easy) {
     u.easy.reset(curl_easy_init());
     CURL* e = u.easy.get();
-    curl_easy_setopt(e, CURLOPT_URL, shared_.spec.url.c_str());
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
+    // The method is the API's, the same for every prompt.
+    const std::string& method = shared_.requests.front().method;
+    if (method == "GET") {
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      if (method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &EngineThread::OnCurlWrite);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, u.reader.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<uintptr_t>(local)));
@@ -372,9 +374,38 @@ void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
   }
-  const std::string& body = shared_.bodies[u.prompt_index];
-  curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(u.easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  const PreparedRequest& request = shared_.requests[u.prompt_index];
+  CURL* e = u.easy.get();
+  // libcurl copies a URL when it is set: set it only when it changes (for most APIs, once).
+  const std::string* url = &request.url;
+  bool url_changed = u.url_prompt != static_cast<int64_t>(u.prompt_index) &&
+                     (u.url_prompt < 0 || shared_.requests[u.url_prompt].url != request.url);
+  curl_slist* headers = shared_.header_lists[shared_.header_list_of[u.prompt_index]].get();
+  if (shared_.adapter->signs_each_send()) {
+    // Time-dependent credentials (SigV4, a JWT): signed now, for this send. A signer that
+    // fails sends the request unsigned, and the server's refusal is counted.
+    send_extras_.Clear();
+    if (shared_.adapter->Sign(WallNowNs(), request, &send_extras_).ok()) {
+      std::vector<std::string>& lines = send_extras_.header_lines;
+      lines.insert(lines.begin(), request.header_lines.begin(), request.header_lines.end());
+      u.signed_headers = MakeHeaderList(lines);
+      headers = u.signed_headers.get();
+      if (!send_extras_.url.empty()) {
+        u.signed_url = send_extras_.url;
+        url = &u.signed_url;
+        url_changed = true;
+      }
+    }
+  }
+  if (url_changed) {
+    curl_easy_setopt(e, CURLOPT_URL, url->c_str());
+    u.url_prompt = url == &u.signed_url ? -1 : static_cast<int64_t>(u.prompt_index);
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  if (request.method != "GET") {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
   u.state = UserState::kInFlight;
   stats_.attempts++;
   // A retry is timed from the request's first attempt (common/retry_policy.h).

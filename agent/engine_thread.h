@@ -84,7 +84,10 @@ class EngineThread {
     std::unique_ptr<ResponseReader> reader;
     int64_t send_ns = 0;  // the request's first attempt: its latency runs from here
     uint32_t prompt_index = 0;
-    int retries_done = 0;                             // of the request in flight
+    int retries_done = 0;      // of the request in flight
+    int64_t url_prompt = -1;   // the prompt whose URL is set on `easy`; -1: none, or signed
+    CurlSlist signed_headers;  // this send's headers, when the API signs each send
+    std::string signed_url;    // this send's URL, when signing changed it
     ErrorClass pending_outcome = ErrorClass::kOther;  // kRetryWait: the failed attempt's class
   };
 
@@ -170,7 +173,7 @@ class EngineThread {
   std::vector<Watch> watches_;
   int wake_fd_ = -1;
   std::vector<std::unique_ptr<CurlShard>> shards_;  // stable addresses: curl callback data
-  CurlSlist headers_;
+  SendExtras send_extras_;                          // scratch for signing a send
   TimerQueue timers_;
   std::vector<User> users_;
   std::vector<uint32_t> done_scratch_;

@@ -19,7 +19,8 @@ namespace llmload::agent {
 // server spelled it (requests must name it so); print it through TerminalSafe().
 absl::StatusOr<std::string> DiscoverModel(const WorkloadSpec& spec);
 
-// Fills `spec->model` by DiscoverModel() when it is empty. An endpoint that cannot be reached
+// Fills `spec->model` by DiscoverModel() when it is empty and its API lists models
+// (api/api_table.h; the others require --model). An endpoint that cannot be reached
 // is not fatal, as for any other unreachable URL: the run goes on with no "model" field in
 // its requests (they fail as `connect`, and are counted) and `*warning` says so. An endpoint
 // that answers without a usable model list is an error.

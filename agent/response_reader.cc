@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "agent/curl_transport_result.h"
-#include "agent/response_headers.h"
 #include "agent/retry_after.h"
 #include "api/request_outcome.h"
+#include "api/response_headers.h"
 #include "api/token_usage.h"
 #include "common/clock.h"
 #include "common/receive_stamp.h"
@@ -15,10 +15,6 @@ namespace {
 
 // An error body is only kept for its message; a huge one is cut here.
 constexpr size_t kMaxErrorBody = 8 << 10;
-// What a non-streamed body starts with; a body that grew past kKeepBodyBytes is given back
-// before the next request, so one large reply does not pin memory per user for the run.
-constexpr size_t kInitialBodyBytes = 64 << 10;
-constexpr size_t kKeepBodyBytes = 1 << 20;
 
 absl::string_view HeaderValue(CURL* easy, const char* name) {
   curl_header* h = nullptr;
@@ -30,15 +26,12 @@ absl::string_view HeaderValue(CURL* easy, const char* name) {
 
 }  // namespace
 
-ResponseReader::ResponseReader(const WorkloadSpec& spec)
-    : stream_(spec.stream),
+ResponseReader::ResponseReader(const WorkloadSpec& spec, std::unique_ptr<ResponseDecoder> decoder)
+    : stream_(decoder->streaming()),
       max_bytes_(spec.max_response_bytes),
-      sse_(static_cast<size_t>(spec.max_response_bytes)),
+      decoder_(std::move(decoder)),
       // Sized for a typical answer so the hot path does not grow it.
-      itl_(static_cast<size_t>(spec.max_tokens.value_or(256))) {
-  // A streamed body is kept only when it is an error: no memory up front for that.
-  if (!stream_) body_.reserve(kInitialBodyBytes);
-}
+      itl_(static_cast<size_t>(spec.max_tokens.value_or(256))) {}
 
 void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
   easy_ = easy;
@@ -48,18 +41,14 @@ void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
   too_large_ = unexpected_encoding_ = unexpected_content_type_ = false;
   retry_after_ns_.reset();
   socket_error_ = 0;
-  sse_.Reset();
-  decoder_.Reset();
+  decoder_->Reset();
+  server_ = ServerTimings();
   timing_.Start(send_ns);
   metrics_ = RequestMetrics();
   itl_.Clear();
   body_bytes_ = 0;
   last_byte_ns_ = -1;
-  body_.clear();
-  if (body_.capacity() > kKeepBodyBytes) {
-    std::string().swap(body_);
-    if (!stream_) body_.reserve(kInitialBodyBytes);
-  }
+  error_body_.clear();
   error_message_.clear();
 }
 
@@ -82,7 +71,7 @@ void ResponseReader::ReadHead() {
     // fails as malformed or truncated.
     char* type = nullptr;
     curl_easy_getinfo(easy_, CURLINFO_CONTENT_TYPE, &type);
-    unexpected_content_type_ = type != nullptr && !IsEventStreamContentType(type);
+    unexpected_content_type_ = type != nullptr && !decoder_->AcceptsContentType(type);
   } else {
     // A body that says up front it is over the cap is refused before any of it is kept.
     curl_off_t length = -1;
@@ -98,40 +87,23 @@ bool ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
   body_bytes_ += static_cast<int64_t>(bytes.size());
   const bool ok = http_status_ >= 200 && http_status_ < 300;
   if (!ok) {
-    if (body_.size() < kMaxErrorBody) {
-      const absl::string_view kept = bytes.substr(0, kMaxErrorBody - body_.size());
-      body_.append(kept.data(), kept.size());
+    if (error_body_.size() < kMaxErrorBody) {
+      const absl::string_view kept = bytes.substr(0, kMaxErrorBody - error_body_.size());
+      error_body_.append(kept.data(), kept.size());
     }
     // Only the start is kept, but an endless error body must not hold the user either.
     if (body_bytes_ > max_bytes_) too_large_ = true;
     return !too_large_;
   }
   if (too_large_ || unexpected_encoding_ || unexpected_content_type_) return false;
-  if (!stream_) {
-    // The whole answer is one body: its first byte is the first token the client can see.
-    if (!timing_.has_first_chunk()) timing_.OnContentChunk(now_ns);
-    if (body_bytes_ > max_bytes_) {
-      too_large_ = true;
-      std::string().swap(body_);  // the part kept so far is useless: give it back now
-      return false;
-    }
-    body_.append(bytes.data(), bytes.size());
-    return true;
-  }
-  // The parser refuses an event over max_bytes_ (its only error); the decoder's buffer holds
-  // one event, so it is bounded by the same cap.
-  const absl::Status fed =
-      sse_.Feed(bytes, [this, now_ns](absl::string_view /*event_type*/, absl::string_view data) {
-        OnEvent(data, now_ns);
-      });
-  if (!fed.ok()) too_large_ = true;
-  return !too_large_;
-}
-
-void ResponseReader::OnEvent(absl::string_view data, int64_t now_ns) {
-  const ChunkInfo chunk = decoder_.Decode(data);
-  if (chunk.kind != ChunkKind::kContent) return;
-  if (std::optional<int64_t> gap = timing_.OnContentChunk(now_ns)) itl_.Add(*gap);
+  // The whole answer of a non-streamed request is one body: its first byte is the first
+  // token the client can see.
+  if (!stream_ && !timing_.has_first_chunk()) timing_.OnContentChunk(now_ns);
+  const bool keep = decoder_->Feed(bytes, [this, now_ns](const ContentChunk& /*chunk*/) {
+    if (std::optional<int64_t> gap = timing_.OnContentChunk(now_ns)) itl_.Add(*gap);
+  });
+  if (!keep) too_large_ = true;
+  return keep;
 }
 
 ErrorClass ResponseReader::Finish(CURLcode result, int64_t end_ns, bool cancelled) {
@@ -153,19 +125,14 @@ ErrorClass ResponseReader::Finish(CURLcode result, int64_t end_ns, bool cancelle
   bool usage_invalid = false;
   const bool ok_status = http_status_ >= 200 && http_status_ < 300;
   const bool refused = too_large_ || unexpected_encoding_ || unexpected_content_type_;
-  if (!ok_status && !body_.empty()) {
-    error_message_ = decoder_.DecodeErrorBody(body_).message;
-  } else if (stream_) {
-    outcome.stream = StreamFacts::From(sse_.Finish(), decoder_);
-    usage = decoder_.usage();
-    usage_invalid = decoder_.usage_invalid();
-    if (decoder_.error_seen()) error_message_ = decoder_.error().message;
-  } else if (ok_status && !refused) {
-    ResponseInfo info = decoder_.DecodeResponseBody(body_);
-    outcome.body_kind = info.kind;
-    usage = info.usage;
-    usage_invalid = info.usage_invalid;
-    if (info.kind == ChunkKind::kError) error_message_ = info.error.message;
+  if (!ok_status && !error_body_.empty()) {
+    error_message_ = decoder_->DecodeErrorBody(error_body_).message;
+  } else if (stream_ || (ok_status && !refused)) {
+    outcome.facts = decoder_->Finish();
+    usage = outcome.facts.usage;
+    usage_invalid = outcome.facts.usage_invalid;
+    server_ = outcome.facts.server;
+    if (outcome.facts.api_error) error_message_ = std::move(outcome.facts.error_message);
   }
   // A usage that fails its check is not summed: the request is malformed_usage instead.
   if (usage_invalid || (usage && CheckUsage(*usage, body_bytes_) != UsageVerdict::kValid)) {

@@ -1,30 +1,30 @@
 // ResponseReader: one virtual user's view of the response in flight. libcurl's write
 // callback hands it bytes as they arrive; it timestamps them on the event loop, runs them
-// through the SSE parser and the OpenAI chunk decoder, keeps the request's timing (TTFT, ITL
-// gaps, end) and, when the transfer ends, classifies the outcome. One reader per user,
-// reused for every request, so steady-state streaming allocates nothing.
+// through its API's ResponseDecoder (api/response_decoder.h), times every content chunk the
+// decoder reports (TTFT, ITL gaps, end) and, when the transfer ends, classifies the outcome.
+// One reader per user, reused for every request, so steady-state streaming allocates nothing.
 //
 // A hostile or broken endpoint is held to bounds here: what a response makes it keep (a body,
 // an error body, one SSE event) is capped at --max-response-bytes, ITL gaps are kept in bounded
 // memory (ItlSamples), the headers are checked at the first body byte (a 2xx stream must be
-// SSE, no Content-Encoding), and `usage` is checked before it is believed (CheckUsage). A
-// response it refuses is stopped at once: OnBytes() returns false, the write callback returns
-// 0, libcurl ends the transfer with CURLE_WRITE_ERROR and closes the connection (a transfer
-// ended early is never reused), and Finish() gives the class the reader found.
+// of its API's media type, no Content-Encoding), and `usage` is checked before it is believed
+// (CheckUsage). A response it refuses is stopped at once: OnBytes() returns false, the write
+// callback returns 0, libcurl ends the transfer with CURLE_WRITE_ERROR and closes the connection (a
+// transfer ended early is never reused), and Finish() gives the class the reader found.
 #ifndef LLMLOAD_AGENT_RESPONSE_READER_H_
 #define LLMLOAD_AGENT_RESPONSE_READER_H_
 
 #include <curl/curl.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "agent/itl_samples.h"
-#include "api/openai_stream_decoder.h"
 #include "agent/request_metrics.h"
-#include "api/sse_parser.h"
+#include "api/response_decoder.h"
 #include "common/error_class.h"
 #include "common/histogram.h"
 #include "common/workload_spec.h"
@@ -33,7 +33,8 @@ namespace llmload::agent {
 
 class ResponseReader {
  public:
-  explicit ResponseReader(const WorkloadSpec& spec);
+  // `decoder`: from the run's ApiAdapter (NewDecoder()).
+  ResponseReader(const WorkloadSpec& spec, std::unique_ptr<ResponseDecoder> decoder);
   ResponseReader(const ResponseReader&) = delete;
   ResponseReader& operator=(const ResponseReader&) = delete;
 
@@ -60,6 +61,8 @@ class ResponseReader {
 
   // Valid after Finish().
   long http_status() const { return http_status_; }
+  // What the server reported about its own work (Bedrock latencyMs, Ollama durations).
+  const ServerTimings& server_timings() const { return server_; }
   int64_t ttft_ns() const { return metrics_.ttft_ns.value_or(-1); }
   // Not defined without a stream: the whole reply arrives at once.
   int64_t tpot_ns() const { return stream_ ? metrics_.tpot_ns.value_or(-1) : -1; }
@@ -82,7 +85,6 @@ class ResponseReader {
   static constexpr int64_t kMaxRetryAfterNs = int64_t{3600} * 1'000'000'000;  // 1 hour
 
  private:
-  void OnEvent(absl::string_view data, int64_t now_ns);
   // Reads the status line's code and the headers the reply is judged by, once per response:
   // at its first body byte, or at the end for a response without a body.
   void ReadHead();
@@ -99,15 +101,15 @@ class ResponseReader {
   bool unexpected_content_type_ = false;
   std::optional<int64_t> retry_after_ns_;
   int socket_error_ = 0;  // see OnSocketError
-  SseParser sse_;
-  OpenAiStreamDecoder decoder_;
+  std::unique_ptr<ResponseDecoder> decoder_;
+  ServerTimings server_;
   RequestTiming timing_;
   RequestMetrics metrics_;
   ItlSamples itl_;             // recorded only if the request succeeds
   int64_t body_bytes_ = 0;     // body bytes received, whatever the status
   int64_t last_byte_ns_ = -1;  // when the latest body bytes arrived
   int64_t arrival_hint_ns_ = -1;
-  std::string body_;  // non-streamed body (at most max_bytes_), or the error body (8 KiB)
+  std::string error_body_;  // the start of a non-2xx body (8 KiB)
   std::string error_message_;
 };
 

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/openai_api.h"
+#include "api/openai_api.h"
 
 namespace llmload {
 
@@ -49,14 +49,7 @@ std::string BuildRequestBody(const OpenAiRequestSpec& spec, absl::string_view pr
 // "/v1/chat/completions" or "/v1/completions".
 absl::string_view DefaultPath(OpenAiApi api);
 
-// The URL to POST to, from the user's --url:
-//   http://host:8000            -> http://host:8000/v1/chat/completions
-//   http://host:8000/v1         -> http://host:8000/v1/chat/completions
-//   http://host:8000/v1/chat/completions, or any other path -> kept as given
-// A trailing '/' is ignored and a query string is kept (Azure-style ?api-version=...).
-// Fails when the scheme is not http:// or https://, the host is empty, the port is not a number
-// 1..65535, or the URL holds a space or a control character (CR, LF, ...: percent-encode
-// them). IPv6 literals are bracketed: http://[::1]:8000. Messages show the URL redacted.
+// The URL to POST to, from the user's --url: ResolveApiUrl (endpoint_url.h) with DefaultPath.
 absl::StatusOr<std::string> ResolveEndpointUrl(absl::string_view base_url, OpenAiApi api);
 
 }  // namespace llmload

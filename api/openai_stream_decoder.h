@@ -22,6 +22,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "api/response_decoder.h"
 #include "api/token_usage.h"
 #include "simdjson.h"
 
@@ -37,13 +38,6 @@ enum class ChunkKind : uint8_t {
 };
 
 absl::string_view ChunkKindName(ChunkKind kind);
-
-// An error reported by the API. `code` is kept as text because servers send numbers or strings.
-struct ApiError {
-  std::string message;
-  std::string type;
-  std::string code;
-};
 
 struct ChunkInfo {
   ChunkKind kind = ChunkKind::kEmpty;

@@ -2,16 +2,6 @@
 
 namespace llmload {
 
-StreamFacts StreamFacts::From(SseParser::End end, const OpenAiStreamDecoder& decoder) {
-  StreamFacts f;
-  f.sse_end = end;
-  f.done_seen = decoder.done_seen();
-  f.finish_seen = decoder.finish_seen();
-  f.api_error_seen = decoder.error_seen();
-  f.malformed_seen = decoder.malformed_seen();
-  return f;
-}
-
 ErrorClass ClassifyRequest(const RequestOutcome& o) {
   if (o.cancelled) return ErrorClass::kCancelled;
   if (o.http_status == 429) return ErrorClass::kHttp429;
@@ -25,11 +15,10 @@ ErrorClass ClassifyRequest(const RequestOutcome& o) {
   // An error or malformed chunk in a stream is complete evidence whatever happened to the
   // connection afterwards: SSE events are only dispatched whole.
   if (ok_status && o.streaming) {
-    if (o.stream.api_error_seen) return ErrorClass::kApiError;
-    if (o.stream.malformed_seen) return ErrorClass::kMalformedStream;
+    if (o.facts.api_error) return o.facts.api_error_class;
+    if (o.facts.malformed) return ErrorClass::kMalformedStream;
   }
-  // The parser's only error state is an event over its limit, --max-response-bytes.
-  if (o.too_large || (ok_status && o.streaming && o.stream.sse_end == SseParser::End::kError)) {
+  if (o.too_large || (ok_status && o.facts.framing == FramingEnd::kTooLarge)) {
     return ErrorClass::kResponseTooLarge;
   }
   switch (o.transport) {
@@ -49,11 +38,11 @@ ErrorClass ClassifyRequest(const RequestOutcome& o) {
   }
   if (!ok_status) return ErrorClass::kOther;  // no status, or an unfollowed 1xx/3xx
   if (o.streaming) {
-    if (o.stream.sse_end != SseParser::End::kClean) return ErrorClass::kTruncatedStream;
-    if (!o.stream.done_seen && !o.stream.finish_seen) return ErrorClass::kTruncatedStream;
+    if (o.facts.framing != FramingEnd::kClean) return ErrorClass::kTruncatedStream;
+    if (!o.facts.complete) return ErrorClass::kTruncatedStream;
   } else {
-    if (o.body_kind == ChunkKind::kError) return ErrorClass::kApiError;
-    if (o.body_kind == ChunkKind::kMalformed) return ErrorClass::kMalformedStream;
+    if (o.facts.api_error) return o.facts.api_error_class;
+    if (o.facts.malformed) return ErrorClass::kMalformedStream;
   }
   if (o.usage_malformed) return ErrorClass::kMalformedUsage;
   return ErrorClass::kSuccess;

@@ -15,27 +15,39 @@ size_t OutcomeSlot(uint64_t wire_index) {
              : static_cast<size_t>(ErrorClass::kOther);
 }
 
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+void AddKeyValues(const KeyValues& pairs,
+                  google::protobuf::RepeatedPtrField<proto::KeyValue>* out) {
+  for (const auto& [k, v] : pairs) {
+    proto::KeyValue* kv = out->Add();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
+}
+
+KeyValues KeyValuesFromProto(const google::protobuf::RepeatedPtrField<proto::KeyValue>& in) {
+  KeyValues pairs;
+  pairs.reserve(in.size());
+  for (const proto::KeyValue& kv : in) pairs.emplace_back(kv.key(), kv.value());
+  return pairs;
+}
+
 }  // namespace
 
 void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->Clear();
   out->set_url(spec.url);
-  out->set_api(static_cast<uint32_t>(spec.api));
+  out->set_api_name(spec.api);
+  AddKeyValues(spec.api_options, out->mutable_api_options());
+  AddKeyValues(spec.credentials, out->mutable_credentials());
   out->set_model(spec.model);
   out->set_has_max_tokens(spec.max_tokens.has_value());
   out->set_max_tokens(spec.max_tokens.value_or(0));
   out->set_has_temperature(spec.temperature.has_value());
   out->set_temperature(spec.temperature.value_or(0));
-  for (const auto& [k, v] : spec.params) {
-    proto::KeyValue* kv = out->add_params();
-    kv->set_key(k);
-    kv->set_value(v);
-  }
-  for (const auto& [k, v] : spec.headers) {
-    proto::KeyValue* kv = out->add_headers();
-    kv->set_key(k);
-    kv->set_value(v);
-  }
+  AddKeyValues(spec.params, out->mutable_params());
+  AddKeyValues(spec.headers, out->mutable_headers());
   out->set_api_key(spec.api_key);
   out->set_stream(spec.stream);
   out->set_include_usage(spec.include_usage);
@@ -71,13 +83,16 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   WorkloadSpec spec;
   if (in.url().empty()) return bad("no url");
   spec.url = in.url();
-  if (in.api() > static_cast<uint32_t>(OpenAiApi::kCompletions)) return bad("unknown api");
-  spec.api = static_cast<OpenAiApi>(in.api());
+  // The agent's adapter table judges the name and options (an unknown API fails there).
+  if (in.api_name().empty()) return bad("no api");
+  spec.api = in.api_name();
+  spec.api_options = KeyValuesFromProto(in.api_options());
+  spec.credentials = KeyValuesFromProto(in.credentials());
   spec.model = in.model();
   if (in.has_max_tokens()) spec.max_tokens = static_cast<int>(in.max_tokens());
   if (in.has_temperature()) spec.temperature = in.temperature();
-  for (const proto::KeyValue& kv : in.params()) spec.params.emplace_back(kv.key(), kv.value());
-  for (const proto::KeyValue& kv : in.headers()) spec.headers.emplace_back(kv.key(), kv.value());
+  spec.params = KeyValuesFromProto(in.params());
+  spec.headers = KeyValuesFromProto(in.headers());
   spec.api_key = in.api_key();
   spec.stream = in.stream();
   spec.include_usage = in.include_usage();

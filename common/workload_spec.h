@@ -13,7 +13,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/openai_api.h"
 #include "common/prompt.h"
 #include "common/retry_policy.h"
 
@@ -32,14 +31,22 @@ absl::string_view SloMetricName(Slo::Metric metric);
 
 struct WorkloadSpec {
   // Where and what to ask.
-  std::string url;  // full endpoint URL, e.g. http://127.0.0.1:8000/v1/chat/completions
-  OpenAiApi api = OpenAiApi::kChat;
+  // The endpoint URL, e.g. http://127.0.0.1:8000/v1/chat/completions: resolved by the API's
+  // adapter from --url (api/endpoint_url.h); resolving it again gives it back.
+  std::string url;
+  // The API (an api/api_table.h name) and the options of its own that the user set, as
+  // {option name, value}; its adapter checks them.
+  std::string api = "openai-chat";
+  std::vector<std::pair<std::string, std::string>> api_options;
   std::string model;
   std::optional<int> max_tokens;
   std::optional<double> temperature;
   std::vector<std::pair<std::string, std::string>> params;   // --param: key, JSON value
   std::vector<std::pair<std::string, std::string>> headers;  // --header K=V
   std::string api_key;  // secret: never printed, never written to an output file
+  // Further secrets from the environment variables the API's entry names (AWS keys, ...), as
+  // {variable name, value}: never printed, never written to an output file.
+  std::vector<std::pair<std::string, std::string>> credentials;
   bool stream = true;
   bool include_usage = true;  // ask for stream_options.include_usage when streaming
   bool insecure_tls = false;  // skip TLS certificate checks (self-signed test endpoints)

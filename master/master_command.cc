@@ -201,7 +201,7 @@ int Run(MasterFlags& flags) {
   info.spawn_rate = spec->spawn_rate;
   info.url = spec->url;
   info.model = spec->model;
-  info.api = std::string(OpenAiApiName(spec->api));
+  info.api = spec->api;
   RunLoopOptions options;
   options.stats_window = *window;
   if (*exporter) {

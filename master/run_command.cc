@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/load_engine.h"
 #include "agent/model_discovery.h"
-#include "api/openai_request.h"
+#include "api/api_table.h"
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/fd_limit.h"
@@ -65,7 +65,12 @@ int Run(RunFlags& flags) {
     if (!server.ok()) return Fail(server.status());
     mock_server = std::move(*server);
     const std::string base = absl::StrCat("http://127.0.0.1:", mock_server->port());
-    spec->url = *ResolveEndpointUrl(base, spec->api);
+    spec->url = base;
+    if (absl::Status s = ResolveApiEndpoint(&*spec); !s.ok()) return Fail(s);
+    // The mock answers to any model: an API without a model list gets the mock's own name.
+    if (spec->model.empty() && !FindApi(spec->api)->lists_models) {
+      spec->model = mock_options.model;
+    }
     std::fprintf(stderr,
                  "llmload run: no --url given: started the built-in mock at %s "
                  "(ttft %s, itl %s); pass --url to test a real endpoint\n",
@@ -106,7 +111,7 @@ int Run(RunFlags& flags) {
   info.agents = 1;
   info.url = spec->url;
   info.model = spec->model;
-  info.api = std::string(OpenAiApiName(spec->api));
+  info.api = spec->api;
 
   RunLoopOptions options;
   options.stats_window = *window;

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/api_table.h"
 #include "api/openai_request.h"
 #include "common/builtin_prompts.h"
 #include "common/byte_size.h"
@@ -91,9 +92,19 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  "Endpoint: a base URL (http://host:8000, .../v1) or the full path "
                  "(.../v1/chat/completions). Default: start the built-in mock")
       ->group("Target");
-  app.add_option("--api", f.api, "openai-chat or openai-completions")
+  app.add_option("--api", f.api, absl::StrCat("The API to speak: ", ApiNames()))
       ->capture_default_str()
       ->group("Target");
+  // Each API's own options, declared from the API table (api/api_table.h): the master has no
+  // per-API code. An option several APIs take is declared once.
+  for (const ApiEntry& entry : ApiTable()) {
+    for (const ApiOption& option : entry.options) {
+      const std::string name(option.name);
+      if (f.api_options.contains(name)) continue;
+      app.add_option(absl::StrCat("--", name), f.api_options[name], std::string(option.help))
+          ->group("API options");
+    }
+  }
   app.add_option("--model", f.model,
                  "Model name sent in each request (default: the first model of GET /v1/models)")
       ->group("Target");
@@ -108,7 +119,8 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--header", f.headers, "Extra HTTP header K=V or 'K: V' (repeatable)")
       ->group("Target");
   app.add_option("--api-key", f.api_key,
-                 "Bearer token (default: $OPENAI_API_KEY); never printed or written")
+                 "The API key (default: the API's variable, e.g. $OPENAI_API_KEY); never "
+                 "printed or written")
       ->group("Target");
   // Separate flags rather than CLI11's "!--no-x", whose help reads as if the default were off.
   app.add_flag_callback(
@@ -204,15 +216,21 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
 
 absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   WorkloadSpec spec;
-  absl::StatusOr<OpenAiApi> api = ParseOpenAiApi(f.api);
-  if (!api.ok()) return absl::InvalidArgumentError(absl::StrCat("--api: ", api.status().message()));
-  spec.api = *api;
-  if (!f.url.empty()) {
-    absl::StatusOr<std::string> url = ResolveEndpointUrl(f.url, spec.api);
-    if (!url.ok()) return url.status();
-    spec.url = *url;
+  const ApiEntry* api = FindApi(f.api);
+  if (api == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--api: unknown API '", f.api, "' (use one of ", ApiNames(), ")"));
   }
+  spec.api = std::string(api->name);
+  for (const auto& [name, value] : f.api_options) {
+    if (!value.empty()) spec.api_options.emplace_back(name, value);
+  }
+  spec.url = f.url;
   spec.model = f.model;
+  if (spec.model.empty() && !api->lists_models && !spec.url.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--model: required with --api ", api->name, " (it lists no models)"));
+  }
   if (f.max_tokens && *f.max_tokens <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max-tokens: must be at least 1, got ", *f.max_tokens));
@@ -227,30 +245,39 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     if (!param.ok()) return param.status();
     spec.params.emplace_back(param->key, param->json);
   }
-  bool header_authorization = false;
+  bool header_key = false;
   for (const std::string& h : f.headers) {
     auto kv = SplitKeyValue(h, "--header", "=:");
     if (!kv.ok()) return kv.status();
     if (absl::Status s = ValidateHeader(h, kv->first, kv->second); !s.ok()) return s;
-    header_authorization =
-        header_authorization || absl::EqualsIgnoreCase(kv->first, "authorization");
+    header_key = header_key ||
+                 (!api->key_header.empty() && absl::EqualsIgnoreCase(kv->first, api->key_header));
     spec.headers.push_back(*kv);
   }
   spec.api_key = f.api_key;
-  const bool key_from_env = spec.api_key.empty() && std::getenv("OPENAI_API_KEY") != nullptr;
-  if (key_from_env) spec.api_key = std::getenv("OPENAI_API_KEY");
-  // Both would send an Authorization header, and servers differ in which of two they read.
-  if (header_authorization && !spec.api_key.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--header Authorization and ", key_from_env ? "$OPENAI_API_KEY" : "--api-key",
-                     " both set the Authorization header: give only one",
-                     key_from_env ? " (unset OPENAI_API_KEY to send the header as given)" : ""));
+  const std::string key_env(api->key_env);
+  const bool key_from_env =
+      spec.api_key.empty() && !key_env.empty() && std::getenv(key_env.c_str()) != nullptr;
+  if (key_from_env) spec.api_key = std::getenv(key_env.c_str());
+  const std::string key_source = key_from_env ? absl::StrCat("$", key_env) : "--api-key";
+  // Both would send the key's header, and servers differ in which of two they read.
+  if (header_key && !spec.api_key.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--header ", api->key_header, " and ", key_source, " both set the ", api->key_header,
+        " header: give only one",
+        key_from_env ? absl::StrCat(" (unset ", key_env, " to send the header as given)") : ""));
   }
   for (char c : spec.api_key) {
     if (absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
       return absl::InvalidArgumentError(absl::StrCat(
-          key_from_env ? "$OPENAI_API_KEY" : "--api-key",
+          key_source,
           ": holds a control character (CR, LF, ...; a trailing newline from a file?)"));
+    }
+  }
+  for (absl::string_view name : absl::StrSplit(api->credential_env, ',', absl::SkipEmpty())) {
+    const std::string var(name);
+    if (const char* value = std::getenv(var.c_str()); value != nullptr && *value != '\0') {
+      spec.credentials.emplace_back(var, value);
     }
   }
   spec.stream = f.stream;
@@ -355,6 +382,10 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   }
   spec.retry.respect_retry_after = f.respect_retry_after;
   spec.record_requests = f.record_requests;
+  // The adapter checks its options and resolves the URL now, before anything starts.
+  if (!spec.url.empty()) {
+    if (absl::Status s = ResolveApiEndpoint(&spec); !s.ok()) return s;
+  }
   return spec;
 }
 

@@ -5,6 +5,7 @@
 #define LLMLOAD_MASTER_WORKLOAD_FLAGS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ inline constexpr int64_t kMaxUsers = 10'000'000;
 struct WorkloadFlags {
   std::string url;
   std::string api = "openai-chat";
+  // The values of the APIs' own options (api/api_table.h), by option name; empty: not set.
+  std::map<std::string, std::string> api_options;
   std::string model;
   std::optional<int> max_tokens;
   std::optional<double> temperature;

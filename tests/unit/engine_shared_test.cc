@@ -18,7 +18,7 @@ WorkloadSpec Spec() {
 
 int AuthorizationLines(const EngineShared& shared) {
   int n = 0;
-  for (const std::string& line : shared.header_lines) {
+  for (const std::string& line : shared.requests.at(0).header_lines) {
     if (absl::StartsWithIgnoreCase(line, "authorization:")) ++n;
   }
   return n;

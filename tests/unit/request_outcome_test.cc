@@ -9,19 +9,12 @@ RequestOutcome GoodStream() {
   RequestOutcome o;
   o.http_status = 200;
   o.streaming = true;
-  o.stream.done_seen = true;
-  o.stream.finish_seen = true;
+  o.facts.complete = true;
   return o;
 }
 
 TEST(RequestOutcomeTest, CompleteStreamIsSuccess) {
   EXPECT_EQ(ClassifyRequest(GoodStream()), ErrorClass::kSuccess);
-  RequestOutcome only_done = GoodStream();
-  only_done.stream.finish_seen = false;
-  EXPECT_EQ(ClassifyRequest(only_done), ErrorClass::kSuccess);
-  RequestOutcome only_finish = GoodStream();
-  only_finish.stream.done_seen = false;
-  EXPECT_EQ(ClassifyRequest(only_finish), ErrorClass::kSuccess);
 }
 
 TEST(RequestOutcomeTest, HttpStatuses) {
@@ -58,8 +51,8 @@ TEST(RequestOutcomeTest, TransportFailures) {
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTimeout);
   // A timeout in the middle of a 200 stream is a timeout, not a truncation.
   RequestOutcome mid = GoodStream();
-  mid.stream.done_seen = mid.stream.finish_seen = false;
-  mid.stream.sse_end = SseParser::End::kPartialEvent;
+  mid.facts.complete = false;
+  mid.facts.framing = FramingEnd::kPartialEvent;
   mid.transport = TransportResult::kTimeout;
   EXPECT_EQ(ClassifyRequest(mid), ErrorClass::kTimeout);
   mid.transport = TransportResult::kReset;
@@ -79,24 +72,24 @@ TEST(RequestOutcomeTest, TransportFailures) {
 
 TEST(RequestOutcomeTest, TruncatedStreams) {
   RequestOutcome o = GoodStream();
-  o.stream.done_seen = o.stream.finish_seen = false;
+  o.facts.complete = false;
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTruncatedStream);
   RequestOutcome partial = GoodStream();
-  partial.stream.sse_end = SseParser::End::kPartialEvent;
+  partial.facts.framing = FramingEnd::kPartialEvent;
   EXPECT_EQ(ClassifyRequest(partial), ErrorClass::kTruncatedStream);
 }
 
 TEST(RequestOutcomeTest, StreamContentErrorsWinOverTransport) {
   RequestOutcome o = GoodStream();
-  o.stream.api_error_seen = true;
+  o.facts.api_error = true;
   o.transport = TransportResult::kAborted;  // we may abort once the error is seen
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kApiError);
   RequestOutcome m = GoodStream();
-  m.stream.malformed_seen = true;
+  m.facts.malformed = true;
   m.transport = TransportResult::kReset;
   EXPECT_EQ(ClassifyRequest(m), ErrorClass::kMalformedStream);
   RequestOutcome big = GoodStream();
-  big.stream.sse_end = SseParser::End::kError;  // an event over --max-response-bytes
+  big.facts.framing = FramingEnd::kTooLarge;  // an event over --max-response-bytes
   EXPECT_EQ(ClassifyRequest(big), ErrorClass::kResponseTooLarge);
 }
 
@@ -135,14 +128,14 @@ TEST(RequestOutcomeTest, MalformedUsageOnlyTurnsAnOtherwiseGoodResponse) {
   RequestOutcome o = GoodStream();
   o.usage_malformed = true;
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kMalformedUsage);
-  o.stream.done_seen = o.stream.finish_seen = false;  // a truncated stream stays truncated
+  o.facts.complete = false;  // a truncated stream stays truncated
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kTruncatedStream);
   RequestOutcome body;
   body.http_status = 200;
   body.streaming = false;
   body.usage_malformed = true;
   EXPECT_EQ(ClassifyRequest(body), ErrorClass::kMalformedUsage);
-  body.body_kind = ChunkKind::kError;
+  body.facts.api_error = true;
   EXPECT_EQ(ClassifyRequest(body), ErrorClass::kApiError);
 }
 
@@ -150,13 +143,13 @@ TEST(RequestOutcomeTest, NonStreamingBodies) {
   RequestOutcome o;
   o.http_status = 200;
   o.streaming = false;
-  o.body_kind = ChunkKind::kContent;
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kSuccess);
-  o.body_kind = ChunkKind::kEmpty;
-  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kSuccess);
-  o.body_kind = ChunkKind::kError;
+  o.facts.api_error = true;
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kApiError);
-  o.body_kind = ChunkKind::kMalformed;
+  o.facts.api_error_class = ErrorClass::kHttp429;  // an API's error that names its class
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp429);
+  o.facts.api_error = false;
+  o.facts.malformed = true;
   EXPECT_EQ(ClassifyRequest(o), ErrorClass::kMalformedStream);
   // A body cut off by a reset is unparseable because of the reset.
   o.transport = TransportResult::kReset;
@@ -168,16 +161,11 @@ TEST(RequestOutcomeTest, NonStreamingBodies) {
   EXPECT_EQ(ClassifyRequest(ns), ErrorClass::kSuccess);
 }
 
-TEST(RequestOutcomeTest, StreamFactsFromDecoder) {
-  OpenAiStreamDecoder d;
-  d.Decode(R"({"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]})");
-  d.Decode("garbage");
-  StreamFacts f = StreamFacts::From(SseParser::End::kPartialEvent, d);
-  EXPECT_EQ(f.sse_end, SseParser::End::kPartialEvent);
-  EXPECT_TRUE(f.finish_seen);
-  EXPECT_FALSE(f.done_seen);
-  EXPECT_TRUE(f.malformed_seen);
-  EXPECT_FALSE(f.api_error_seen);
+TEST(RequestOutcomeTest, AStreamErrorCountsAsTheClassTheApiNamed) {
+  RequestOutcome o = GoodStream();
+  o.facts.api_error = true;
+  o.facts.api_error_class = ErrorClass::kHttp429;  // e.g. Bedrock's throttlingException
+  EXPECT_EQ(ClassifyRequest(o), ErrorClass::kHttp429);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
-#include "agent/response_headers.h"
+#include "api/response_headers.h"
 
 #include "gtest/gtest.h"
 
-namespace llmload::agent {
+namespace llmload {
 namespace {
 
 TEST(ResponseHeadersTest, EventStreamContentTypes) {
@@ -27,4 +27,4 @@ TEST(ResponseHeadersTest, OnlyIdentityOrNoEncodingLeavesTheBodyReadable) {
 }
 
 }  // namespace
-}  // namespace llmload::agent
+}  // namespace llmload

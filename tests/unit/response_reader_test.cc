@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/curl_handles.h"
+#include "api/openai_adapter.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
 
@@ -108,6 +109,10 @@ std::string Http(const std::string& status_and_headers, const std::string& body)
                       "\r\nConnection: close\r\n\r\n", body);
 }
 
+std::unique_ptr<ResponseDecoder> OpenAiDecoder(const WorkloadSpec& spec) {
+  return NewOpenAiResponseDecoder(spec.stream, spec.max_response_bytes);
+}
+
 WorkloadSpec StreamSpec() {
   WorkloadSpec spec;
   spec.stream = true;
@@ -115,7 +120,7 @@ WorkloadSpec StreamSpec() {
 }
 
 TEST(ResponseReaderTest, AGoodStreamSucceedsWithItsUsageAndItlGaps) {
-  ResponseReader reader(StreamSpec());
+  ResponseReader reader(StreamSpec(), OpenAiDecoder(StreamSpec()));
   const Outcome o = Fetch(Http("200 OK\r\nContent-Type: text/event-stream; charset=utf-8",
                                Sse(R"({"prompt_tokens":3,"completion_tokens":4})")),
                           StreamSpec(), &reader);
@@ -131,7 +136,7 @@ TEST(ResponseReaderTest, AGoodStreamSucceedsWithItsUsageAndItlGaps) {
 TEST(ResponseReaderTest, BadUsageIsMalformedAndNotCounted) {
   for (const char* usage : {R"({"completion_tokens":-1000})", R"({"completion_tokens":1.5})",
                             R"({"completion_tokens":1000000})"}) {
-    ResponseReader reader(StreamSpec());
+    ResponseReader reader(StreamSpec(), OpenAiDecoder(StreamSpec()));
     const Outcome o =
         Fetch(Http("200 OK\r\nContent-Type: text/event-stream", Sse(usage)), StreamSpec(), &reader);
     EXPECT_EQ(o.error_class, ErrorClass::kMalformedUsage) << usage;
@@ -140,7 +145,7 @@ TEST(ResponseReaderTest, BadUsageIsMalformedAndNotCounted) {
 }
 
 TEST(ResponseReaderTest, ANonSseStreamOrAnEncodedBodyIsRefusedAtItsFirstByte) {
-  ResponseReader reader(StreamSpec());
+  ResponseReader reader(StreamSpec(), OpenAiDecoder(StreamSpec()));
   Outcome o =
       Fetch(Http("200 OK\r\nContent-Type: application/json", Sse("null")), StreamSpec(), &reader);
   EXPECT_EQ(o.error_class, ErrorClass::kUnexpectedContentType);
@@ -160,7 +165,7 @@ TEST(ResponseReaderTest, BodiesAndEventsOverTheCapAreTooLarge) {
   spec.max_response_bytes = 1000;
   const std::string big =
       R"({"choices":[{"message":{"content":")" + std::string(5000, 'x') + R"("}}]})";
-  ResponseReader reader(spec);
+  ResponseReader reader(spec, OpenAiDecoder(spec));
   // Announced by Content-Length.
   Outcome o = Fetch(Http("200 OK\r\nContent-Type: application/json", big), spec, &reader);
   EXPECT_EQ(o.error_class, ErrorClass::kResponseTooLarge);
@@ -177,7 +182,7 @@ TEST(ResponseReaderTest, BodiesAndEventsOverTheCapAreTooLarge) {
 
   WorkloadSpec stream = StreamSpec();
   stream.max_response_bytes = 1000;
-  ResponseReader stream_reader(stream);
+  ResponseReader stream_reader(stream, OpenAiDecoder(stream));
   o = Fetch(Http("200 OK\r\nContent-Type: text/event-stream",
                  "data: {\"x\":\"" + std::string(5000, 'y') + "\"}\n\n"),
             stream, &stream_reader);
@@ -190,7 +195,7 @@ TEST(ResponseReaderTest, BodiesAndEventsOverTheCapAreTooLarge) {
 }
 
 TEST(ResponseReaderTest, RetryAfterOfAnErrorReplyIsKeptAndCapped) {
-  ResponseReader reader(StreamSpec());
+  ResponseReader reader(StreamSpec(), OpenAiDecoder(StreamSpec()));
   Outcome o = Fetch(Http("429 Too Many Requests\r\nRetry-After: 7", "{}"), StreamSpec(), &reader);
   EXPECT_EQ(o.error_class, ErrorClass::kHttp429);
   EXPECT_EQ(reader.retry_after_ns(), 7 * kNsPerSecond);

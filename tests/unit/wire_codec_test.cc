@@ -74,5 +74,25 @@ TEST(WireCodecTest, MaxResponseBytesTravelsAndAnOlderMastersZeroMeansTheDefault)
   EXPECT_FALSE(SpecFromProto(wire).ok());
 }
 
+TEST(WireCodecTest, TheApiTravelsAsANameWithOptionsAndCredentials) {
+  WorkloadSpec spec;
+  spec.url = "http://127.0.0.1:1/model/m/converse";
+  spec.prompts.push_back(Prompt{"p", "hello"});
+  spec.api = "some-api";
+  spec.api_options = {{"aws-region", "us-east-1"}, {"model-type", "chat"}};
+  spec.credentials = {{"AWS_SECRET_ACCESS_KEY", "s"}};
+  spec.headers = {{"X-A", "1"}};
+  proto::WorkloadSpec wire;
+  SpecToProto(spec, &wire);
+  absl::StatusOr<WorkloadSpec> back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->api, "some-api");
+  EXPECT_EQ(back->api_options, spec.api_options);
+  EXPECT_EQ(back->credentials, spec.credentials);
+  EXPECT_EQ(back->headers, spec.headers);
+  wire.clear_api_name();
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+}
+
 }  // namespace
 }  // namespace llmload

@@ -26,7 +26,7 @@ absl::StatusOr<WorkloadSpec> Parse(std::vector<std::string> args) {
 TEST(WorkloadFlagsTest, Defaults) {
   absl::StatusOr<WorkloadSpec> spec = Parse({});
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->api, OpenAiApi::kChat);
+  EXPECT_EQ(spec->api, "openai-chat");
   EXPECT_TRUE(spec->url.empty());       // the run command starts the mock
   EXPECT_EQ(spec->prompts.size(), 8u);  // built-in set
   EXPECT_TRUE(spec->stream);
@@ -62,7 +62,7 @@ TEST(WorkloadFlagsTest, ParsesLoadShapeAndTarget) {
                                              "250ms"});
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->url, "http://127.0.0.1:9/v1/completions");
-  EXPECT_EQ(spec->api, OpenAiApi::kCompletions);
+  EXPECT_EQ(spec->api, "openai-completions");
   EXPECT_EQ(spec->users, 50);
   EXPECT_EQ(spec->spawn_rate, 5);
   EXPECT_EQ(spec->run_time, absl::Minutes(90));

@@ -1,7 +1,6 @@
-// Which OpenAI-compatible API a run speaks. Shared by the workload spec (common/), request
-// building (agent/) and reports (master/).
-#ifndef LLMLOAD_COMMON_OPENAI_API_H_
-#define LLMLOAD_COMMON_OPENAI_API_H_
+// Which of the two OpenAI APIs an openai-* adapter speaks (api/openai_adapter.h).
+#ifndef LLMLOAD_API_OPENAI_API_H_
+#define LLMLOAD_API_OPENAI_API_H_
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -21,4 +20,4 @@ absl::StatusOr<OpenAiApi> ParseOpenAiApi(absl::string_view text);
 
 }  // namespace llmload
 
-#endif  // LLMLOAD_COMMON_OPENAI_API_H_
+#endif  // LLMLOAD_API_OPENAI_API_H_

@@ -1,4 +1,4 @@
-#include "common/openai_api.h"
+#include "api/openai_api.h"
 
 #include "absl/strings/str_cat.h"
 
