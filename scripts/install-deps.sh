@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libcurl4-openssl-dev libabsl-dev prometheus-cpp-dev
+  libcurl4-openssl-dev libssl-dev libabsl-dev prometheus-cpp-dev
   nlohmann-json3-dev libcli11-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
@@ -28,7 +28,7 @@ FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 # tests/deploy/check_deploy.py proves the list covers every library `ldd build/llmload` shows.
 RUNTIME_PACKAGES=(
   ca-certificates libstdc++6
-  libcurl4 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libsimdjson14
+  libcurl4 libssl3 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libsimdjson14
   libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
 )
 
