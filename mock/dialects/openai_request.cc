@@ -1,4 +1,4 @@
-#include "mock/completion_request.h"
+#include "mock/dialects/openai_request.h"
 
 #include <string>
 
@@ -152,11 +152,6 @@ std::optional<ApiError> ParseMaxTokens(const simdjson::dom::object& root, absl::
 
 }  // namespace
 
-int64_t EstimatePromptTokens(uint64_t utf8_bytes) {
-  const int64_t t = static_cast<int64_t>((utf8_bytes + 3) / 4);
-  return t < 1 ? 1 : t;
-}
-
 struct CompletionRequestParser::Impl {
   simdjson::dom::parser parser;
 };
@@ -167,7 +162,7 @@ CompletionRequestParser::~CompletionRequestParser() = default;
 std::optional<ApiError> CompletionRequestParser::Parse(CompletionApi api, absl::string_view body,
                                                        CompletionRequest* out) {
   *out = CompletionRequest();
-  out->api = api;
+  out->variant = static_cast<int>(api);
   element doc;
   if (impl_->parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
     return ApiError::InvalidJson();
