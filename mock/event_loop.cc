@@ -386,6 +386,7 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
   };
   RouteMatch route;
   if (dialects_.Match(req.method, path, &route)) {
+    MockCounters::Add(k.dialect_requests[route.dialect_index]);
     if (route.route->counter != nullptr) MockCounters::Add(k.*(route.route->counter));
     if (!route.method_allowed) return method_not_allowed(route.route->method, route.dialect);
     return StartCompletion(c, req, route, now);

@@ -1,5 +1,7 @@
 #include "mock/dialects/dialect_table.h"
 
+#include <iterator>
+
 #include "mock/dialects/openai_dialect.h"
 
 namespace llmload::mock {
@@ -11,16 +13,17 @@ std::unique_ptr<MockDialect> Make() {
 }
 
 // Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
-constexpr DialectFactory kDialects[] = {
-    &Make<OpenAiDialect>,
+constexpr DialectEntry kDialects[] = {
+    {"openai", &Make<OpenAiDialect>},
 };
+static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
 }  // namespace
 
-absl::Span<const DialectFactory> DialectTable() { return kDialects; }
+absl::Span<const DialectEntry> DialectTable() { return kDialects; }
 
 DialectSet::DialectSet() {
-  for (DialectFactory make : DialectTable()) dialects_.push_back(make());
+  for (const DialectEntry& entry : DialectTable()) dialects_.push_back(entry.make());
 }
 
 bool DialectSet::Match(absl::string_view method, absl::string_view path, RouteMatch* out) const {

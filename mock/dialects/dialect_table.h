@@ -15,10 +15,13 @@
 
 namespace llmload::mock {
 
-using DialectFactory = std::unique_ptr<MockDialect> (*)();
+struct DialectEntry {
+  absl::string_view name;  // e.g. "openai": the key in /mock/stats requests_by_dialect
+  std::unique_ptr<MockDialect> (*make)();
+};
 
-// Every dialect, in match order.
-absl::Span<const DialectFactory> DialectTable();
+// Every dialect, in match order (at most kMaxDialects).
+absl::Span<const DialectEntry> DialectTable();
 
 // Which dialect route a request's path reached.
 struct RouteMatch {

@@ -121,8 +121,6 @@ class MockDialect {
  public:
   virtual ~MockDialect() = default;
 
-  // Short stable name, e.g. "openai" (the key in /mock/stats requests_by_dialect).
-  virtual absl::string_view name() const = 0;
   // The routes it serves. Matched in table order before the loop's own routes (/v1/models,
   // /health, /mock/stats), so patterns must not shadow those or another dialect's.
   virtual absl::Span<const MockRoute> routes() const = 0;

@@ -17,7 +17,6 @@ namespace llmload::mock {
 
 class OpenAiDialect final : public MockDialect {
  public:
-  absl::string_view name() const override { return "openai"; }
   absl::Span<const MockRoute> routes() const override;
   std::optional<ApiError> ParseRequest(const HttpRequest& request, const MockRoute& route,
                                        const RouteCaptures& captures, MockRequest* out) override;
