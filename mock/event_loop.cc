@@ -79,6 +79,7 @@ struct EventLoop::Connection {
   int64_t truncate_after = -1;   // tokens to send before cutting the response; -1: never
   int64_t next_deadline = 0;     // when the next token (or the whole body) is due
   int64_t read_ns = 0;           // when the request was parsed: the start of first_token
+  int64_t first_token_ns = 0;    // MockOutcome::first_token_ns
   int64_t arrival_ns = 0;        // when it reached the socket: the start of ..._from_arrival
   int64_t last_arrival_ns = -1;  // the kernel's receive time of the latest bytes read; -1: none
   Rng token_rng;
@@ -91,6 +92,10 @@ struct EventLoop::Connection {
   std::vector<std::unique_ptr<MockResponseWriter>> writers;
 
   size_t pending_out() const { return out.size() - out_off; }
+  // What the writer reports at the end of the response in progress.
+  MockOutcome outcome(int64_t now) const {
+    return MockOutcome{finish_length, prompt_tokens, tokens_total, first_token_ns, now - read_ns};
+  }
 };
 
 absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(EventLoopContext context,
@@ -346,10 +351,18 @@ void EventLoop::ProcessInput(Connection& c) {
 }
 
 void EventLoop::SendJson(Connection& c, int status, const std::string& body, bool keep_alive) {
+  SendReply(c, status, body, "application/json", "", keep_alive);
+}
+
+void EventLoop::SendReply(Connection& c, int status, absl::string_view body,
+                          absl::string_view content_type, absl::string_view extra_headers,
+                          bool keep_alive) {
   ResponseHead head;
   head.status = status;
+  head.content_type = content_type;
   head.keep_alive = keep_alive;
   head.http10 = c.parser.request().version_minor == 0;
+  head.extra_headers = extra_headers;
   AppendResponse(head, body, &c.out);
   if (!keep_alive) c.close_after_write = true;
 }
@@ -358,21 +371,14 @@ void EventLoop::SendError(Connection& c, const ApiError& error, bool keep_alive,
                           bool is_bad_request, const MockDialect* dialect,
                           absl::string_view extra_headers) {
   if (is_bad_request) MockCounters::Add(ctx_.counters->bad_requests);
-  ErrorReply reply;
+  MockReply reply;
   if (dialect != nullptr) {
     dialect->RenderError(error, &reply);
   } else {
     reply.body = error.Body();
   }
   reply.headers.append(extra_headers.data(), extra_headers.size());
-  ResponseHead head;
-  head.status = error.http_status;
-  head.content_type = reply.content_type;
-  head.keep_alive = keep_alive;
-  head.http10 = c.parser.request().version_minor == 0;
-  head.extra_headers = reply.headers;
-  AppendResponse(head, reply.body, &c.out);
-  if (!keep_alive) c.close_after_write = true;
+  SendReply(c, error.http_status, reply.body, reply.content_type, reply.headers, keep_alive);
 }
 
 void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now) {
@@ -389,6 +395,7 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
     MockCounters::Add(k.dialect_requests[route.dialect_index]);
     if (route.route->counter != nullptr) MockCounters::Add(k.*(route.route->counter));
     if (!route.method_allowed) return method_not_allowed(route.route->method, route.dialect);
+    if (route.route->kind == RouteKind::kInfo) return AnswerInfo(c, req, route);
     return StartCompletion(c, req, route, now);
   }
   if (path == "/v1/models" || absl::StartsWith(path, "/v1/models/")) {
@@ -423,6 +430,18 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
   }
   MockCounters::Add(k.other_requests);
   SendError(c, ApiError::NotFound(req.method, path), req.keep_alive, true);
+}
+
+void EventLoop::AnswerInfo(Connection& c, const HttpRequest& req, const RouteMatch& route) {
+  MockDialect& dialect = *route.dialect;
+  std::optional<ApiError> error = dialect.Authorize(req, *route.route, absl::Now());
+  MockReply reply;
+  if (!error) {
+    error = dialect.AnswerInfo(req, *route.route, MockInfo{ctx_.options->model, ctx_.started_unix},
+                               &reply);
+  }
+  if (error) return SendError(c, *error, req.keep_alive, true, &dialect);
+  SendReply(c, 200, reply.body, reply.content_type, reply.headers, req.keep_alive);
 }
 
 void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const RouteMatch& route,
@@ -490,6 +509,7 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const Rou
     c.next_deadline = now + o.ttft.SampleNanos(c.latency_rng);
   } else {
     int64_t delay = o.ttft.SampleNanos(c.latency_rng);
+    c.first_token_ns = delay;
     if (o.itl.distribution == LatencyDistribution::kConstant) {
       delay += (n - 1) * absl::ToInt64Nanoseconds(o.itl.mean);
     } else {
@@ -513,7 +533,7 @@ void EventLoop::Advance(Connection& c, int64_t now) {
       c.text.append(token.data(), token.size());
     }
     c.body.clear();
-    c.writer->AppendBody(c.text, c.finish_length, c.prompt_tokens, c.tokens_total, &c.body);
+    c.writer->AppendBody(c.text, c.outcome(now), &c.body);
     MockCounters::Add(k.tokens_sent, c.tokens_total);
     ResponseHead head;
     head.content_type = c.writer->body_content_type();
@@ -548,7 +568,8 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     // tokens really leave later, and that is part of what a client's TTFT is compared with.
     if (c.tokens_sent == 0) {
       const int64_t sent = NowNs();
-      k.first_token.Record(sent - c.read_ns);
+      c.first_token_ns = sent - c.read_ns;
+      k.first_token.Record(c.first_token_ns);
       k.first_token_from_arrival.Record(sent - c.arrival_ns);
     }
     ++c.tokens_sent;
@@ -559,8 +580,7 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     // accumulates over a long stream.
     c.next_deadline += o.itl.SampleNanos(c.latency_rng);
   }
-  const int events =
-      c.writer->AppendFinish(c.finish_length, c.prompt_tokens, c.tokens_total, &c.out);
+  const int events = c.writer->AppendFinish(c.outcome(NowNs()), &c.out);
   MockCounters::Add(k.chunks_sent, static_cast<uint64_t>(events));
   MockCounters::Add(k.completed);
   FinishResponse(c);

@@ -59,6 +59,7 @@ class EventLoop {
   void OnReadable(Connection& c);
   void ProcessInput(Connection& c);
   void HandleRequest(Connection& c, const HttpRequest& req, int64_t now);
+  void AnswerInfo(Connection& c, const HttpRequest& req, const RouteMatch& route);
   void StartCompletion(Connection& c, const HttpRequest& req, const RouteMatch& route, int64_t now);
   void Advance(Connection& c, int64_t now);
   void FinishResponse(Connection& c);
@@ -68,6 +69,8 @@ class EventLoop {
   void SendError(Connection& c, const ApiError& error, bool keep_alive, bool is_bad_request,
                  const MockDialect* dialect = nullptr, absl::string_view extra_headers = "");
   void SendJson(Connection& c, int status, const std::string& body, bool keep_alive);
+  void SendReply(Connection& c, int status, absl::string_view body, absl::string_view content_type,
+                 absl::string_view extra_headers, bool keep_alive);
   void Flush(Connection& c);
   void Schedule(Connection& c, int64_t deadline_ns);
   void Close(Connection& c);

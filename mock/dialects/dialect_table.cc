@@ -22,8 +22,8 @@ static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_
 
 absl::Span<const DialectEntry> DialectTable() { return kDialects; }
 
-DialectSet::DialectSet() {
-  for (const DialectEntry& entry : DialectTable()) dialects_.push_back(entry.make());
+DialectSet::DialectSet(absl::Span<const DialectEntry> table) {
+  for (const DialectEntry& entry : table) dialects_.push_back(entry.make());
 }
 
 bool DialectSet::Match(absl::string_view method, absl::string_view path, RouteMatch* out) const {

@@ -34,7 +34,8 @@ struct RouteMatch {
 
 class DialectSet {
  public:
-  DialectSet();  // one instance of every table entry
+  // One instance of every entry of `table` (tests pass their own).
+  explicit DialectSet(absl::Span<const DialectEntry> table = DialectTable());
   DialectSet(const DialectSet&) = delete;
   DialectSet& operator=(const DialectSet&) = delete;
 

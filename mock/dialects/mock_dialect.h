@@ -41,6 +41,18 @@ struct MockRequest {
   bool include_usage = false;         // OpenAI: stream_options.include_usage; else dialect's call
   std::optional<int64_t> max_tokens;  // the request's output-token limit, if any
   int64_t prompt_tokens = 1;          // EstimatePromptTokens over the prompt text
+  uint32_t flags = 0;  // dialect-defined bits the writer reads (e.g. TGI's `details` asked)
+};
+
+// The facts of a finished response a writer reports: finish reason, usage and the mock's own
+// timings (Ollama's *_duration, Bedrock's metrics.latencyMs), from the moment it read the
+// request.
+struct MockOutcome {
+  bool length = false;  // stopped at the request's output-token limit, else a natural stop
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t first_token_ns = 0;  // streamed: until the first token was sent; else the TTFT drawn
+  int64_t total_ns = 0;        // until the end of the response was written
 };
 
 // The prompt-token estimate: ceil(UTF-8 bytes / 4), at least 1 (OpenAI's rule of thumb of
@@ -51,6 +63,11 @@ int64_t EstimatePromptTokens(uint64_t utf8_bytes);
 // non-empty path segment and is captured (Bedrock "/model/{model}/converse", Qianfan
 // "/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/{model}"). The query string is not part of the
 // match (read it from HttpRequest::target).
+enum class RouteKind {
+  kCompletion,  // ParseRequest, then a timed response through a MockResponseWriter
+  kInfo,        // answered at once by AnswerInfo (Ollama's GET /api/tags, TGI's GET /info)
+};
+
 struct MockRoute {
   absl::string_view method;   // "POST"; another method on a matching path gets 405
   absl::string_view pattern;  // "/v1/chat/completions"
@@ -58,6 +75,13 @@ struct MockRoute {
   // The MockCounters field counting requests on this path (any method); null: none besides
   // requests_total and the dialect's requests_by_dialect entry.
   std::atomic<uint64_t> MockCounters::*counter = nullptr;
+  RouteKind kind = RouteKind::kCompletion;
+};
+
+// What an info route may tell: the model --model names, and when the mock started.
+struct MockInfo {
+  absl::string_view model;
+  int64_t started_unix = 0;
 };
 
 // The `{...}` segments of a matched pattern, in order, as sent (still percent-encoded: a
@@ -71,8 +95,9 @@ struct RouteCaptures {
 // Whether `path` matches `pattern` (see MockRoute); fills `*captures` when it does.
 bool MatchRoutePattern(absl::string_view pattern, absl::string_view path, RouteCaptures* captures);
 
-// An error answer in a dialect's shape; the status is the ApiError's http_status.
-struct ErrorReply {
+// An answer that is not a timed completion: an error in a dialect's shape (the status is the
+// ApiError's http_status) or an info route's 200 body.
+struct MockReply {
   std::string body;
   absl::string_view content_type = "application/json";
   std::string headers;  // extra "Name: value\r\n" lines (e.g. Bedrock's x-amzn-ErrorType)
@@ -81,10 +106,10 @@ struct ErrorReply {
 // Formats one response. The loop calls, for a streamed response:
 //   Begin, [head with stream_content_type()], AppendPrelude, AppendToken x n, AppendFinish
 // (the stream may be cut anywhere after AppendPrelude by --truncate-rate); for a
-// non-streamed one: Begin, AppendBody. The writer appends bytes to `out`, including HTTP chunk
-// framing when Begin said `chunked` (AppendHttpChunk in mock/http_response.h does it), so
-// binary frames (AWS event-stream) are as easy as text events. AppendFinish also ends the
-// chunked body (AppendLastChunk) when chunked.
+// non-streamed one: Begin, AppendBody (which --truncate-rate may send only half of). The writer
+// appends bytes to `out`, including HTTP chunk framing when Begin said `chunked` (AppendHttpChunk
+// in mock/http_response.h does it), so binary frames (AWS event-stream) are as easy as text events.
+// AppendFinish also ends the chunked body (AppendLastChunk) when chunked.
 class MockResponseWriter {
  public:
   virtual ~MockResponseWriter() = default;
@@ -107,14 +132,12 @@ class MockResponseWriter {
   // One content event carrying one token, already escaped for a JSON string. The per-token
   // path: copy pre-rendered pieces, allocate nothing once `out` has grown.
   virtual void AppendToken(absl::string_view escaped_token, std::string* out) = 0;
-  // Everything after the last token: finish reason (`length`: stopped at the request's limit,
-  // else a natural stop), usage, the end marker, and the last HTTP chunk when chunked.
-  // Returns how many events it appended.
-  virtual int AppendFinish(bool length, int64_t prompt_tokens, int64_t completion_tokens,
-                           std::string* out) = 0;
-  // The whole non-streamed body.
-  virtual void AppendBody(absl::string_view escaped_text, bool length, int64_t prompt_tokens,
-                          int64_t completion_tokens, std::string* out) = 0;
+  // Everything after the last token: finish reason, usage, the end marker, and the last HTTP
+  // chunk when chunked. Returns how many events it appended.
+  virtual int AppendFinish(const MockOutcome& outcome, std::string* out) = 0;
+  // The whole non-streamed body; `escaped_text` is the completion, escaped for JSON.
+  virtual void AppendBody(absl::string_view escaped_text, const MockOutcome& outcome,
+                          std::string* out) = 0;
 };
 
 class MockDialect {
@@ -139,6 +162,13 @@ class MockDialect {
   virtual std::optional<ApiError> ParseRequest(const HttpRequest& request, const MockRoute& route,
                                                const RouteCaptures& captures, MockRequest* out) = 0;
 
+  // Answers a RouteKind::kInfo route with 200 and `out->body`; or returns an error. Only
+  // dialects with info routes override it.
+  virtual std::optional<ApiError> AnswerInfo(const HttpRequest& request, const MockRoute& route,
+                                             const MockInfo& info, MockReply* out) {
+    return ApiError::NotFound(request.method, request.path);
+  }
+
   // The start of response ids ("chatcmpl-", "msg_"); the loop appends a unique part.
   virtual absl::string_view IdPrefix(const MockRequest& request) const = 0;
 
@@ -153,7 +183,7 @@ class MockDialect {
 
   // Renders an error (a parse or auth failure, an injected error, 405 on one of its routes)
   // as this API's error response.
-  virtual void RenderError(const ApiError& error, ErrorReply* out) const = 0;
+  virtual void RenderError(const ApiError& error, MockReply* out) const = 0;
 };
 
 }  // namespace llmload::mock

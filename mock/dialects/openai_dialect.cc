@@ -32,7 +32,7 @@ std::unique_ptr<MockResponseWriter> OpenAiDialect::NewWriter() const {
   return std::make_unique<CompletionWriter>();
 }
 
-void OpenAiDialect::RenderError(const ApiError& error, ErrorReply* out) const {
+void OpenAiDialect::RenderError(const ApiError& error, MockReply* out) const {
   out->body = error.Body();
 }
 

@@ -22,7 +22,7 @@ class OpenAiDialect final : public MockDialect {
                                        const RouteCaptures& captures, MockRequest* out) override;
   absl::string_view IdPrefix(const MockRequest& request) const override;
   std::unique_ptr<MockResponseWriter> NewWriter() const override;
-  void RenderError(const ApiError& error, ErrorReply* out) const override;
+  void RenderError(const ApiError& error, MockReply* out) const override;
 
  private:
   CompletionRequestParser parser_;

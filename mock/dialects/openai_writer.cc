@@ -64,10 +64,9 @@ int CompletionWriter::AppendPrelude(std::string* out) {
   return 1;
 }
 
-int CompletionWriter::AppendFinish(bool length, int64_t prompt_tokens, int64_t completion_tokens,
-                                   std::string* out) {
-  AppendFinishChunk(length, out);
-  if (include_usage_) AppendUsageChunk(prompt_tokens, completion_tokens, out);
+int CompletionWriter::AppendFinish(const MockOutcome& outcome, std::string* out) {
+  AppendFinishChunk(outcome.length, out);
+  if (include_usage_) AppendUsageChunk(outcome.prompt_tokens, outcome.completion_tokens, out);
   AppendDone(out);
   return include_usage_ ? 3 : 2;
 }
@@ -109,7 +108,7 @@ void CompletionWriter::AppendDone(std::string* out) const {
 
 void CompletionWriter::AppendBody(absl::string_view escaped_text, bool length,
                                   int64_t prompt_tokens, int64_t completion_tokens,
-                                  std::string* out) {
+                                  std::string* out) const {
   out->append("{");
   out->append(id_model_);
   if (api_ == CompletionApi::kChat) {

@@ -28,8 +28,11 @@ class CompletionWriter final : public MockResponseWriter {
     AppendTokenChunk(escaped_token, out);
   }
   // Finish chunk, usage chunk (with include_usage), [DONE] and the last chunk.
-  int AppendFinish(bool length, int64_t prompt_tokens, int64_t completion_tokens,
-                   std::string* out) override;
+  int AppendFinish(const MockOutcome& outcome, std::string* out) override;
+  void AppendBody(absl::string_view escaped_text, const MockOutcome& outcome,
+                  std::string* out) override {
+    AppendBody(escaped_text, outcome.length, outcome.prompt_tokens, outcome.completion_tokens, out);
+  }
 
   // Prepares a response. `id` is the full id ("chatcmpl-..." or "cmpl-..."). With
   // `include_usage` every streamed chunk carries "usage":null and a usage chunk ends the
@@ -47,7 +50,7 @@ class CompletionWriter final : public MockResponseWriter {
 
   // The non-streaming body (chat.completion / text_completion) with usage.
   void AppendBody(absl::string_view escaped_text, bool length, int64_t prompt_tokens,
-                  int64_t completion_tokens, std::string* out) override;
+                  int64_t completion_tokens, std::string* out) const;
 
  private:
   // Appends one SSE event whose JSON is the concatenation of the pieces.

@@ -62,6 +62,60 @@ TEST(DialectSetTest, OpenAiRoutesAndMethods) {
   EXPECT_FALSE(dialects.Match("GET", "/mock/stats", &m));
 }
 
+// A dialect with a pattern route and an info route, to check matching across dialects.
+class FakeDialect final : public MockDialect {
+ public:
+  absl::Span<const MockRoute> routes() const override {
+    static constexpr MockRoute kRoutes[] = {
+        {"POST", "/model/{model}/converse", 1},
+        {"GET", "/model/{model}/converse", 2, nullptr, RouteKind::kInfo},
+        {"GET", "/api/tags", 3, nullptr, RouteKind::kInfo},
+    };
+    return kRoutes;
+  }
+  std::optional<ApiError> ParseRequest(const HttpRequest&, const MockRoute&, const RouteCaptures&,
+                                       MockRequest*) override {
+    return std::nullopt;
+  }
+  absl::string_view IdPrefix(const MockRequest&) const override { return "fake-"; }
+  std::unique_ptr<MockResponseWriter> NewWriter() const override { return nullptr; }
+  void RenderError(const ApiError& error, MockReply* out) const override {
+    out->body = error.message;
+  }
+};
+
+std::unique_ptr<MockDialect> MakeFake() { return std::make_unique<FakeDialect>(); }
+
+TEST(DialectSetTest, MatchesAcrossDialectsPreferringTheMethod) {
+  const DialectEntry table[] = {DialectTable()[0], {"fake", &MakeFake}};
+  DialectSet dialects(table);
+  ASSERT_EQ(dialects.size(), 2u);
+  RouteMatch m;
+  ASSERT_TRUE(dialects.Match("POST", "/v1/chat/completions", &m));
+  EXPECT_EQ(m.dialect_index, 0u);
+  ASSERT_TRUE(dialects.Match("GET", "/model/a%3Ab/converse", &m));
+  EXPECT_EQ(m.dialect_index, 1u);
+  EXPECT_TRUE(m.method_allowed);
+  EXPECT_EQ(m.route->variant, 2);
+  EXPECT_EQ(m.route->kind, RouteKind::kInfo);
+  ASSERT_EQ(m.captures.count, 1);
+  EXPECT_EQ(m.captures.parts[0], "a%3Ab");
+  ASSERT_TRUE(dialects.Match("POST", "/model/x/converse", &m));
+  EXPECT_EQ(m.route->variant, 1);
+  EXPECT_EQ(m.route->kind, RouteKind::kCompletion);
+  ASSERT_TRUE(dialects.Match("PUT", "/api/tags", &m));
+  EXPECT_FALSE(m.method_allowed);
+  EXPECT_EQ(m.route->method, "GET");
+  // The default AnswerInfo refuses: only dialects with info routes override it.
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/api/tags";
+  MockReply reply;
+  std::optional<ApiError> e = m.dialect->AnswerInfo(req, *m.route, MockInfo{"mock-llm", 1}, &reply);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->http_status, 404);
+}
+
 TEST(DialectSetTest, OpenAiParsesAndRendersThroughTheInterface) {
   DialectSet dialects;
   RouteMatch m;
@@ -80,7 +134,7 @@ TEST(DialectSetTest, OpenAiParsesAndRendersThroughTheInterface) {
   req.body = "{";
   std::optional<ApiError> error = m.dialect->ParseRequest(req, *m.route, m.captures, &out);
   ASSERT_TRUE(error);
-  ErrorReply reply;
+  MockReply reply;
   m.dialect->RenderError(*error, &reply);
   EXPECT_EQ(reply.body, error->Body());
   EXPECT_EQ(reply.content_type, "application/json");
@@ -113,8 +167,14 @@ TEST(CompletionWriterInterfaceTest, SameBytesAsTheSpecificCalls) {
       std::string got;
       EXPECT_EQ(w->AppendPrelude(&got), chat ? 1 : 0);
       w->AppendToken(" a", &got);
-      EXPECT_EQ(w->AppendFinish(true, 3, 1, &got), include_usage ? 3 : 2);
+      EXPECT_EQ(w->AppendFinish(MockOutcome{true, 3, 1, 5, 9}, &got), include_usage ? 3 : 2);
       EXPECT_EQ(got, want) << chat << include_usage;
+
+      std::string want_body, got_body;
+      direct.AppendBody(" a b", false, 3, 2, &want_body);
+      w->AppendBody(" a b", MockOutcome{false, 3, 2, 5, 9}, &got_body);
+      EXPECT_EQ(got_body, want_body);
+      EXPECT_EQ(w->body_content_type(), "application/json");
     }
   }
 }

@@ -189,7 +189,7 @@ TEST(ResponseReaderTest, BodiesAndEventsOverTheCapAreTooLarge) {
   EXPECT_EQ(o.curl, CURLE_WRITE_ERROR);
 }
 
-TEST(ResponseReaderTest, RetryAfterOfAnErrorReplyIsKeptAndCapped) {
+TEST(ResponseReaderTest, RetryAfterOfAnMockReplyIsKeptAndCapped) {
   ResponseReader reader(StreamSpec());
   Outcome o = Fetch(Http("429 Too Many Requests\r\nRetry-After: 7", "{}"), StreamSpec(), &reader);
   EXPECT_EQ(o.error_class, ErrorClass::kHttp429);
