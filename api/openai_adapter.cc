@@ -59,6 +59,7 @@ class OpenAiResponseDecoder final : public ResponseDecoder {
       facts.malformed = info.kind == ChunkKind::kMalformed;
       facts.usage = info.usage;
       facts.usage_invalid = info.usage_invalid;
+      if (facts.usage_invalid) facts.usage.reset();
       if (facts.api_error) facts.error_message = std::move(info.error.message);
       return facts;
     }
@@ -78,6 +79,8 @@ class OpenAiResponseDecoder final : public ResponseDecoder {
     facts.malformed = decoder_.malformed_seen();
     facts.usage = decoder_.usage();
     facts.usage_invalid = decoder_.usage_invalid();
+    // A bad usage anywhere makes the request's usage untrustworthy, even a later good one.
+    if (facts.usage_invalid) facts.usage.reset();
     if (facts.api_error) facts.error_message = decoder_.error().message;
     return facts;
   }

@@ -2,51 +2,16 @@
 // on a realistic chat stream, fed in reads of various sizes, as the agent's libcurl write
 // callback does. Reports bytes/s, chunks/s (items) and allocations per chunk, counted by a
 // replacement global operator new that only this benchmark binary defines.
-#include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
-#include "api/openai_stream_decoder.h"
 #include "agent/request_metrics.h"
+#include "api/openai_stream_decoder.h"
 #include "api/sse_parser.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/allocation_counter.h"
 #include "tests/unit/openai_stream_fixture.h"
-
-// GCC pairs the inlined malloc in operator new with the free in operator delete and warns about
-// a mismatch that is not there: both sides of each pair are replaced below.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-namespace {
-// The one piece of global mutable state: a replaced operator new has nowhere else to count.
-std::atomic<int64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return ::operator new(size); }
-void* operator new(std::size_t size, std::align_val_t align) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  const std::size_t a = static_cast<std::size_t>(align);
-  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, std::align_val_t align) {
-  return ::operator new(size, align);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace llmload {
 namespace {
@@ -112,9 +77,9 @@ void BM_ParseDecodeStream(benchmark::State& state) {
     return;
   }
   const int64_t events = parser.events_dispatched();
-  const int64_t before = g_allocations.load();
+  const int64_t before = AllocationCount();
   for (auto _ : state) RunStream(reads, parser, decoder, timing);
-  const int64_t allocations = g_allocations.load() - before;
+  const int64_t allocations = AllocationCount() - before;
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(Stream().size()));
   state.SetItemsProcessed(state.iterations() * events);  // items/s = SSE chunks/s
   state.counters["allocs_per_chunk"] =
@@ -128,7 +93,7 @@ void BM_SseParseOnly(benchmark::State& state) {
   const auto reads = Reads(state.range(0));
   SseParser parser;
   int64_t events = 0;
-  const int64_t before = g_allocations.load();
+  const int64_t before = AllocationCount();
   for (auto _ : state) {
     parser.Reset();
     for (absl::string_view read : reads) {
@@ -139,7 +104,7 @@ void BM_SseParseOnly(benchmark::State& state) {
     benchmark::DoNotOptimize(parser.Finish());
     events = parser.events_dispatched();
   }
-  const int64_t allocations = g_allocations.load() - before;
+  const int64_t allocations = AllocationCount() - before;
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(Stream().size()));
   state.SetItemsProcessed(state.iterations() * events);
   state.counters["allocs_per_chunk"] =
@@ -149,13 +114,13 @@ BENCHMARK(BM_SseParseOnly)->Arg(0)->Arg(4096);
 
 // Proves the counter counts: exactly one allocation per iteration is expected.
 void BM_AllocationCounterSanity(benchmark::State& state) {
-  const int64_t before = g_allocations.load();
+  const int64_t before = AllocationCount();
   for (auto _ : state) {
     auto p = std::make_unique<std::vector<char>>();
     benchmark::DoNotOptimize(p.get());
   }
   state.counters["allocs_per_iter"] =
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations());
+      static_cast<double>(AllocationCount() - before) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_AllocationCounterSanity);
 
@@ -165,12 +130,12 @@ void BM_DecodeOnly(benchmark::State& state) {
   for (const auto& p : payloads) bytes += static_cast<int64_t>(p.size());
   OpenAiStreamDecoder decoder;
   for (const auto& p : payloads) decoder.Decode(p);  // warm-up
-  const int64_t before = g_allocations.load();
+  const int64_t before = AllocationCount();
   for (auto _ : state) {
     decoder.Reset();
     for (const auto& p : payloads) benchmark::DoNotOptimize(decoder.Decode(p));
   }
-  const int64_t allocations = g_allocations.load() - before;
+  const int64_t allocations = AllocationCount() - before;
   const int64_t chunks = state.iterations() * static_cast<int64_t>(payloads.size());
   state.SetBytesProcessed(state.iterations() * bytes);
   state.SetItemsProcessed(chunks);
