@@ -367,6 +367,7 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateBedrockAdapter(const WorkloadS
     }
   }
   if (region.empty()) region = "us-east-1";
+  region = absl::AsciiStrToLower(region);  // US-EAST-1 is us-east-1
   for (char c : region) {
     if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
         !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-') {

@@ -118,6 +118,9 @@ TEST(BedrockAdapterTest, DefaultUrlComesFromTheRegion) {
   spec.credentials.emplace_back("AWS_REGION", "ap-south-1");
   EXPECT_TRUE(absl::StartsWith(Make(spec)->endpoint_url(),
                                "https://bedrock-runtime.ap-south-1.amazonaws.com/model/"));
+  spec.api_options = {{"aws-region", "EU-WEST-1"}};
+  EXPECT_TRUE(absl::StartsWith(Make(spec)->endpoint_url(),
+                               "https://bedrock-runtime.eu-west-1.amazonaws.com/model/"));
   spec.api_options = {{"aws-region", "Bad Region"}};
   auto refused = CreateApiAdapter(spec);
   ASSERT_FALSE(refused.ok());
