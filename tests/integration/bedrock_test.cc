@@ -47,13 +47,17 @@ std::string FindOnPath(const std::string& name) {
 std::string ClientsDir() { return std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients"; }
 
 // `llmload mock` verifying SigV4 for the fake keys (LLMLOAD_MOCK_AWS_KEYS in its environment).
-std::unique_ptr<ServerProcess> StartMock() {
-  return std::make_unique<ServerProcess>(
-      std::vector<std::string>{"/usr/bin/env",
-                               absl::StrCat("LLMLOAD_MOCK_AWS_KEYS=", kAccessKey, ":", kSecret),
-                               LlmloadBinary(), "mock", "--port", "0", "--ttft", "20ms", "--itl",
-                               "2ms", "--output-tokens", "16"},
-      R"(llmload mock listening on http://[^ ]+:([0-9]+)\n)");
+std::unique_ptr<ServerProcess> StartMock(std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {
+      "/usr/bin/env",    absl::StrCat("LLMLOAD_MOCK_AWS_KEYS=", kAccessKey, ":", kSecret),
+      LlmloadBinary(),   "mock",
+      "--port",          "0",
+      "--ttft",          "20ms",
+      "--itl",           "2ms",
+      "--output-tokens", "16"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<ServerProcess>(argv,
+                                         R"(llmload mock listening on http://[^ ]+:([0-9]+)\n)");
 }
 
 struct RunResult {
@@ -134,6 +138,14 @@ TEST_F(BedrockTest, WrongSecretIsRefusedByTheSignatureCheck) {
   EXPECT_EQ(summary["requests"]["succeeded"], 0) << summary["requests"].dump();
   EXPECT_EQ(summary["requests"]["errors"]["http_4xx"], 10) << summary["requests"].dump();
   EXPECT_EQ(mock_->GetJson("/mock/stats")["completed"], 0);
+}
+
+TEST_F(BedrockTest, ThrottlingIsHttp429) {
+  mock_ = StartMock({"--error-rate", "1", "--error-status", "429"});
+  ASSERT_GT(mock_->port(), 0) << mock_->process().Output();
+  const json summary = RunAndRead("bedrock-converse-stream", kSecret, 8);
+  EXPECT_EQ(summary["requests"]["errors"]["http_429"], 8) << summary["requests"].dump();
+  EXPECT_EQ(mock_->GetJson("/mock/stats")["errors_injected"], 8);
 }
 
 class BedrockNodeTest : public BedrockTest {
