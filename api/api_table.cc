@@ -5,10 +5,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "api/bedrock_adapter.h"
 #include "api/openai_adapter.h"
 
 namespace llmload {
 namespace {
+
+constexpr absl::string_view kBedrockCredentialEnv =
+    "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_REGION,AWS_DEFAULT_REGION";
+constexpr ApiOption kBedrockOptions[] = {
+    {"aws-region",
+     "AWS region of the Bedrock endpoint and its SigV4 signature (default: "
+     "$AWS_REGION, $AWS_DEFAULT_REGION, us-east-1)"}};
 
 // One entry per API. Adding an API: its adapter's file pair, and one entry here.
 const ApiEntry kApis[] = {
@@ -26,6 +34,22 @@ const ApiEntry kApis[] = {
      .key_header = "Authorization",
      .lists_models = true,
      .create = &CreateOpenAiCompletionsAdapter},
+    {.name = "bedrock-converse",
+     .aliases = "bedrock",
+     .description = "AWS Bedrock Runtime Converse (SigV4-signed, one JSON body)",
+     .key_env = "AWS_BEARER_TOKEN_BEDROCK",
+     .key_header = "Authorization",
+     .credential_env = kBedrockCredentialEnv,
+     .options = kBedrockOptions,
+     .create = &CreateBedrockConverseAdapter},
+    {.name = "bedrock-converse-stream",
+     .aliases = "bedrock-stream",
+     .description = "AWS Bedrock Runtime ConverseStream (SigV4-signed, AWS event-stream frames)",
+     .key_env = "AWS_BEARER_TOKEN_BEDROCK",
+     .key_header = "Authorization",
+     .credential_env = kBedrockCredentialEnv,
+     .options = kBedrockOptions,
+     .create = &CreateBedrockConverseStreamAdapter},
 };
 
 }  // namespace

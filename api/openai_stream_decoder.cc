@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "api/json_fields.h"
 
 namespace llmload {
 namespace {
@@ -23,13 +24,6 @@ constexpr size_t kKeepBufferBytes = 1 << 20;
 constexpr size_t kMaxRawErrorBytes = 256;
 
 absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-bool NonEmptyString(const object& o, std::string_view key, std::string_view* out) {
-  std::string_view s;
-  if (o[key].get_string().get(s) != SUCCESS || s.empty()) return false;
-  *out = s;
-  return true;
-}
 
 // Text of the first tool call in a delta with non-empty function arguments.
 bool ToolCallArguments(const object& delta, std::string_view* out) {
@@ -55,35 +49,9 @@ bool ChoiceText(const object& choice, std::string_view* out) {
   return NonEmptyString(choice, "text", out);
 }
 
-// A token count of `usage`: absent or null leaves *out alone and is fine; anything but a JSON
-// integer that fits int64 (1.5, "12", true, 1e30) is not.
-enum class CountRead { kAbsent, kInteger, kInvalid };
-CountRead ReadCount(const object& o, std::string_view key, int64_t* out) {
-  element e;
-  if (o[key].get(e) != SUCCESS || e.is_null()) return CountRead::kAbsent;
-  return e.get_int64().get(*out) == SUCCESS ? CountRead::kInteger : CountRead::kInvalid;
-}
-
-// `usage` of a chunk or body: nullopt when absent or null, or without completion_tokens (then
-// tokens are counted from chunks). *invalid is set when a count is there but not an integer;
-// the range is checked later, by CheckUsage (token_usage.h), once the response's size is known.
+// `usage` of a chunk or body (json_fields.h).
 std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
-  object u;
-  if (root["usage"].get_object().get(u) != SUCCESS) {
-    element e;
-    // A usage that is there but not an object ("usage": 12) is as wrong as a bad count.
-    if (root["usage"].get(e) == SUCCESS && !e.is_null()) *invalid = true;
-    return std::nullopt;
-  }
-  TokenUsage usage;
-  const CountRead completion = ReadCount(u, "completion_tokens", &usage.completion_tokens);
-  const CountRead prompt = ReadCount(u, "prompt_tokens", &usage.prompt_tokens);
-  if (completion == CountRead::kInvalid || prompt == CountRead::kInvalid) {
-    *invalid = true;
-    return std::nullopt;
-  }
-  if (completion == CountRead::kAbsent) return std::nullopt;
-  return usage;
+  return ReadUsageObject(root, "usage", "prompt_tokens", "completion_tokens", invalid);
 }
 
 std::string ScalarText(const element& e) {
