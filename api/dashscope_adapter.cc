@@ -133,6 +133,16 @@ std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
   return usage;
 }
 
+// The first `data:` line of an SSE-framed body, without the field name; empty when none.
+absl::string_view SseDataLine(absl::string_view body) {
+  size_t at = absl::StartsWith(body, "data:") ? 0 : body.find("\ndata:");
+  if (at == absl::string_view::npos) return absl::string_view();
+  if (body[at] == '\n') ++at;
+  absl::string_view line = body.substr(at + 5);
+  line = line.substr(0, line.find_first_of("\r\n"));
+  return absl::StripAsciiWhitespace(line);
+}
+
 class DashScopeResponseDecoder final : public ResponseDecoder {
  public:
   DashScopeResponseDecoder(bool stream, bool incremental, int64_t max_bytes)
@@ -195,7 +205,8 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     facts.api_error = error_seen_;
     facts.api_error_class = error_class_;
     facts.malformed = malformed_;
-    facts.usage = usage_;
+    // One bad count makes the response's usage untrustworthy, even beside good ones.
+    if (!usage_invalid_) facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     if (error_seen_) facts.error_message = error_.message;
     return facts;
@@ -203,7 +214,9 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
 
   ApiError DecodeErrorBody(absl::string_view body) override {
     object root;
-    if (Parse(body, &root)) {
+    // A streamed request's error may come SSE-framed (event:error, :HTTP_STATUS/4xx, data:):
+    // its data line is the error object.
+    if (Parse(body, &root) || Parse(SseDataLine(body), &root)) {
       element e;
       if (root["code"].get(e) == SUCCESS || root["message"].get(e) == SUCCESS) {
         return ReadError(root);
@@ -235,8 +248,9 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
 
   // The content one event adds: the text itself, or (cumulative) what follows the previous
   // event's text. False when a cumulative text does not extend the previous one.
+  // An empty text says nothing (a thinking model's reasoning once its answer has begun).
   bool NewText(std::string_view text, CumulativeText* seen, absl::string_view* out) {
-    if (incremental_) {
+    if (incremental_ || text.empty()) {
       *out = ToAbsl(text);
       return true;
     }

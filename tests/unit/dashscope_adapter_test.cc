@@ -24,12 +24,12 @@ WorkloadSpec Spec() {
 // One SSE event as DashScope frames it: id, event and :HTTP_STATUS lines, no space after ':'.
 std::string Event(int id, absl::string_view content, absl::string_view finish, int output_tokens,
                   absl::string_view type = "result") {
-  return absl::StrCat("id:", id, "\nevent:", type, "\n:HTTP_STATUS/200\ndata:",
-                      R"({"output":{"choices":[{"message":{"content":")", content,
-                      R"(","role":"assistant"},"finish_reason":")", finish,
-                      R"("}]},"usage":{"total_tokens":)", 10 + output_tokens,
-                      R"(,"output_tokens":)", output_tokens,
-                      R"(,"input_tokens":10},"request_id":"r-1"})", "\n\n");
+  return absl::StrCat(
+      "id:", id, "\nevent:", type,
+      "\n:HTTP_STATUS/200\ndata:", R"({"output":{"choices":[{"message":{"content":")", content,
+      R"(","role":"assistant"},"finish_reason":")", finish, R"("}]},"usage":{"total_tokens":)",
+      10 + output_tokens, R"(,"output_tokens":)", output_tokens,
+      R"(,"input_tokens":10},"request_id":"r-1"})", "\n\n");
 }
 
 std::string IncrementalStream() {
@@ -94,9 +94,9 @@ TEST(DashScopeAdapterTest, PreparesTheStreamedRequest) {
             R"({"model":"qwen-plus","input":{"messages":[{"role":"user","content":"hello"}]},)"
             R"("parameters":{"result_format":"message","incremental_output":true,)"
             R"("max_tokens":64,"temperature":0.5,"top_p":0.8,"seed":7}})");
-  const std::vector<std::string> want = {"Content-Type: application/json",
-                                         "Accept: text/event-stream", "Expect:",
-                                         "X-DashScope-SSE: enable", "Authorization: Bearer sk-ds"};
+  const std::vector<std::string> want = {
+      "Content-Type: application/json", "Accept: text/event-stream",
+      "Expect:", "X-DashScope-SSE: enable", "Authorization: Bearer sk-ds"};
   EXPECT_EQ(request->header_lines, want);
   EXPECT_FALSE((*adapter)->signs_each_send());
   EXPECT_TRUE((*adapter)->NewDecoder()->streaming());
@@ -158,9 +158,8 @@ TEST(DashScopeAdapterTest, BothStreamsDecodeTheSameAtEverySplitPoint) {
 
 TEST(DashScopeAdapterTest, AnIncrementalDeltaThatStartsWithThePreviousOneIsKeptWhole) {
   // "\n" then "\n\n" would look cumulative to a guess: the decoder does what was asked.
-  const Decoded d =
-      Decode(true, Event(1, "\\n", "null", 1) + Event(2, "\\n\\n", "null", 3) +
-                       Event(3, "*", "null", 4) + Event(4, "*", "stop", 5));
+  const Decoded d = Decode(true, Event(1, "\\n", "null", 1) + Event(2, "\\n\\n", "null", 3) +
+                                     Event(3, "*", "null", 4) + Event(4, "*", "stop", 5));
   EXPECT_EQ(d.chunks, (std::vector<std::string>{"\n", "\n\n", "*", "*"}));
   EXPECT_TRUE(d.facts.complete);
 }
@@ -170,6 +169,20 @@ TEST(DashScopeAdapterTest, ACumulativeTextThatDoesNotExtendThePreviousIsMalforme
                                       Event(3, "Help me", "stop", 3));
   EXPECT_EQ(d.chunks, (std::vector<std::string>{"Hello", " me"}));
   EXPECT_TRUE(d.facts.malformed);
+}
+
+TEST(DashScopeAdapterTest, CumulativeReasoningThenContent) {
+  auto event = [](absl::string_view content, absl::string_view reasoning,
+                  absl::string_view finish) {
+    return absl::StrCat(R"(data:{"output":{"choices":[{"message":{"content":")", content,
+                        R"(","reasoning_content":")", reasoning, R"("},"finish_reason":")",
+                        finish, "\"}]}}\n\n");
+  };
+  const Decoded d = Decode(false, event("", "th", "null") + event("", "think", "null") +
+                                      event("A", "", "null") + event("AB", "", "stop"));
+  EXPECT_EQ(d.chunks, (std::vector<std::string>{"th", "ink", "A", "B"}));
+  EXPECT_FALSE(d.facts.malformed);
+  EXPECT_TRUE(d.facts.complete);
 }
 
 TEST(DashScopeAdapterTest, ResetForgetsTheCumulativeText) {
@@ -188,8 +201,9 @@ TEST(DashScopeAdapterTest, WithoutAFinishReasonTheStreamIsNotComplete) {
   EXPECT_EQ(d.chunks.size(), 2u);
   EXPECT_FALSE(d.facts.complete);
   // A JSON null finish_reason is not a finish either.
-  d = Decode(true, "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
-                   "\"finish_reason\":null}]}}\n\n");
+  d = Decode(true,
+             "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
+             "\"finish_reason\":null}]}}\n\n");
   EXPECT_FALSE(d.facts.complete);
   // Cut inside an event.
   auto decoder = NewDashScopeResponseDecoder(true, true, 1 << 20);
@@ -232,6 +246,12 @@ TEST(DashScopeAdapterTest, ErrorBodiesGiveTheirCodeAndMessage) {
       R"({"code":"InvalidApiKey","message":"Invalid API-key provided.","request_id":"x"})");
   EXPECT_EQ(e.code, "InvalidApiKey");
   EXPECT_EQ(e.message, "Invalid API-key provided.");
+  // The same error SSE-framed, as DashScope answers a streamed request.
+  e = decoder->DecodeErrorBody(
+      "id:1\r\nevent:error\r\n:HTTP_STATUS/401\r\ndata:{\"code\":\"InvalidApiKey\","
+      "\"message\":\"Invalid API-key provided.\"}\r\n\r\n");
+  EXPECT_EQ(e.code, "InvalidApiKey");
+  EXPECT_EQ(e.message, "Invalid API-key provided.");
   e = decoder->DecodeErrorBody("  upstream timed out\n");
   EXPECT_EQ(e.message, "upstream timed out");
   e = decoder->DecodeErrorBody(std::string(1000, 'x'));
@@ -239,12 +259,14 @@ TEST(DashScopeAdapterTest, ErrorBodiesGiveTheirCodeAndMessage) {
 }
 
 TEST(DashScopeAdapterTest, BadUsageAndBadEventsAreSaid) {
-  Decoded d = Decode(true, "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
-                           "\"finish_reason\":\"stop\"}]},\"usage\":{\"output_tokens\":1.5}}\n\n");
+  Decoded d = Decode(true,
+                     "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
+                     "\"finish_reason\":\"stop\"}]},\"usage\":{\"output_tokens\":1.5}}\n\n");
   EXPECT_TRUE(d.facts.usage_invalid);
   EXPECT_FALSE(d.facts.usage.has_value());
-  d = Decode(true, "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
-                   "\"finish_reason\":\"stop\"}]},\"usage\":\"12\"}\n\n");
+  d = Decode(true,
+             "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"a\"},"
+             "\"finish_reason\":\"stop\"}]},\"usage\":\"12\"}\n\n");
   EXPECT_TRUE(d.facts.usage_invalid);
   d = Decode(true, "data:not json\n\n");
   EXPECT_TRUE(d.facts.malformed);
@@ -256,16 +278,16 @@ TEST(DashScopeAdapterTest, BadUsageAndBadEventsAreSaid) {
 
 TEST(DashScopeAdapterTest, OddShapesAndOrders) {
   // Usage first, then content; the text result_format; multimodal content parts; reasoning.
-  const Decoded d = Decode(
-      true,
-      "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"\"},\"finish_reason\":"
-      "\"null\"}]},\"usage\":{\"input_tokens\":4,\"output_tokens\":0}}\n\n"
-      "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"\",\"reasoning_content\":"
-      "\"think\"},\"finish_reason\":\"null\"}]}}\n\n"
-      "data:{\"output\":{\"choices\":[{\"message\":{\"content\":[{\"text\":\"pic\"}]},"
-      "\"finish_reason\":\"null\"}]}}\n\n"
-      "data:{\"output\":{\"text\":\"txt\",\"finish_reason\":\"length\"},"
-      "\"usage\":{\"input_tokens\":4,\"output_tokens\":3}}\n\n");
+  const Decoded d =
+      Decode(true,
+             "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"\"},\"finish_reason\":"
+             "\"null\"}]},\"usage\":{\"input_tokens\":4,\"output_tokens\":0}}\n\n"
+             "data:{\"output\":{\"choices\":[{\"message\":{\"content\":\"\",\"reasoning_content\":"
+             "\"think\"},\"finish_reason\":\"null\"}]}}\n\n"
+             "data:{\"output\":{\"choices\":[{\"message\":{\"content\":[{\"text\":\"pic\"}]},"
+             "\"finish_reason\":\"null\"}]}}\n\n"
+             "data:{\"output\":{\"text\":\"txt\",\"finish_reason\":\"length\"},"
+             "\"usage\":{\"input_tokens\":4,\"output_tokens\":3}}\n\n");
   EXPECT_EQ(d.chunks, (std::vector<std::string>{"think", "pic", "txt"}));
   EXPECT_TRUE(d.facts.complete);
   ASSERT_TRUE(d.facts.usage.has_value());

@@ -75,8 +75,8 @@ TEST(ZhipuAdapterTest, AnIdDotSecretKeyIsSentAsAFreshJwtOnEverySend) {
   EXPECT_FALSE(absl::StrContains(request->body, "Zx8s2Kq"));
   EXPECT_TRUE((*adapter)->signs_each_send());
   SendExtras extras;
-  ASSERT_TRUE((*adapter)->Sign(int64_t{1700000000000} * 1'000'000 + 999'999, *request, &extras)
-                  .ok());
+  ASSERT_TRUE(
+      (*adapter)->Sign(int64_t{1700000000000} * 1'000'000 + 999'999, *request, &extras).ok());
   EXPECT_EQ(extras.header_lines,
             std::vector<std::string>{absl::StrCat("Authorization: Bearer ", kVectorJwt)});
   EXPECT_TRUE(extras.url.empty());
@@ -95,8 +95,8 @@ TEST(ZhipuAdapterTest, AnyOtherKeyIsABearerKey) {
   auto request = (*adapter)->Prepare(spec.prompts[0]);
   ASSERT_TRUE(request.ok());
   const std::vector<std::string> want = {"Content-Type: application/json",
-                                         "Accept: text/event-stream", "Expect:",
-                                         "Authorization: Bearer plain-key"};
+                                         "Accept: text/event-stream",
+                                         "Expect:", "Authorization: Bearer plain-key"};
   EXPECT_EQ(request->header_lines, want);
   // The body is OpenAI's chat body.
   EXPECT_TRUE(absl::StartsWith(
