@@ -2,7 +2,10 @@
 
 #include <iterator>
 
+#include "mock/dialects/dashscope_dialect.h"
+#include "mock/dialects/openai_compatible_dialect.h"
 #include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/zhipu_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -15,6 +18,9 @@ std::unique_ptr<MockDialect> Make() {
 // Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
 constexpr DialectEntry kDialects[] = {
     {"openai", &Make<OpenAiDialect>},
+    {"dashscope", &Make<DashScopeDialect>},
+    {"dashscope-compatible", &Make<DashScopeCompatibleDialect>},
+    {"zhipu", &Make<ZhipuDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
