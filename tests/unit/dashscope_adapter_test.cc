@@ -175,8 +175,8 @@ TEST(DashScopeAdapterTest, CumulativeReasoningThenContent) {
   auto event = [](absl::string_view content, absl::string_view reasoning,
                   absl::string_view finish) {
     return absl::StrCat(R"(data:{"output":{"choices":[{"message":{"content":")", content,
-                        R"(","reasoning_content":")", reasoning, R"("},"finish_reason":")",
-                        finish, "\"}]}}\n\n");
+                        R"(","reasoning_content":")", reasoning, R"("},"finish_reason":")", finish,
+                        "\"}]}}\n\n");
   };
   const Decoded d = Decode(false, event("", "th", "null") + event("", "think", "null") +
                                       event("A", "", "null") + event("AB", "", "stop"));
