@@ -6,7 +6,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "api/bedrock_adapter.h"
+#include "api/dashscope_adapter.h"
 #include "api/openai_adapter.h"
+#include "api/zhipu_adapter.h"
 
 namespace llmload {
 namespace {
@@ -50,6 +52,16 @@ const ApiEntry kApis[] = {
      .credential_env = kBedrockCredentialEnv,
      .options = kBedrockOptions,
      .create = &CreateBedrockConverseStreamAdapter},
+    {.name = "dashscope",
+     .description = "Alibaba DashScope native text-generation API (Qwen)",
+     .key_env = "DASHSCOPE_API_KEY",
+     .key_header = "Authorization",
+     .create = &CreateDashScopeAdapter},
+    {.name = "zhipu",
+     .description = "Zhipu AI GLM chat/completions (an id.secret key is sent as a JWT)",
+     .key_env = "ZHIPUAI_API_KEY",
+     .key_header = "Authorization",
+     .create = &CreateZhipuAdapter},
 };
 
 }  // namespace

@@ -3,7 +3,10 @@
 #include <iterator>
 
 #include "mock/dialects/bedrock_dialect.h"
+#include "mock/dialects/dashscope_dialect.h"
+#include "mock/dialects/openai_compatible_dialect.h"
 #include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/zhipu_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -17,6 +20,9 @@ std::unique_ptr<MockDialect> Make() {
 constexpr DialectEntry kDialects[] = {
     {"openai", &Make<OpenAiDialect>},
     {"bedrock", &Make<BedrockDialect>},
+    {"dashscope", &Make<DashScopeDialect>},
+    {"dashscope-compatible", &Make<DashScopeCompatibleDialect>},
+    {"zhipu", &Make<ZhipuDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 

@@ -1,0 +1,414 @@
+#include "api/dashscope_adapter.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "api/bounded_body.h"
+#include "api/cumulative_text.h"
+#include "api/endpoint_url.h"
+#include "api/request_headers.h"
+#include "api/response_headers.h"
+#include "api/sse_parser.h"
+#include "nlohmann/json.hpp"
+#include "simdjson.h"
+
+namespace llmload {
+namespace {
+
+using simdjson::SUCCESS;
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+constexpr absl::string_view kDefaultPath = "/api/v1/services/aigc/text-generation/generation";
+// A parser grown past this by one large body is given back before the next request.
+constexpr size_t kKeepParserBytes = 1 << 20;
+// How much of a non-JSON error body is kept as its message.
+constexpr size_t kMaxRawErrorBytes = 256;
+
+absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+std::string ScalarText(const element& e) {
+  std::string_view s;
+  if (e.get_string().get(s) == SUCCESS) return std::string(s);
+  if (e.is_null()) return std::string();
+  return simdjson::minify(e);
+}
+
+// An error payload: {"code": "...", "message": "...", "request_id": "..."} without `output`.
+bool IsErrorPayload(const object& root) {
+  element code;
+  object output;
+  if (root["output"].get_object().get(output) == SUCCESS) return false;
+  if (root["code"].get(code) != SUCCESS || code.is_null()) return false;
+  std::string_view s;
+  return code.get_string().get(s) != SUCCESS || !s.empty();
+}
+
+ApiError ReadError(const object& root) {
+  ApiError error;
+  element e;
+  if (root["message"].get(e) == SUCCESS) error.message = ScalarText(e);
+  if (root["code"].get(e) == SUCCESS) error.code = ScalarText(e);
+  return error;
+}
+
+// `content` of a message: a string, or (multimodal models) an array whose first element with a
+// string `text` holds it.
+bool MessageText(const object& message, std::string_view key, std::string_view* out) {
+  element e;
+  if (message[key].get(e) != SUCCESS) return false;
+  if (e.get_string().get(*out) == SUCCESS) return !out->empty();
+  array parts;
+  if (e.get_array().get(parts) != SUCCESS) return false;
+  for (element part : parts) {
+    if (part["text"].get_string().get(*out) == SUCCESS) return !out->empty();
+  }
+  return false;
+}
+
+// What one result object said (result_format "message", or "text" when a --param asked).
+struct ResultFields {
+  std::string_view content;    // empty when none
+  std::string_view reasoning;  // reasoning_content of thinking models
+  bool finished = false;       // a finish_reason other than "null"
+  bool has_output = false;
+};
+
+ResultFields ReadResult(const object& root) {
+  ResultFields r;
+  object output;
+  if (root["output"].get_object().get(output) != SUCCESS) return r;
+  r.has_output = true;
+  std::string_view finish;
+  array choices;
+  object choice;
+  if (output["choices"].get_array().get(choices) == SUCCESS &&
+      choices.at(0).get_object().get(choice) == SUCCESS) {
+    object message;
+    if (choice["message"].get_object().get(message) == SUCCESS) {
+      MessageText(message, "content", &r.content);
+      MessageText(message, "reasoning_content", &r.reasoning);
+    }
+    choice["finish_reason"].get_string().get(finish);
+  } else {
+    output["text"].get_string().get(r.content);
+    output["finish_reason"].get_string().get(finish);
+  }
+  r.finished = !finish.empty() && finish != "null";
+  return r;
+}
+
+// A token count: absent or null leaves *out alone; anything but a JSON integer is invalid.
+enum class CountRead { kAbsent, kInteger, kInvalid };
+CountRead ReadCount(const object& o, std::string_view key, int64_t* out) {
+  element e;
+  if (o[key].get(e) != SUCCESS || e.is_null()) return CountRead::kAbsent;
+  return e.get_int64().get(*out) == SUCCESS ? CountRead::kInteger : CountRead::kInvalid;
+}
+
+// usage {input_tokens, output_tokens, total_tokens}: nullopt without output_tokens; *invalid
+// when a count or the usage itself is not what DashScope sends.
+std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
+  object u;
+  if (root["usage"].get_object().get(u) != SUCCESS) {
+    element e;
+    if (root["usage"].get(e) == SUCCESS && !e.is_null()) *invalid = true;
+    return std::nullopt;
+  }
+  TokenUsage usage;
+  const CountRead output = ReadCount(u, "output_tokens", &usage.completion_tokens);
+  const CountRead input = ReadCount(u, "input_tokens", &usage.prompt_tokens);
+  if (output == CountRead::kInvalid || input == CountRead::kInvalid) {
+    *invalid = true;
+    return std::nullopt;
+  }
+  if (output == CountRead::kAbsent) return std::nullopt;
+  return usage;
+}
+
+// The first `data:` line of an SSE-framed body, without the field name; empty when none.
+absl::string_view SseDataLine(absl::string_view body) {
+  size_t at = absl::StartsWith(body, "data:") ? 0 : body.find("\ndata:");
+  if (at == absl::string_view::npos) return absl::string_view();
+  if (body[at] == '\n') ++at;
+  absl::string_view line = body.substr(at + 5);
+  line = line.substr(0, line.find_first_of("\r\n"));
+  return absl::StripAsciiWhitespace(line);
+}
+
+class DashScopeResponseDecoder final : public ResponseDecoder {
+ public:
+  DashScopeResponseDecoder(bool stream, bool incremental, int64_t max_bytes)
+      : stream_(stream), incremental_(incremental), sse_(static_cast<size_t>(max_bytes)) {
+    if (!stream_) body_.emplace(max_bytes);
+  }
+
+  bool streaming() const override { return stream_; }
+  bool AcceptsContentType(absl::string_view content_type) const override {
+    return IsEventStreamContentType(content_type);
+  }
+
+  void Reset() override {
+    sse_.Reset();
+    if (body_) body_->Reset();
+    content_.Reset();
+    reasoning_.Reset();
+    complete_ = false;
+    malformed_ = false;
+    error_seen_ = false;
+    error_class_ = ErrorClass::kApiError;
+    error_ = ApiError();
+    usage_.reset();
+    usage_invalid_ = false;
+    if (parser_.capacity() > kKeepParserBytes) parser_ = simdjson::dom::parser();
+  }
+
+  bool Feed(absl::string_view bytes, ContentCallback on_content) override {
+    if (!stream_) return body_->Append(bytes);
+    const absl::Status fed =
+        sse_.Feed(bytes, [&](absl::string_view event_type, absl::string_view data) {
+          DecodeEvent(event_type, data, on_content);
+        });
+    return fed.ok();
+  }
+
+  ResponseFacts Finish() override {
+    ResponseFacts facts;
+    if (!stream_) {
+      if (body_->too_large()) {
+        facts.framing = FramingEnd::kTooLarge;
+        return facts;
+      }
+      DecodeBody(body_->view());
+      facts.complete = true;
+    } else {
+      switch (sse_.Finish()) {
+        case SseParser::End::kClean:
+          facts.framing = FramingEnd::kClean;
+          break;
+        case SseParser::End::kPartialEvent:
+          facts.framing = FramingEnd::kPartialEvent;
+          break;
+        case SseParser::End::kError:  // its only error: an event over the cap
+          facts.framing = FramingEnd::kTooLarge;
+          break;
+      }
+      facts.complete = complete_;
+    }
+    facts.api_error = error_seen_;
+    facts.api_error_class = error_class_;
+    facts.malformed = malformed_;
+    // One bad count makes the response's usage untrustworthy, even beside good ones.
+    if (!usage_invalid_) facts.usage = usage_;
+    facts.usage_invalid = usage_invalid_;
+    if (error_seen_) facts.error_message = error_.message;
+    return facts;
+  }
+
+  ApiError DecodeErrorBody(absl::string_view body) override {
+    object root;
+    // A streamed request's error may come SSE-framed (event:error, :HTTP_STATUS/4xx, data:):
+    // its data line is the error object.
+    if (Parse(body, &root) || Parse(SseDataLine(body), &root)) {
+      element e;
+      if (root["code"].get(e) == SUCCESS || root["message"].get(e) == SUCCESS) {
+        return ReadError(root);
+      }
+    }
+    ApiError error;
+    absl::string_view raw = absl::StripAsciiWhitespace(body);
+    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
+    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    return error;
+  }
+
+ private:
+  // Parses `data` into the reused DOM (simdjson copies it into the parser's own padded
+  // buffer, which is kept between calls). False unless it is a JSON object.
+  bool Parse(absl::string_view data, object* root) {
+    element e;
+    return parser_.parse(data.data(), data.size(), /*realloc_if_needed=*/true).get(e) == SUCCESS &&
+           e.get_object().get(*root) == SUCCESS;
+  }
+
+  void NoteError(const object& root) {
+    if (!error_seen_) {  // keep the first
+      error_ = ReadError(root);
+      error_class_ = DashScopeErrorClass(error_.code);
+    }
+    error_seen_ = true;
+  }
+
+  // The content one event adds: the text itself, or (cumulative) what follows the previous
+  // event's text. False when a cumulative text does not extend the previous one.
+  // An empty text says nothing (a thinking model's reasoning once its answer has begun).
+  bool NewText(std::string_view text, CumulativeText* seen, absl::string_view* out) {
+    if (incremental_ || text.empty()) {
+      *out = ToAbsl(text);
+      return true;
+    }
+    return seen->NewSuffix(ToAbsl(text), out);
+  }
+
+  void DecodeEvent(absl::string_view event_type, absl::string_view data,
+                   ContentCallback on_content) {
+    object root;
+    if (!Parse(data, &root)) {
+      malformed_ = true;
+      return;
+    }
+    if (event_type == "error" || IsErrorPayload(root)) {
+      NoteError(root);
+      return;
+    }
+    const ResultFields result = ReadResult(root);
+    if (!result.has_output) {
+      malformed_ = true;
+      return;
+    }
+    // Content first; a thinking model's reasoning is generated output too (as for OpenAI).
+    absl::string_view content;
+    absl::string_view reasoning;
+    const bool content_ok = NewText(result.content, &content_, &content);
+    const bool reasoning_ok = NewText(result.reasoning, &reasoning_, &reasoning);
+    if (!content_ok || !reasoning_ok) malformed_ = true;
+    if (!content.empty()) {
+      on_content(ContentChunk{content});
+    } else if (!reasoning.empty()) {
+      on_content(ContentChunk{reasoning});
+    }
+    if (result.finished) complete_ = true;
+    // Every event carries the running totals: the last one is the request's.
+    if (std::optional<TokenUsage> usage = ReadUsage(root, &usage_invalid_)) usage_ = usage;
+  }
+
+  void DecodeBody(absl::string_view body) {
+    object root;
+    if (!Parse(body, &root)) {
+      malformed_ = true;
+      return;
+    }
+    if (IsErrorPayload(root)) {
+      NoteError(root);
+      return;
+    }
+    if (!ReadResult(root).has_output) {
+      malformed_ = true;
+      return;
+    }
+    usage_ = ReadUsage(root, &usage_invalid_);
+  }
+
+  const bool stream_;
+  const bool incremental_;
+  SseParser sse_;
+  std::optional<BoundedBody> body_;  // not streamed: the body
+  simdjson::dom::parser parser_;
+  CumulativeText content_;  // cumulative streams only: the text so far
+  CumulativeText reasoning_;
+  bool complete_ = false;
+  bool malformed_ = false;
+  bool error_seen_ = false;
+  ErrorClass error_class_ = ErrorClass::kApiError;
+  ApiError error_;
+  std::optional<TokenUsage> usage_;
+  bool usage_invalid_ = false;
+};
+
+class DashScopeAdapter final : public ApiAdapter {
+ public:
+  DashScopeAdapter(const WorkloadSpec& spec, std::string url, nlohmann::ordered_json parameters,
+                   bool incremental)
+      : url_(std::move(url)),
+        model_(spec.model),
+        stream_(spec.stream),
+        incremental_(incremental),
+        max_bytes_(spec.max_response_bytes),
+        parameters_(std::move(parameters)),
+        header_lines_(CommonHeaderLines(spec, spec.stream ? "text/event-stream" : "")) {
+    if (stream_) header_lines_.push_back("X-DashScope-SSE: enable");
+    if (!spec.api_key.empty()) {
+      header_lines_.push_back(absl::StrCat("Authorization: Bearer ", spec.api_key));
+    }
+  }
+
+  const std::string& endpoint_url() const override { return url_; }
+
+  absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
+    nlohmann::ordered_json body;
+    body["model"] = model_;
+    body["input"]["messages"] =
+        nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
+    body["parameters"] = parameters_;
+    PreparedRequest request;
+    request.url = url_;
+    // Invalid UTF-8 in a prompt is replaced with U+FFFD rather than failing the run.
+    request.body =
+        body.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    request.header_lines = header_lines_;
+    return request;
+  }
+
+  std::unique_ptr<ResponseDecoder> NewDecoder() const override {
+    return NewDashScopeResponseDecoder(stream_, incremental_, max_bytes_);
+  }
+
+ private:
+  const std::string url_;
+  const std::string model_;
+  const bool stream_;
+  const bool incremental_;
+  const int64_t max_bytes_;
+  const nlohmann::ordered_json parameters_;
+  std::vector<std::string> header_lines_;
+};
+
+}  // namespace
+
+ErrorClass DashScopeErrorClass(absl::string_view code) {
+  return absl::StartsWith(code, "Throttling") ? ErrorClass::kHttp429 : ErrorClass::kApiError;
+}
+
+std::unique_ptr<ResponseDecoder> NewDashScopeResponseDecoder(bool stream, bool incremental,
+                                                             int64_t max_bytes) {
+  return std::make_unique<DashScopeResponseDecoder>(stream, incremental, max_bytes);
+}
+
+absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateDashScopeAdapter(const WorkloadSpec& spec) {
+  absl::StatusOr<std::string> url = ResolveApiUrl(spec.url, kDefaultPath);
+  if (!url.ok()) return url.status();
+  if (absl::Status s = CheckCredentialHeader(spec, "Authorization", "the API key"); !s.ok()) {
+    return s;
+  }
+  nlohmann::ordered_json parameters;
+  parameters["result_format"] = "message";
+  if (spec.stream) parameters["incremental_output"] = true;
+  if (spec.max_tokens) parameters["max_tokens"] = *spec.max_tokens;
+  if (spec.temperature) parameters["temperature"] = *spec.temperature;
+  // Every --param goes into `parameters` (top_p, seed, enable_thinking, ...), last, so it may
+  // override a field above.
+  for (const auto& [key, json] : spec.params) {
+    nlohmann::ordered_json v = nlohmann::ordered_json::parse(json, nullptr, false);
+    parameters[key] = v.is_discarded() ? nlohmann::ordered_json(json) : std::move(v);
+  }
+  bool incremental = true;
+  if (spec.stream && parameters.contains("incremental_output")) {
+    const nlohmann::ordered_json& v = parameters["incremental_output"];
+    if (!v.is_boolean()) {
+      return absl::InvalidArgumentError(
+          "--param incremental_output: expected true or false (--api dashscope)");
+    }
+    incremental = v.get<bool>();
+  }
+  return std::make_unique<DashScopeAdapter>(spec, *std::move(url), std::move(parameters),
+                                            incremental);
+}
+
+}  // namespace llmload
