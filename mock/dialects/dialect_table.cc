@@ -2,7 +2,9 @@
 
 #include <iterator>
 
+#include "mock/dialects/ollama_dialect.h"
 #include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/tgi_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -15,6 +17,8 @@ std::unique_ptr<MockDialect> Make() {
 // Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
 constexpr DialectEntry kDialects[] = {
     {"openai", &Make<OpenAiDialect>},
+    {"ollama", &Make<OllamaDialect>},
+    {"tgi", &Make<TgiDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
