@@ -110,7 +110,7 @@ std::optional<ApiError> OllamaDialect::AnswerInfo(const HttpRequest& /*request*/
   const std::string name = JsonQuote(info.model);
   out->body = absl::StrCat(
       "{\"models\":[{\"name\":", name, ",\"model\":", name, ",\"modified_at\":\"",
-      absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(info.started_unix),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(info.started_unix),
                        absl::UTCTimeZone()),
       "\",\"size\":0,\"digest\":\"llmload-mock\",\"details\":{\"format\":\"gguf\","
       "\"family\":\"mock\",\"parameter_size\":\"0B\",\"quantization_level\":\"none\"}}]}");
@@ -145,7 +145,7 @@ void OllamaWriter::Begin(const MockRequest& request, absl::string_view /*id*/, i
   head_.append(JsonQuote(request.model));
   absl::StrAppend(
       &head_, ",\"created_at\":\"",
-      absl::FormatTime(absl::RFC3339_full, absl::FromUnixSeconds(created), absl::UTCTimeZone()),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(created), absl::UTCTimeZone()),
       "\",");
   token_prefix_.assign(head_);
   token_prefix_.append(chat_ ? "\"message\":{\"role\":\"assistant\",\"content\":\""
