@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/bounded_body.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "api/json_reader.h"
 #include "api/ndjson_splitter.h"
 #include "api/request_headers.h"
@@ -201,8 +202,7 @@ class OllamaAdapter final : public ApiAdapter {
     if (spec.max_tokens) options_["num_predict"] = *spec.max_tokens;
     if (spec.temperature) options_["temperature"] = *spec.temperature;
     for (const auto& [key, json] : spec.params) {
-      nlohmann::ordered_json v = nlohmann::ordered_json::parse(json, nullptr, false);
-      if (v.is_discarded()) v = json;
+      nlohmann::ordered_json v = ParamJson(json);
       // An `options` object adds to the one built from the flags (its fields win); anything
       // else is a top-level field (keep_alive, format, think, system, raw, ...).
       if (key == "options" && v.is_object()) {
@@ -230,12 +230,7 @@ class OllamaAdapter final : public ApiAdapter {
     body["stream"] = stream_;
     if (!options_.empty()) body["options"] = options_;
     for (const auto& [key, value] : extra_) body[key] = value;
-    PreparedRequest request;
-    request.url = url_;
-    request.body =
-        body.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
-    request.header_lines = header_lines_;
-    return request;
+    return JsonPost(url_, body, header_lines_);
   }
 
   std::unique_ptr<ResponseDecoder> NewDecoder() const override {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/bounded_body.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "api/json_reader.h"
 #include "api/request_headers.h"
 #include "api/response_headers.h"
@@ -239,8 +240,7 @@ class TgiAdapter final : public ApiAdapter {
     // repetition_penalty, decoder_input_details, ...): --param goes there, last, so it may
     // override the fields above.
     for (const auto& [key, json] : spec.params) {
-      nlohmann::ordered_json v = nlohmann::ordered_json::parse(json, nullptr, false);
-      parameters_[key] = v.is_discarded() ? nlohmann::ordered_json(json) : std::move(v);
+      parameters_[key] = ParamJson(json);
     }
     if (!spec.api_key.empty()) {
       header_lines_.push_back(absl::StrCat("Authorization: Bearer ", spec.api_key));
@@ -255,12 +255,7 @@ class TgiAdapter final : public ApiAdapter {
     body["parameters"] = parameters_;
     // Ignored by /generate and /generate_stream; picks the answer's form on TGI's POST /.
     body["stream"] = stream_;
-    PreparedRequest request;
-    request.url = url_;
-    request.body =
-        body.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
-    request.header_lines = header_lines_;
-    return request;
+    return JsonPost(url_, body, header_lines_);
   }
 
   std::unique_ptr<ResponseDecoder> NewDecoder() const override {

@@ -65,4 +65,12 @@ std::string DecodedDifference(const DecodedResponse& a, const DecodedResponse& b
   return diff;
 }
 
+RequestOutcome StreamOutcome(const ResponseFacts& facts) {
+  RequestOutcome outcome;
+  outcome.http_status = 200;
+  outcome.streaming = true;
+  outcome.facts = facts;
+  return outcome;
+}
+
 }  // namespace llmload::testing

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "api/request_outcome.h"
 #include "api/response_decoder.h"
 
 namespace llmload::testing {
@@ -33,6 +34,9 @@ DecodedResponse DecodeBytewise(ResponseDecoder& decoder, absl::string_view body)
 // Whether two decodings reported the same chunks and facts (a message saying what differs
 // otherwise, empty when equal).
 std::string DecodedDifference(const DecodedResponse& a, const DecodedResponse& b);
+
+// The outcome of a 2xx streamed response whose decoder reported `facts`, for ClassifyRequest.
+RequestOutcome StreamOutcome(const ResponseFacts& facts);
 
 }  // namespace llmload::testing
 

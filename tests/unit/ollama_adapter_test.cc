@@ -20,6 +20,7 @@ using testing::DecodedDifference;
 using testing::DecodedResponse;
 using testing::DecodeReads;
 using testing::DecodeSplit;
+using testing::StreamOutcome;
 
 WorkloadSpec Spec(const char* api) {
   WorkloadSpec spec;
@@ -184,14 +185,6 @@ TEST(OllamaAdapterTest, ThinkingIsGeneratedContent) {
   EXPECT_EQ(d.facts.usage->prompt_tokens, 0);  // a cached prompt: no prompt_eval_count
   EXPECT_EQ(d.facts.usage->completion_tokens, 4);
   EXPECT_EQ(d.facts.server.total_ns, -1);  // not sent: not reported
-}
-
-RequestOutcome StreamOutcome(const ResponseFacts& facts) {
-  RequestOutcome outcome;
-  outcome.http_status = 200;
-  outcome.streaming = true;
-  outcome.facts = facts;
-  return outcome;
 }
 
 TEST(OllamaAdapterTest, ACutOffLastLineOrNoDoneIsTruncated) {

@@ -21,6 +21,7 @@ using testing::DecodedDifference;
 using testing::DecodedResponse;
 using testing::DecodeReads;
 using testing::DecodeSplit;
+using testing::StreamOutcome;
 
 WorkloadSpec Spec() {
   WorkloadSpec spec;
@@ -133,14 +134,6 @@ TEST(TgiAdapterTest, StreamDecodesTheSameAtEverySplitPointSkippingSpecialTokens)
   for (size_t split = 0; split <= crlf.size(); ++split) {
     EXPECT_EQ(DecodedDifference(DecodeSplit(*decoder, crlf, split), whole), "") << split;
   }
-}
-
-RequestOutcome StreamOutcome(const ResponseFacts& facts) {
-  RequestOutcome outcome;
-  outcome.http_status = 200;
-  outcome.streaming = true;
-  outcome.facts = facts;
-  return outcome;
 }
 
 TEST(TgiAdapterTest, WithoutTheFinalEventTheStreamIsTruncated) {
