@@ -9,6 +9,9 @@
 #include "api/dashscope_adapter.h"
 #include "api/openai_adapter.h"
 #include "api/zhipu_adapter.h"
+#include "api/ollama_adapter.h"
+#include "api/openai_adapter.h"
+#include "api/tgi_adapter.h"
 
 namespace llmload {
 namespace {
@@ -62,6 +65,20 @@ const ApiEntry kApis[] = {
      .key_env = "ZHIPUAI_API_KEY",
      .key_header = "Authorization",
      .create = &CreateZhipuAdapter},
+    // Ollama needs no key; --api-key is sent as a Bearer token (a proxy in front of it).
+    {.name = "ollama-chat",
+     .description = "Ollama native chat (POST /api/chat, NDJSON stream)",
+     .key_header = "Authorization",
+     .create = &CreateOllamaChatAdapter},
+    {.name = "ollama-generate",
+     .description = "Ollama native generate (POST /api/generate, NDJSON stream)",
+     .key_header = "Authorization",
+     .create = &CreateOllamaGenerateAdapter},
+    {.name = "tgi",
+     .description = "Hugging Face TGI (POST /generate_stream, or /generate with --no-stream)",
+     .key_env = "HF_TOKEN",
+     .key_header = "Authorization",
+     .create = &CreateTgiAdapter},
 };
 
 }  // namespace

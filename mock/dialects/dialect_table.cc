@@ -7,6 +7,9 @@
 #include "mock/dialects/openai_compatible_dialect.h"
 #include "mock/dialects/openai_dialect.h"
 #include "mock/dialects/zhipu_dialect.h"
+#include "mock/dialects/ollama_dialect.h"
+#include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/tgi_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -23,6 +26,8 @@ constexpr DialectEntry kDialects[] = {
     {"dashscope", &Make<DashScopeDialect>},
     {"dashscope-compatible", &Make<DashScopeCompatibleDialect>},
     {"zhipu", &Make<ZhipuDialect>},
+    {"ollama", &Make<OllamaDialect>},
+    {"tgi", &Make<TgiDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
