@@ -24,6 +24,11 @@ absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpe
   absl::StatusOr<std::unique_ptr<ApiAdapter>> adapter = CreateApiAdapter(spec);
   if (!adapter.ok()) return adapter.status();
   shared->adapter = *std::move(adapter);
+  if (shared->adapter->transport() != TransportKind::kHttp) {
+    // The engine drives HTTP through libcurl; a queue transport plugs in beside it (issue 16).
+    return absl::UnimplementedError(
+        absl::StrCat("--api ", spec.api, ": this engine sends HTTP requests only"));
+  }
   const HttpFetcher fetcher(spec);
   if (absl::Status s = shared->adapter->Start(
           [&fetcher](const PreparedRequest& request) { return fetcher.Fetch(request); });

@@ -510,6 +510,11 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
     reader.RecordItlInto(&stats_.itl);
     const int64_t tpot = reader.tpot_ns();
     if (tpot >= 0) stats_.tpot.Record(tpot);
+    const ServerTimings& server = reader.server_timings();
+    if (server.total_ns >= 0) stats_.server_total.Record(server.total_ns);
+    if (server.prompt_ns >= 0) stats_.server_prompt.Add(server.prompt_ns);
+    if (server.decode_ns >= 0) stats_.server_decode.Add(server.decode_ns);
+    if (server.queue_ns >= 0) stats_.server_queue.Add(server.queue_ns);
     stats_.input_tokens += reader.input_tokens();
     stats_.output_tokens += reader.output_tokens();
     (reader.tokens_from_usage() ? stats_.tokens_from_usage : stats_.tokens_from_chunks)++;

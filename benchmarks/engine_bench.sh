@@ -34,7 +34,8 @@
 #               loopback connections: what the machine's loopback costs and delays, below any
 #               mock and load tester. 200,000/s is the chunk rate of 1,000 users at 5 ms ITL.
 #
-# Environment: DURATION (s per run, default 20), BUILD_DIR (default build), OUT (directory for
+# Environment: DURATION (s per run, default 20), BUILD_DIR (default build), LOAD_BIN (the
+# llmload that generates the load; default BUILD_DIR's), OUT (directory for
 # every file a run writes; default a new /tmp/llmload-engine-bench.XXXXXX), MOCK_CPU, LOAD_CPU.
 # The machine is shared: wrap the script in `flock /tmp/llmload-cpu.lock` so that builds and
 # other measurements do not run at the same time.
@@ -44,6 +45,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD_DIR:-build}
 LLMLOAD=$BUILD/llmload
+# The load generator's binary (default the mock's): another build of llmload, to compare two
+# commits side by side against the same mock (benchmarks/ab_engine.sh).
+LOAD_BIN=${LOAD_BIN:-$LLMLOAD}
 DURATION=${DURATION:-20}
 MOCK_CPU=${MOCK_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -139,7 +143,7 @@ wait_bounded() {
 # The Prometheus endpoint of `llmload run` (where this build has one) would listen on
 # 0.0.0.0:9646 and collide between runs; nothing scrapes it here.
 METRICS_FLAGS=()
-if "$LLMLOAD" run --help 2>&1 | grep -q -- --metrics-bind; then METRICS_FLAGS=(--metrics-bind off); fi
+if "$LOAD_BIN" run --help 2>&1 | grep -q -- --metrics-bind; then METRICS_FLAGS=(--metrics-bind off); fi
 
 spawn_rate() { local u=$1; echo $((u < 2000 ? u : 2000)); }  # ramp <= 5 s at 10,000 users
 
@@ -153,7 +157,7 @@ run_llmload() {
   local rate
   rate=$(spawn_rate "$users")
   echo "$users $rate" >"$dir/params"
-  taskset -c "$LOAD_CPU" "$LLMLOAD" run --url "http://127.0.0.1:$PORT" --model mock-llm \
+  taskset -c "$LOAD_CPU" "$LOAD_BIN" run --url "http://127.0.0.1:$PORT" --model mock-llm \
     -u "$users" -r "$rate" -t "${DURATION}s" --stop-timeout 10s --threads 1 -q "${METRICS_FLAGS[@]}" \
     --json-out "$dir/run.json" --csv-stats "$dir/stats.csv" >"$dir/run.out" 2>"$dir/run.err" &
   local pid=$!

@@ -37,6 +37,10 @@ void IntervalStats::Merge(const IntervalStats& other) {
   ttft.Merge(other.ttft);
   itl.Merge(other.itl);
   tpot.Merge(other.tpot);
+  server_total.Merge(other.server_total);
+  server_prompt.Merge(other.server_prompt);
+  server_decode.Merge(other.server_decode);
+  server_queue.Merge(other.server_queue);
   records.insert(records.end(), other.records.begin(), other.records.end());
 }
 
@@ -51,6 +55,8 @@ void IntervalStats::Reset() {
   ttft.Reset();
   itl.Reset();
   tpot.Reset();
+  server_total.Reset();
+  server_prompt = server_decode = server_queue = DurationSum();
   records.clear();
 }
 

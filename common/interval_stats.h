@@ -28,6 +28,22 @@ struct RequestRecord {
   uint32_t agent_index = 0;
 };
 
+// A duration the server reported, summed for its mean (the server's prefill or decode time).
+// Microseconds, so that billions of requests of an hour each cannot overflow the sum.
+struct DurationSum {
+  uint64_t count = 0;
+  uint64_t sum_us = 0;
+  void Add(int64_t ns) {
+    ++count;
+    sum_us += static_cast<uint64_t>(ns < 0 ? 0 : ns / 1000);
+  }
+  void Merge(const DurationSum& other) {
+    count += other.count;
+    sum_us += other.sum_us;
+  }
+  double mean_s() const { return count == 0 ? 0 : 1e-6 * static_cast<double>(sum_us) / count; }
+};
+
 struct IntervalStats {
   IntervalStats();
 
@@ -53,6 +69,13 @@ struct IntervalStats {
   LatencyHistogram ttft;
   LatencyHistogram itl;
   LatencyHistogram tpot;
+  // What servers reported about their own work on successful requests, where the API says
+  // (api/response_decoder.h ServerTimings): the whole request as a histogram, beside the
+  // client's e2e; prefill, decode and queueing as means.
+  LatencyHistogram server_total;
+  DurationSum server_prompt;
+  DurationSum server_decode;
+  DurationSum server_queue;
 
   std::vector<RequestRecord> records;
 

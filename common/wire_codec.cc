@@ -149,6 +149,13 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
   s.ttft.ToProto(out->mutable_ttft());
   s.itl.ToProto(out->mutable_itl());
   s.tpot.ToProto(out->mutable_tpot());
+  s.server_total.ToProto(out->mutable_server_total());
+  out->set_server_prompt_count(s.server_prompt.count);
+  out->set_server_prompt_sum_us(s.server_prompt.sum_us);
+  out->set_server_decode_count(s.server_decode.count);
+  out->set_server_decode_sum_us(s.server_decode.sum_us);
+  out->set_server_queue_count(s.server_queue.count);
+  out->set_server_queue_sum_us(s.server_queue.sum_us);
   out->clear_records();
   for (const RequestRecord& r : s.records) {
     proto::RequestRecord* p = out->add_records();
@@ -168,7 +175,8 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
 absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
   // Outcome classes this build does not know (from a newer agent) are valid: they are counted
   // as "other" (see OutcomeSlot), so that every request stays in the totals.
-  for (const proto::Histogram* h : {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot()}) {
+  for (const proto::Histogram* h :
+       {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot(), &in.server_total()}) {
     absl::Status st = LatencyHistogram::ValidateProto(*h);
     if (!st.ok()) return st;
   }
@@ -194,6 +202,10 @@ void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
   out->ttft.MergeValidatedProto(in.ttft());
   out->itl.MergeValidatedProto(in.itl());
   out->tpot.MergeValidatedProto(in.tpot());
+  out->server_total.MergeValidatedProto(in.server_total());
+  out->server_prompt.Merge(DurationSum{in.server_prompt_count(), in.server_prompt_sum_us()});
+  out->server_decode.Merge(DurationSum{in.server_decode_count(), in.server_decode_sum_us()});
+  out->server_queue.Merge(DurationSum{in.server_queue_count(), in.server_queue_sum_us()});
 }
 
 void AppendRecordsFromProto(const proto::StatsDelta& in, std::vector<RequestRecord>* out) {

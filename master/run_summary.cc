@@ -97,6 +97,13 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   s.ttft = LatencyStats::From(totals.ttft);
   s.itl = LatencyStats::From(totals.itl);
   s.tpot = LatencyStats::From(totals.tpot);
+  s.server_total = LatencyStats::From(totals.server_total);
+  auto mean = [](const DurationSum& d) {
+    return d.count > 0 ? std::optional<double>(d.mean_s()) : std::nullopt;
+  };
+  s.server_prompt_mean = mean(totals.server_prompt);
+  s.server_decode_mean = mean(totals.server_decode);
+  s.server_queue_mean = mean(totals.server_queue);
   s.input_tokens = totals.input_tokens;
   s.output_tokens = totals.output_tokens;
   s.input_mean = s.succeeded > 0 ? static_cast<double>(totals.input_tokens) / s.succeeded : 0;
@@ -150,6 +157,13 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
   j["ttft_s"] = LatencyJson(s.ttft);
   j["itl_s"] = LatencyJson(s.itl);
   j["tpot_s"] = LatencyJson(s.tpot);
+  auto optional = [](const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  j["server_total_s"] = LatencyJson(s.server_total);
+  j["server_prompt_mean_s"] = optional(s.server_prompt_mean);
+  j["server_decode_mean_s"] = optional(s.server_decode_mean);
+  j["server_queue_mean_s"] = optional(s.server_queue_mean);
 
   if (!s.prompts.empty()) {
     nlohmann::json& list = j["prompts"];
@@ -226,6 +240,7 @@ std::string FormatSummaryTable(const RunSummary& s) {
   row("ttft", s.ttft);
   row("itl", s.itl);
   row("tpot", s.tpot);
+  if (s.server_total.count > 0) row("server", s.server_total);
   // The rest of METRICS.md's aggregates, in a second block so that lines stay under 110
   // columns.
   absl::StrAppendFormat(&out, "\n%-10s %9s %9s %9s %9s %9s\n", "metric (s)", "std", "p66", "p75",
@@ -242,6 +257,24 @@ std::string FormatSummaryTable(const RunSummary& s) {
   more("ttft", s.ttft);
   more("itl", s.itl);
   more("tpot", s.tpot);
+  if (s.server_total.count > 0) more("server", s.server_total);
+  if (s.server_total.count > 0 || s.server_prompt_mean || s.server_decode_mean ||
+      s.server_queue_mean) {
+    // The network's and the client's share at a glance: what the client measured beyond what
+    // the server says it spent.
+    out += "\nserver-reported";
+    if (s.server_total.count > 0 && s.latency.count > 0) {
+      absl::StrAppendFormat(
+          &out, "  total mean %.4f s of %.4f s latency (%.4f s outside the server)",
+          s.server_total.mean, s.latency.mean, s.latency.mean - s.server_total.mean);
+    }
+    for (const auto& [name, v] :
+         {std::pair{"prompt", &s.server_prompt_mean}, std::pair{"decode", &s.server_decode_mean},
+          std::pair{"queue", &s.server_queue_mean}}) {
+      if (*v) absl::StrAppendFormat(&out, "  %s mean %.4f s", name, **v);
+    }
+    out += "\n";
+  }
   bool any_error = false;
   for (size_t i = 0; i < kErrorClassCount; ++i) {
     const auto c = static_cast<ErrorClass>(i);

@@ -75,6 +75,11 @@ struct RunSummary {
   double qps = 0, rpm = 0, output_tokens_per_s = 0, total_tokens_per_s = 0;
   std::optional<double> goodput_qps;
   LatencyStats latency, ttft, itl, tpot;
+  // What servers reported of their own time (api/response_decoder.h ServerTimings), where the
+  // API says: the whole request, and the means of prefill, decode and queueing (nullopt: no
+  // request reported it).
+  LatencyStats server_total;
+  std::optional<double> server_prompt_mean, server_decode_mean, server_queue_mean;
   uint64_t input_tokens = 0, output_tokens = 0;
   double input_mean = 0, output_mean = 0;
   std::vector<PromptResult> prompts;  // only with --per-prompt

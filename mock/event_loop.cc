@@ -17,8 +17,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "common/receive_stamp.h"
-#include "mock/completion_writer.h"
 #include "mock/http_response.h"
 #include "mock/json_escape.h"
 #include "mock/random.h"
@@ -70,10 +70,8 @@ struct EventLoop::Connection {
   uint64_t timer_id = 0;           // the armed timer; 0 when none
 
   // The completion in progress.
-  CompletionApi api = CompletionApi::kChat;
   bool stream = false;
   bool keep_alive = true;
-  bool include_usage = false;
   bool finish_length = false;
   int64_t tokens_total = 0;
   int64_t tokens_sent = 0;
@@ -81,16 +79,23 @@ struct EventLoop::Connection {
   int64_t truncate_after = -1;   // tokens to send before cutting the response; -1: never
   int64_t next_deadline = 0;     // when the next token (or the whole body) is due
   int64_t read_ns = 0;           // when the request was parsed: the start of first_token
+  int64_t first_token_ns = 0;    // MockOutcome::first_token_ns
   int64_t arrival_ns = 0;        // when it reached the socket: the start of ..._from_arrival
   int64_t last_arrival_ns = -1;  // the kernel's receive time of the latest bytes read; -1: none
   Rng token_rng;
   Rng latency_rng;
   std::string id;
-  std::string text;  // non-streaming: the escaped completion text
-  std::string body;  // non-streaming: the JSON body
-  CompletionWriter writer;
+  std::string text;                      // non-streaming: the escaped completion text
+  std::string body;                      // non-streaming: the JSON body
+  MockResponseWriter* writer = nullptr;  // the one of writers[] formatting the response
+  // One writer per dialect, made on first use and kept (with its buffers) by the slot.
+  std::vector<std::unique_ptr<MockResponseWriter>> writers;
 
   size_t pending_out() const { return out.size() - out_off; }
+  // What the writer reports at the end of the response in progress.
+  MockOutcome outcome(int64_t now) const {
+    return MockOutcome{finish_length, prompt_tokens, tokens_total, first_token_ns, now - read_ns};
+  }
 };
 
 absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(EventLoopContext context,
@@ -118,9 +123,7 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(EventLoopContext co
 }
 
 EventLoop::EventLoop(PrivateTag, EventLoopContext context, UniqueFd listener)
-    : ctx_(context),
-      listener_(std::move(listener)),
-      body_parser_(std::make_unique<CompletionRequestParser>()) {
+    : ctx_(context), listener_(std::move(listener)) {
   scratch_.resize(kReadChunk);
 }
 
@@ -348,24 +351,34 @@ void EventLoop::ProcessInput(Connection& c) {
 }
 
 void EventLoop::SendJson(Connection& c, int status, const std::string& body, bool keep_alive) {
+  SendReply(c, status, body, "application/json", "", keep_alive);
+}
+
+void EventLoop::SendReply(Connection& c, int status, absl::string_view body,
+                          absl::string_view content_type, absl::string_view extra_headers,
+                          bool keep_alive) {
   ResponseHead head;
   head.status = status;
+  head.content_type = content_type;
   head.keep_alive = keep_alive;
   head.http10 = c.parser.request().version_minor == 0;
+  head.extra_headers = extra_headers;
   AppendResponse(head, body, &c.out);
   if (!keep_alive) c.close_after_write = true;
 }
 
 void EventLoop::SendError(Connection& c, const ApiError& error, bool keep_alive,
-                          bool is_bad_request, absl::string_view extra_headers) {
+                          bool is_bad_request, const MockDialect* dialect,
+                          absl::string_view extra_headers) {
   if (is_bad_request) MockCounters::Add(ctx_.counters->bad_requests);
-  ResponseHead head;
-  head.status = error.http_status;
-  head.keep_alive = keep_alive;
-  head.http10 = c.parser.request().version_minor == 0;
-  head.extra_headers = extra_headers;
-  AppendResponse(head, error.Body(), &c.out);
-  if (!keep_alive) c.close_after_write = true;
+  MockReply reply;
+  if (dialect != nullptr) {
+    dialect->RenderError(error, &reply);
+  } else {
+    reply.body = error.Body();
+  }
+  reply.headers.append(extra_headers.data(), extra_headers.size());
+  SendReply(c, error.http_status, reply.body, reply.content_type, reply.headers, keep_alive);
 }
 
 void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now) {
@@ -373,20 +386,21 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
   MockCounters::Add(k.requests_total);
   const absl::string_view path = req.path;
   const bool get = req.method == "GET";
-  const bool post = req.method == "POST";
-  auto method_not_allowed = [&](absl::string_view allowed) {
-    SendError(c, ApiError::MethodNotAllowed(req.method, path), req.keep_alive, true,
+  auto method_not_allowed = [&](absl::string_view allowed, const MockDialect* dialect) {
+    SendError(c, ApiError::MethodNotAllowed(req.method, path), req.keep_alive, true, dialect,
               absl::StrCat("Allow: ", allowed, "\r\n"));
   };
-  if (path == "/v1/chat/completions" || path == "/v1/completions") {
-    const bool chat = path == "/v1/chat/completions";
-    MockCounters::Add(chat ? k.chat_completions_requests : k.completions_requests);
-    if (!post) return method_not_allowed("POST");
-    return StartCompletion(c, req, chat ? CompletionApi::kChat : CompletionApi::kCompletions, now);
+  RouteMatch route;
+  if (dialects_.Match(req.method, path, &route)) {
+    MockCounters::Add(k.dialect_requests[route.dialect_index]);
+    if (route.route->counter != nullptr) MockCounters::Add(k.*(route.route->counter));
+    if (!route.method_allowed) return method_not_allowed(route.route->method, route.dialect);
+    if (route.route->kind == RouteKind::kInfo) return AnswerInfo(c, req, route);
+    return StartCompletion(c, req, route, now);
   }
   if (path == "/v1/models" || absl::StartsWith(path, "/v1/models/")) {
     MockCounters::Add(k.models_requests);
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed("GET", nullptr);
     auto model_json = [&](absl::string_view id) {
       return absl::StrCat("{\"id\":", JsonQuote(id),
                           ",\"object\":\"model\",\"created\":", ctx_.started_unix,
@@ -403,12 +417,12 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
   }
   if (path == "/health") {
     MockCounters::Add(k.health_requests);
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed("GET", nullptr);
     return SendJson(c, 200, "{\"status\":\"ok\"}", req.keep_alive);
   }
   if (path == "/mock/stats") {
     MockCounters::Add(k.stats_requests);
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed("GET", nullptr);
     MockStats stats;
     for (const auto& counters : *ctx_.all) counters->AddTo(&stats);
     MockCounters::MergeHistograms(*ctx_.all, &stats);
@@ -418,27 +432,43 @@ void EventLoop::HandleRequest(Connection& c, const HttpRequest& req, int64_t now
   SendError(c, ApiError::NotFound(req.method, path), req.keep_alive, true);
 }
 
-void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, CompletionApi api,
+void EventLoop::AnswerInfo(Connection& c, const HttpRequest& req, const RouteMatch& route) {
+  MockDialect& dialect = *route.dialect;
+  std::optional<ApiError> error = dialect.Authorize(req, *route.route, absl::Now());
+  MockReply reply;
+  if (!error) {
+    error = dialect.AnswerInfo(req, *route.route, MockInfo{ctx_.options->model, ctx_.started_unix},
+                               &reply);
+  }
+  if (error) return SendError(c, *error, req.keep_alive, true, &dialect);
+  SendReply(c, 200, reply.body, reply.content_type, reply.headers, req.keep_alive);
+}
+
+void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const RouteMatch& route,
                                 int64_t now) {
   const MockOptions& o = *ctx_.options;
   MockCounters& k = *ctx_.counters;
-  CompletionRequest creq;
-  if (std::optional<ApiError> error = body_parser_->Parse(api, req.body, &creq)) {
-    return SendError(c, *error, req.keep_alive, true);
+  MockDialect& dialect = *route.dialect;
+  if (std::optional<ApiError> error = dialect.Authorize(req, *route.route, absl::Now())) {
+    return SendError(c, *error, req.keep_alive, true, &dialect);
+  }
+  MockRequest creq;
+  if (std::optional<ApiError> error =
+          dialect.ParseRequest(req, *route.route, route.captures, &creq)) {
+    return SendError(c, *error, req.keep_alive, true, &dialect);
   }
   const uint64_t seq = ctx_.request_seq->fetch_add(1, std::memory_order_relaxed);
   // Separate random streams per purpose, so e.g. changing --itl-distribution keeps the text.
   Rng draws(o.seed, seq * 4);
   if (o.error_rate > 0 && draws.Uniform() < o.error_rate) {
     MockCounters::Add(k.errors_injected);
-    return SendError(c, ApiError::Injected(o.error_status, creq.model), req.keep_alive, false);
+    return SendError(c, dialect.InjectedError(o.error_status, creq.model), req.keep_alive, false,
+                     &dialect);
   }
   int64_t n = o.output_tokens ? *o.output_tokens : o.default_output_tokens;
   if (creq.max_tokens) n = o.output_tokens ? std::min(n, *creq.max_tokens) : *creq.max_tokens;
-  c.api = api;
   c.stream = creq.stream;
   c.keep_alive = req.keep_alive;
-  c.include_usage = creq.include_usage;
   c.finish_length = creq.max_tokens && n == *creq.max_tokens;
   c.tokens_total = n;
   c.tokens_sent = 0;
@@ -449,13 +479,16 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, Completio
   }
   c.token_rng = Rng(o.seed, seq * 4 + 1);
   c.latency_rng = Rng(o.seed, seq * 4 + 2);
-  const bool chat = api == CompletionApi::kChat;
-  c.id.assign(chat ? "chatcmpl-" : "cmpl-");
+  const absl::string_view id_prefix = dialect.IdPrefix(creq);
+  c.id.assign(id_prefix.data(), id_prefix.size());
   absl::StrAppendFormat(&c.id, "mock%016x%08x", Rng(o.seed, seq * 4 + 3)(), seq & 0xffffffff);
   const bool http10 = req.version_minor == 0;
   if (http10 && c.stream) c.keep_alive = false;  // no chunked coding: the close ends the body
-  c.writer.Begin(api, c.id, static_cast<int64_t>(time(nullptr)), creq.model, c.include_usage,
-                 /*chunked=*/!http10);
+  if (c.writers.size() < dialects_.size()) c.writers.resize(dialects_.size());
+  std::unique_ptr<MockResponseWriter>& writer = c.writers[route.dialect_index];
+  if (writer == nullptr) writer = dialect.NewWriter();
+  c.writer = writer.get();
+  c.writer->Begin(creq, c.id, static_cast<int64_t>(time(nullptr)), /*chunked=*/!http10);
   c.busy = true;
   c.read_ns = now;
   // The latest bytes read completed this request (or a later pipelined one): never earlier
@@ -464,19 +497,19 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, Completio
   if (c.stream) {
     MockCounters::Add(k.streamed);
     ResponseHead head;
-    head.content_type = "text/event-stream";
+    head.content_type = c.writer->stream_content_type();
     head.chunked = true;
     head.keep_alive = c.keep_alive;
     head.http10 = http10;
     head.request_id = c.id;
     AppendResponseHead(head, &c.out);
-    if (chat) {
-      c.writer.AppendRoleChunk(&c.out);
-      MockCounters::Add(k.chunks_sent);
+    if (const int events = c.writer->AppendPrelude(&c.out); events > 0) {
+      MockCounters::Add(k.chunks_sent, static_cast<uint64_t>(events));
     }
     c.next_deadline = now + o.ttft.SampleNanos(c.latency_rng);
   } else {
     int64_t delay = o.ttft.SampleNanos(c.latency_rng);
+    c.first_token_ns = delay;
     if (o.itl.distribution == LatencyDistribution::kConstant) {
       delay += (n - 1) * absl::ToInt64Nanoseconds(o.itl.mean);
     } else {
@@ -500,9 +533,10 @@ void EventLoop::Advance(Connection& c, int64_t now) {
       c.text.append(token.data(), token.size());
     }
     c.body.clear();
-    c.writer.AppendBody(c.text, c.finish_length, c.prompt_tokens, c.tokens_total, &c.body);
+    c.writer->AppendBody(c.text, c.outcome(now), &c.body);
     MockCounters::Add(k.tokens_sent, c.tokens_total);
     ResponseHead head;
+    head.content_type = c.writer->body_content_type();
     head.keep_alive = c.keep_alive;
     head.http10 = c.parser.request().version_minor == 0;
     head.request_id = c.id;
@@ -529,12 +563,13 @@ void EventLoop::Advance(Connection& c, int64_t now) {
       return Flush(c);
     }
     k.RecordLateness(now - c.next_deadline);
-    c.writer.AppendTokenChunk(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
+    c.writer->AppendToken(vocabulary.escaped(vocabulary.Pick(c.token_rng())), &c.out);
     // A fresh clock read, not `now`: when many timers fire together, the later streams' first
     // tokens really leave later, and that is part of what a client's TTFT is compared with.
     if (c.tokens_sent == 0) {
       const int64_t sent = NowNs();
-      k.first_token.Record(sent - c.read_ns);
+      c.first_token_ns = sent - c.read_ns;
+      k.first_token.Record(c.first_token_ns);
       k.first_token_from_arrival.Record(sent - c.arrival_ns);
     }
     ++c.tokens_sent;
@@ -545,14 +580,8 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     // accumulates over a long stream.
     c.next_deadline += o.itl.SampleNanos(c.latency_rng);
   }
-  c.writer.AppendFinishChunk(c.finish_length, &c.out);
-  MockCounters::Add(k.chunks_sent);
-  if (c.include_usage) {
-    c.writer.AppendUsageChunk(c.prompt_tokens, c.tokens_total, &c.out);
-    MockCounters::Add(k.chunks_sent);
-  }
-  c.writer.AppendDone(&c.out);
-  MockCounters::Add(k.chunks_sent);
+  const int events = c.writer->AppendFinish(c.outcome(NowNs()), &c.out);
+  MockCounters::Add(k.chunks_sent, static_cast<uint64_t>(events));
   MockCounters::Add(k.completed);
   FinishResponse(c);
 }

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "mock/api_error.h"
-#include "mock/completion_request.h"
+#include "mock/dialects/dialect_table.h"
 #include "mock/http_request_parser.h"
 #include "mock/mock_server.h"
 #include "mock/mock_stats.h"
@@ -59,13 +59,18 @@ class EventLoop {
   void OnReadable(Connection& c);
   void ProcessInput(Connection& c);
   void HandleRequest(Connection& c, const HttpRequest& req, int64_t now);
-  void StartCompletion(Connection& c, const HttpRequest& req, CompletionApi api, int64_t now);
+  void AnswerInfo(Connection& c, const HttpRequest& req, const RouteMatch& route);
+  void StartCompletion(Connection& c, const HttpRequest& req, const RouteMatch& route, int64_t now);
   void Advance(Connection& c, int64_t now);
   void FinishResponse(Connection& c);
   void Truncate(Connection& c);
+  // Answers `error` in `dialect`'s shape, or OpenAI's (ApiError::Body) for the loop's own
+  // routes and HTTP-level errors when `dialect` is null.
   void SendError(Connection& c, const ApiError& error, bool keep_alive, bool is_bad_request,
-                 absl::string_view extra_headers = "");
+                 const MockDialect* dialect = nullptr, absl::string_view extra_headers = "");
   void SendJson(Connection& c, int status, const std::string& body, bool keep_alive);
+  void SendReply(Connection& c, int status, absl::string_view body, absl::string_view content_type,
+                 absl::string_view extra_headers, bool keep_alive);
   void Flush(Connection& c);
   void Schedule(Connection& c, int64_t deadline_ns);
   void Close(Connection& c);
@@ -87,7 +92,7 @@ class EventLoop {
   std::vector<uint32_t> free_slots_;
   std::vector<uint32_t> closed_slots_;  // freed after the current batch of events
   std::string scratch_;                 // read buffer reused by every connection
-  std::unique_ptr<CompletionRequestParser> body_parser_;
+  DialectSet dialects_;                 // this loop's instances: a dialect may keep a parser
 };
 
 }  // namespace llmload::mock

@@ -36,10 +36,23 @@ absl::string_view StripOws(absl::string_view s) {
 
 }  // namespace
 
+std::optional<absl::string_view> HttpRequest::Header(absl::string_view name) const {
+  for (absl::string_view line : absl::StrSplit(headers, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t colon = line.find(':');
+    if (colon == absl::string_view::npos) continue;
+    if (absl::EqualsIgnoreCase(line.substr(0, colon), name)) {
+      return StripOws(line.substr(colon + 1));
+    }
+  }
+  return std::nullopt;
+}
+
 void HttpRequestParser::Reset() {
   scanned_ = 0;
   headers_complete_ = false;
   method_len_ = target_off_ = target_len_ = path_len_ = 0;
+  headers_off_ = headers_len_ = 0;
   request_ = HttpRequest();
   error_status_ = 0;
   error_message_.clear();
@@ -92,6 +105,9 @@ HttpRequestParser::Result HttpRequestParser::Parse(absl::string_view buffer) {
     Result head = ParseHead(buffer.substr(start, end - start));
     if (head == Result::kError) return head;
     target_off_ += start;
+    headers_off_ += start;
+    // Up to the blank line that ends the block ("\n" or "\r\n").
+    headers_len_ = end - headers_off_ - (buffer[end - 2] == '\r' ? 2 : 1);
     request_.header_bytes = end;
     headers_complete_ = true;
   }
@@ -100,6 +116,7 @@ HttpRequestParser::Result HttpRequestParser::Parse(absl::string_view buffer) {
   request_.method = buffer.substr(method_off, method_len_);
   request_.target = buffer.substr(target_off_, target_len_);
   request_.path = buffer.substr(target_off_, path_len_);
+  request_.headers = buffer.substr(headers_off_, headers_len_);
   if (buffer.size() < request_.total_bytes()) return Result::kIncomplete;
   request_.body = buffer.substr(request_.header_bytes, request_.content_length);
   return Result::kComplete;
@@ -132,6 +149,7 @@ HttpRequestParser::Result HttpRequestParser::ParseHead(absl::string_view head) {
   } else {
     return Fail(400, "malformed request line");
   }
+  headers_off_ = std::min(head.find('\n') + 1, head.size());
   method_len_ = parts[0].size();
   target_off_ = method_len_ + 1;
   target_len_ = parts[1].size();

@@ -9,6 +9,7 @@
 #define LLMLOAD_MOCK_HTTP_REQUEST_PARSER_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -21,12 +22,18 @@ struct HttpRequest {
   absl::string_view target;  // as sent, including any query string
   absl::string_view path;    // target without the query string
   absl::string_view body;
-  int version_minor = 1;   // HTTP/1.<minor>
-  bool keep_alive = true;  // HTTP/1.1 default, or HTTP/1.0 with Connection: keep-alive
+  absl::string_view headers;  // the header lines, "Name: value\r\n" each, as received
+  int version_minor = 1;      // HTTP/1.<minor>
+  bool keep_alive = true;     // HTTP/1.1 default, or HTTP/1.0 with Connection: keep-alive
   bool expect_continue = false;
   size_t content_length = 0;
   size_t header_bytes = 0;  // request line + headers + blank line
   size_t total_bytes() const { return header_bytes + content_length; }
+
+  // The value of the first header named `name` (case-insensitive), without surrounding
+  // whitespace; nullopt when absent. Scans `headers`: meant for the few headers a dialect's
+  // Authorize() reads, not for the per-token path.
+  std::optional<absl::string_view> Header(absl::string_view name) const;
 };
 
 struct HttpParserLimits {
@@ -66,6 +73,7 @@ class HttpRequestParser {
   bool headers_complete_ = false;
   // Offsets of the views in request_, so the buffer may move between Parse() calls.
   size_t method_len_ = 0, target_off_ = 0, target_len_ = 0, path_len_ = 0;
+  size_t headers_off_ = 0, headers_len_ = 0;
   HttpRequest request_;
   int error_status_ = 0;
   std::string error_message_;

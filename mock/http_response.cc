@@ -48,4 +48,13 @@ void AppendChunkHeader(size_t size, std::string* out) {
 
 void AppendLastChunk(std::string* out) { out->append("0\r\n\r\n"); }
 
+void AppendHttpChunk(bool chunked, std::initializer_list<absl::string_view> parts,
+                     std::string* out) {
+  size_t size = 0;
+  for (absl::string_view p : parts) size += p.size();
+  if (chunked) AppendChunkHeader(size, out);
+  for (absl::string_view p : parts) out->append(p.data(), p.size());
+  if (chunked) out->append("\r\n");
+}
+
 }  // namespace llmload::mock

@@ -5,6 +5,7 @@
 #define LLMLOAD_MOCK_HTTP_RESPONSE_H_
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +35,11 @@ void AppendContinue(std::string* out);
 void AppendChunkHeader(size_t size, std::string* out);
 // The zero-size chunk that ends a chunked body.
 void AppendLastChunk(std::string* out);
+// Appends the concatenation of `parts` as one HTTP chunk, or bare when `chunked` is false
+// (HTTP/1.0: the close ends the body). Stream writers send each event this way; it only
+// copies bytes, so it allocates nothing once `out` has grown.
+void AppendHttpChunk(bool chunked, std::initializer_list<absl::string_view> parts,
+                     std::string* out);
 
 }  // namespace llmload::mock
 

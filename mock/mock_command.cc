@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/stop_signals.h"
-#include "mock/completion_request.h"
+#include "mock/dialects/mock_dialect.h"
 #include "mock/mock_server.h"
 
 namespace llmload::mock {

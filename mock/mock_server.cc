@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/fd_limit.h"
 #include "common/receive_stamp.h"
+#include "mock/dialects/mock_dialect.h"
 #include "mock/event_loop.h"
 #include "mock/unique_fd.h"
 

@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "absl/strings/str_cat.h"
+#include "mock/dialects/dialect_table.h"
 
 namespace llmload::mock {
 namespace {
@@ -41,6 +42,7 @@ void MockCounters::AddTo(MockStats* s) const {
   s->health_requests += v(health_requests);
   s->stats_requests += v(stats_requests);
   s->other_requests += v(other_requests);
+  for (int i = 0; i < kMaxDialects; ++i) s->dialect_requests[i] += v(dialect_requests[i]);
   s->streamed += v(streamed);
   s->completed += v(completed);
   s->errors_injected += v(errors_injected);
@@ -113,16 +115,23 @@ uint64_t FineDurationHistogram::Percentile(const std::array<uint64_t, kBuckets>&
 }
 
 std::string MockStats::ToJson() const {
+  std::string by_dialect;
+  const absl::Span<const DialectEntry> dialects = DialectTable();
+  for (size_t i = 0; i < dialects.size(); ++i) {
+    absl::StrAppend(&by_dialect, i == 0 ? "" : ",", "\"", dialects[i].name,
+                    "\":", dialect_requests[i]);
+  }
   return absl::StrCat(
       "{\"requests_total\":", requests_total,
       ",\"requests_by_endpoint\":{\"chat_completions\":", chat_completions_requests,
       ",\"completions\":", completions_requests, ",\"models\":", models_requests,
       ",\"health\":", health_requests, ",\"stats\":", stats_requests, ",\"other\":", other_requests,
-      "},\"streamed\":", streamed, ",\"completed\":", completed,
-      ",\"errors_injected\":", errors_injected, ",\"truncated\":", truncated,
-      ",\"client_disconnects\":", client_disconnects, ",\"bad_requests\":", bad_requests,
-      ",\"tokens_sent\":", tokens_sent, ",\"chunks_sent\":", chunks_sent,
-      ",\"bytes_sent\":", bytes_sent, ",\"connections_accepted\":", connections_accepted,
+      "},\"requests_by_dialect\":{", by_dialect, "},\"streamed\":", streamed,
+      ",\"completed\":", completed, ",\"errors_injected\":", errors_injected,
+      ",\"truncated\":", truncated, ",\"client_disconnects\":", client_disconnects,
+      ",\"bad_requests\":", bad_requests, ",\"tokens_sent\":", tokens_sent,
+      ",\"chunks_sent\":", chunks_sent, ",\"bytes_sent\":", bytes_sent,
+      ",\"connections_accepted\":", connections_accepted,
       ",\"connections_open\":", connections_open,
       ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us, ",\"p99\":", token_lateness_p99_us,
       ",\"max\":", token_lateness_max_us, "},\"first_token_us\":", DurationsJson(first_token),

@@ -12,6 +12,9 @@
 
 namespace llmload::mock {
 
+// How many dialects (mock/dialects/dialect_table.cc) the per-dialect counters have room for.
+inline constexpr int kMaxDialects = 16;
+
 // A point-in-time snapshot.
 struct MockStats {
   uint64_t requests_total = 0;             // every request whose head was read (incl. bad ones)
@@ -21,15 +24,17 @@ struct MockStats {
   uint64_t health_requests = 0;            // GET /health
   uint64_t stats_requests = 0;             // GET /mock/stats
   uint64_t other_requests = 0;             // unknown path or method, unparseable request
-  uint64_t streamed = 0;                   // completion responses started as a stream
-  uint64_t completed = 0;                  // completion responses sent to their end
-  uint64_t errors_injected = 0;            // answered with --error-status by --error-rate
-  uint64_t truncated = 0;                  // cut off on purpose by --truncate-rate
-  uint64_t client_disconnects = 0;         // the client went away before its response ended
-  uint64_t bad_requests = 0;               // 4xx answers caused by the request itself
-  uint64_t tokens_sent = 0;                // completion tokens generated (streamed or not)
-  uint64_t chunks_sent = 0;  // SSE events written (role, tokens, finish, usage, [DONE])
-  uint64_t bytes_sent = 0;   // bytes accepted by the kernel on all connections
+  // Requests on each dialect's paths (any method), by DialectTable() index.
+  std::array<uint64_t, kMaxDialects> dialect_requests{};
+  uint64_t streamed = 0;            // completion responses started as a stream
+  uint64_t completed = 0;           // completion responses sent to their end
+  uint64_t errors_injected = 0;     // answered with --error-status by --error-rate
+  uint64_t truncated = 0;           // cut off on purpose by --truncate-rate
+  uint64_t client_disconnects = 0;  // the client went away before its response ended
+  uint64_t bad_requests = 0;        // 4xx answers caused by the request itself
+  uint64_t tokens_sent = 0;         // completion tokens generated (streamed or not)
+  uint64_t chunks_sent = 0;         // SSE events written (role, tokens, finish, usage, [DONE])
+  uint64_t bytes_sent = 0;          // bytes accepted by the kernel on all connections
   uint64_t connections_accepted = 0;
   uint64_t connections_open = 0;
   // How late tokens left the mock relative to their schedule (TTFT/ITL deadlines), measured
@@ -57,7 +62,8 @@ struct MockStats {
   // network and the client's own delays. Without a kernel timestamp, the parse time.
   Durations first_token_from_arrival;
 
-  // {"requests_total":..,"requests_by_endpoint":{...},...} (the /mock/stats body).
+  // {"requests_total":..,"requests_by_endpoint":{...},"requests_by_dialect":{"openai":..},...}
+  // (the /mock/stats body).
   std::string ToJson() const;
   // One line for the log: "requests=.. streamed=.. ...".
   std::string Summary() const;
@@ -100,6 +106,7 @@ struct alignas(64) MockCounters {
   std::atomic<uint64_t> health_requests{0};
   std::atomic<uint64_t> stats_requests{0};
   std::atomic<uint64_t> other_requests{0};
+  std::array<std::atomic<uint64_t>, kMaxDialects> dialect_requests{};
   std::atomic<uint64_t> streamed{0};
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> errors_injected{0};

@@ -253,6 +253,10 @@ TEST_F(MockServerTest, StreamsChatCompletionInOpenAiFormat) {
   EXPECT_GE(after["chunks_sent"].get<int>() - before["chunks_sent"].get<int>(), 20);
   EXPECT_GE(after["tokens_sent"].get<int>() - before["tokens_sent"].get<int>(), 16);
   EXPECT_GE(after["requests_by_endpoint"]["chat_completions"].get<int>(), 1);
+  // Requests on a dialect's paths are also counted per dialect.
+  EXPECT_GE(after["requests_by_dialect"]["openai"].get<int>() -
+                before["requests_by_dialect"]["openai"].get<int>(),
+            1);
 }
 
 TEST_F(MockServerTest, StreamWithoutUsageOmitsUsageFields) {

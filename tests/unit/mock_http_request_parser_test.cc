@@ -169,5 +169,30 @@ TEST(HttpRequestParserTest, ConnectionHeaderTokens) {
   EXPECT_TRUE(one("GET / HTTP/1.1\r\nConnection: upgrade\r\n\r\n").keep_alive);
 }
 
+TEST(HttpRequestParserTest, HeaderLookupIsCaseInsensitiveAndSurvivesBufferMoves) {
+  HttpRequestParser parser;
+  std::string buffer =
+      "POST /model/m/converse?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "X-Amz-Date:  20260101T000000Z \r\nauthorization: AWS4-HMAC-SHA256 abc\r\n"
+      "Content-Length: 2\r\n\r\n";
+  ASSERT_EQ(parser.Parse(buffer), Result::kIncomplete);
+  buffer += "{}";
+  buffer.reserve(buffer.capacity() * 4);  // moves the bytes the views point into
+  ASSERT_EQ(parser.Parse(buffer), Result::kComplete);
+  const HttpRequest& r = parser.request();
+  EXPECT_EQ(r.Header("x-amz-date"), "20260101T000000Z");
+  EXPECT_EQ(r.Header("Authorization"), "AWS4-HMAC-SHA256 abc");
+  EXPECT_EQ(r.Header("host"), "127.0.0.1");
+  EXPECT_EQ(r.Header("content-length"), "2");
+  EXPECT_FALSE(r.Header("x-missing"));
+  EXPECT_FALSE(r.Header("POST /model/m/converse?x=1 HTTP/1.1"));  // the request line is no header
+  EXPECT_EQ(r.body, "{}");
+
+  HttpRequestParser bare;
+  ASSERT_EQ(bare.Parse("GET /health HTTP/1.1\n\n"), Result::kComplete);
+  EXPECT_TRUE(bare.request().headers.empty());
+  EXPECT_FALSE(bare.request().Header("host"));
+}
+
 }  // namespace
 }  // namespace llmload::mock

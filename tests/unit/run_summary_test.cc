@@ -72,6 +72,31 @@ TEST(RunSummaryTest, JsonFollowsTheContract) {
   EXPECT_FALSE(j.contains("agents"));
 }
 
+TEST(RunSummaryTest, ServerReportedTimingsGoBesideTheClients) {
+  RunInfo info;
+  info.duration_s = 2.0;
+  IntervalStats stats = KnownStats();
+  const nlohmann::json none = SummaryToJson(Summarize(info, stats));
+  EXPECT_EQ(none["server_total_s"]["count"], 0);
+  EXPECT_TRUE(none["server_decode_mean_s"].is_null());
+  EXPECT_EQ(FormatSummaryTable(Summarize(info, stats)).find("server"), std::string::npos);
+
+  for (int64_t ms : {80, 180}) stats.server_total.Record(ms * 1'000'000);
+  stats.server_decode.Add(150'000'000);
+  stats.server_decode.Add(50'000'000);
+  const RunSummary s = Summarize(info, stats);
+  const nlohmann::json j = SummaryToJson(s);
+  EXPECT_EQ(j["server_total_s"]["count"], 2);
+  EXPECT_NEAR(j["server_total_s"]["mean"].get<double>(), 0.13, 1e-6);
+  EXPECT_NEAR(j["server_decode_mean_s"].get<double>(), 0.1, 1e-9);
+  EXPECT_TRUE(j["server_prompt_mean_s"].is_null());
+  const std::string table = FormatSummaryTable(s);
+  EXPECT_NE(table.find("server-reported  total mean 0.1300 s of 0.2500 s latency (0.1200 s "
+                       "outside the server)  decode mean 0.1000 s"),
+            std::string::npos)
+      << table;
+}
+
 TEST(RunSummaryTest, TableShowsEveryAggregate) {
   RunInfo info;
   info.id = "r1";

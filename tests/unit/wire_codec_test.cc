@@ -94,5 +94,22 @@ TEST(WireCodecTest, TheApiTravelsAsANameWithOptionsAndCredentials) {
   EXPECT_FALSE(SpecFromProto(wire).ok());
 }
 
+TEST(WireCodecTest, ServerTimingsTravel) {
+  IntervalStats s;
+  s.server_total.Record(5'000'000);
+  s.server_prompt.Add(2'000'000);
+  s.server_queue.Add(1'000);
+  proto::StatsDelta wire;
+  StatsToProto(s, &wire);
+  ASSERT_TRUE(ValidateStatsProto(wire).ok());
+  IntervalStats out;
+  MergeValidatedStats(wire, &out);
+  EXPECT_EQ(out.server_total.count(), 1u);
+  EXPECT_EQ(out.server_prompt.count, 1u);
+  EXPECT_EQ(out.server_prompt.sum_us, 2000u);
+  EXPECT_EQ(out.server_queue.sum_us, 1u);
+  EXPECT_EQ(out.server_decode.count, 0u);
+}
+
 }  // namespace
 }  // namespace llmload

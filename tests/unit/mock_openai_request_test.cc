@@ -1,7 +1,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "mock/completion_request.h"
+#include "mock/dialects/openai_request.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload::mock {

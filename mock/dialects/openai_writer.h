@@ -1,23 +1,39 @@
-// CompletionWriter: formats one completion response in OpenAI's exact shape, either as a
-// stream (each Server-Sent Event `data: {...}\n\n` in its own HTTP chunk) or as one JSON body.
-// Begin() pre-renders the parts every chunk shares (id, object, created, model, fingerprint),
-// so sending a token only copies bytes into the output buffer: no allocation once the
-// buffers have grown, and no JSON library on the per-token path.
-#ifndef LLMLOAD_MOCK_COMPLETION_WRITER_H_
-#define LLMLOAD_MOCK_COMPLETION_WRITER_H_
+// CompletionWriter (the OpenAI dialect's MockResponseWriter): formats one completion
+// response in OpenAI's exact shape, either as a stream (each Server-Sent Event `data: {...}\n\n` in
+// its own HTTP chunk) or as one JSON body. Begin() pre-renders the parts every chunk shares (id,
+// object, created, model, fingerprint), so sending a token only copies bytes into the output
+// buffer: no allocation once the buffers have grown, and no JSON library on the per-token path.
+#ifndef LLMLOAD_MOCK_DIALECTS_OPENAI_WRITER_H_
+#define LLMLOAD_MOCK_DIALECTS_OPENAI_WRITER_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "mock/completion_request.h"
+#include "mock/dialects/mock_dialect.h"
+#include "mock/dialects/openai_request.h"
 
 namespace llmload::mock {
 
 inline constexpr absl::string_view kSystemFingerprint = "fp_llmload_mock";
 
-class CompletionWriter {
+class CompletionWriter final : public MockResponseWriter {
  public:
+  // MockResponseWriter: the variant is the CompletionApi; include_usage from the request.
+  void Begin(const MockRequest& request, absl::string_view id, int64_t created,
+             bool chunked) override;
+  // The role chunk (chat only).
+  int AppendPrelude(std::string* out) override;
+  void AppendToken(absl::string_view escaped_token, std::string* out) override {
+    AppendTokenChunk(escaped_token, out);
+  }
+  // Finish chunk, usage chunk (with include_usage), [DONE] and the last chunk.
+  int AppendFinish(const MockOutcome& outcome, std::string* out) override;
+  void AppendBody(absl::string_view escaped_text, const MockOutcome& outcome,
+                  std::string* out) override {
+    AppendBody(escaped_text, outcome.length, outcome.prompt_tokens, outcome.completion_tokens, out);
+  }
+
   // Prepares a response. `id` is the full id ("chatcmpl-..." or "cmpl-..."). With
   // `include_usage` every streamed chunk carries "usage":null and a usage chunk ends the
   // stream. With `chunked` false (HTTP/1.0 clients) events are written without chunk framing.
@@ -43,6 +59,7 @@ class CompletionWriter {
 
   CompletionApi api_ = CompletionApi::kChat;
   bool chunked_ = true;
+  bool include_usage_ = false;
   std::string id_model_;      // "id":"..","object":"<non-stream>","created":N,"model":..,...
   std::string chunk_head_;    // {"id":..,"object":"<chunk object>",...,"choices":[
   std::string token_prefix_;  // chunk_head_ + {"index":0,"delta":{"content":"  (or "text":")
@@ -53,4 +70,4 @@ class CompletionWriter {
 
 }  // namespace llmload::mock
 
-#endif  // LLMLOAD_MOCK_COMPLETION_WRITER_H_
+#endif  // LLMLOAD_MOCK_DIALECTS_OPENAI_WRITER_H_

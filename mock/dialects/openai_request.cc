@@ -1,8 +1,9 @@
-#include "mock/completion_request.h"
+#include "mock/dialects/openai_request.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "mock/dialects/json_fields.h"
 #include "simdjson.h"
 
 namespace llmload::mock {
@@ -10,22 +11,6 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
-
-char TypeChar(const element& e) { return static_cast<char>(e.type()); }
-
-ApiError WrongType(absl::string_view param, absl::string_view expected, const element& got) {
-  return ApiError::InvalidType(param, expected, JsonTypeDescription(TypeChar(got)));
-}
-
-// Looks up `key`; nullopt when absent or JSON null (OpenAI treats both as "not given").
-std::optional<element> Field(const simdjson::dom::object& obj, absl::string_view key) {
-  element e;
-  if (obj.at_key(std::string_view(key.data(), key.size())).get(e) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  if (e.is_null()) return std::nullopt;
-  return e;
-}
 
 constexpr absl::string_view kRoles[] = {"system",   "assistant", "user",
                                         "function", "tool",      "developer"};
@@ -48,13 +33,13 @@ std::optional<ApiError> ContentBytes(const element& content, const std::string& 
     }
     return std::nullopt;
   }
-  return WrongType(param, "one of a string or an array", content);
+  return WrongJsonType(param, "one of a string or an array", content);
 }
 
 std::optional<ApiError> ParseMessages(const simdjson::dom::object& root, uint64_t* bytes) {
-  std::optional<element> messages = Field(root, "messages");
+  std::optional<element> messages = JsonField(root, "messages");
   if (!messages) return ApiError::MissingParameter("messages");
-  if (!messages->is_array()) return WrongType("messages", "an array", *messages);
+  if (!messages->is_array()) return WrongJsonType("messages", "an array", *messages);
   simdjson::dom::array arr = messages->get_array();
   if (arr.size() == 0) {
     return ApiError::InvalidValue(
@@ -66,11 +51,11 @@ std::optional<ApiError> ParseMessages(const simdjson::dom::object& root, uint64_
   size_t i = 0;
   for (element m : arr) {
     const std::string where = absl::StrCat("messages[", i, "]");
-    if (!m.is_object()) return WrongType(where, "an object", m);
+    if (!m.is_object()) return WrongJsonType(where, "an object", m);
     simdjson::dom::object msg = m.get_object();
-    std::optional<element> role = Field(msg, "role");
+    std::optional<element> role = JsonField(msg, "role");
     if (!role) return ApiError::MissingParameter(absl::StrCat(where, ".role"));
-    if (!role->is_string()) return WrongType(absl::StrCat(where, ".role"), "a string", *role);
+    if (!role->is_string()) return WrongJsonType(absl::StrCat(where, ".role"), "a string", *role);
     std::string_view r = *role;
     bool known = false;
     for (absl::string_view k : kRoles) known = known || absl::string_view(r.data(), r.size()) == k;
@@ -81,7 +66,7 @@ std::optional<ApiError> ParseMessages(const simdjson::dom::object& root, uint64_
                        "'. Supported values are: 'system', 'assistant', 'user', 'function', "
                        "'tool', and 'developer'."));
     }
-    if (std::optional<element> content = Field(msg, "content")) {
+    if (std::optional<element> content = JsonField(msg, "content")) {
       if (auto err = ContentBytes(*content, absl::StrCat(where, ".content"), bytes)) return err;
     }
     ++i;
@@ -93,7 +78,7 @@ std::optional<ApiError> ParseMessages(const simdjson::dom::object& root, uint64_
 // Token ids count one token each; strings go through the byte estimate.
 std::optional<ApiError> ParsePrompt(const simdjson::dom::object& root, uint64_t* bytes,
                                     uint64_t* tokens) {
-  std::optional<element> prompt = Field(root, "prompt");
+  std::optional<element> prompt = JsonField(root, "prompt");
   if (!prompt) return ApiError::MissingParameter("prompt");
   constexpr absl::string_view kExpected =
       "one of a string, an array of strings, an array of integers, or an array of arrays of "
@@ -102,7 +87,7 @@ std::optional<ApiError> ParsePrompt(const simdjson::dom::object& root, uint64_t*
     *bytes += std::string_view(*prompt).size();
     return std::nullopt;
   }
-  if (!prompt->is_array()) return WrongType("prompt", kExpected, *prompt);
+  if (!prompt->is_array()) return WrongJsonType("prompt", kExpected, *prompt);
   for (element item : prompt->get_array()) {
     if (item.is_string()) {
       *bytes += std::string_view(item).size();
@@ -110,52 +95,17 @@ std::optional<ApiError> ParsePrompt(const simdjson::dom::object& root, uint64_t*
       ++*tokens;
     } else if (item.is_array()) {
       for (element t : item.get_array()) {
-        if (!t.is_int64() && !t.is_uint64()) return WrongType("prompt", kExpected, *prompt);
+        if (!t.is_int64() && !t.is_uint64()) return WrongJsonType("prompt", kExpected, *prompt);
         ++*tokens;
       }
     } else {
-      return WrongType("prompt", kExpected, *prompt);
+      return WrongJsonType("prompt", kExpected, *prompt);
     }
   }
   return std::nullopt;
 }
 
-std::optional<ApiError> ParseMaxTokens(const simdjson::dom::object& root, absl::string_view name,
-                                       std::optional<int64_t>* out) {
-  std::optional<element> v = Field(root, name);
-  if (!v) return std::nullopt;
-  int64_t n = 0;
-  if (v->is_int64()) {
-    n = int64_t(*v);
-  } else if (v->is_uint64()) {
-    n = kMaxOutputTokenLimit + 1;
-  } else {
-    return WrongType(name, "an integer", *v);
-  }
-  if (n < 1) {
-    return ApiError::InvalidValue(
-        name,
-        absl::StrCat("Invalid '", name,
-                     "': integer below minimum value. Expected a value >= 1, but got ", n,
-                     " instead."),
-        "integer_below_min_value");
-  }
-  if (n > kMaxOutputTokenLimit) {
-    return ApiError::InvalidValue(
-        name,
-        absl::StrCat(name, " is too large: ", n, ". This model supports at most ",
-                     kMaxOutputTokenLimit, " completion tokens, whereas you provided ", n, "."));
-  }
-  *out = n;
-  return std::nullopt;
-}
-
 }  // namespace
-
-int64_t EstimatePromptTokens(uint64_t utf8_bytes) {
-  const int64_t t = static_cast<int64_t>((utf8_bytes + 3) / 4);
-  return t < 1 ? 1 : t;
-}
 
 struct CompletionRequestParser::Impl {
   simdjson::dom::parser parser;
@@ -167,7 +117,7 @@ CompletionRequestParser::~CompletionRequestParser() = default;
 std::optional<ApiError> CompletionRequestParser::Parse(CompletionApi api, absl::string_view body,
                                                        CompletionRequest* out) {
   *out = CompletionRequest();
-  out->api = api;
+  out->variant = static_cast<int>(api);
   element doc;
   if (impl_->parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
     return ApiError::InvalidJson();
@@ -175,13 +125,13 @@ std::optional<ApiError> CompletionRequestParser::Parse(CompletionApi api, absl::
   if (!doc.is_object()) {
     return ApiError::Http(400, absl::StrCat("Invalid type for request body: expected an object, "
                                             "but got ",
-                                            JsonTypeDescription(TypeChar(doc)), " instead."));
+                                            JsonTypeDescription(JsonTypeChar(doc)), " instead."));
   }
   simdjson::dom::object root = doc.get_object();
 
-  std::optional<element> model = Field(root, "model");
+  std::optional<element> model = JsonField(root, "model");
   if (!model) return ApiError::MissingParameter("model");
-  if (!model->is_string()) return WrongType("model", "a string", *model);
+  if (!model->is_string()) return WrongJsonType("model", "a string", *model);
   std::string_view m = *model;
   out->model.assign(m.data(), m.size());
 
@@ -195,27 +145,27 @@ std::optional<ApiError> CompletionRequestParser::Parse(CompletionApi api, absl::
   out->prompt_tokens =
       static_cast<int64_t>(tokens) + (bytes > 0 || tokens == 0 ? EstimatePromptTokens(bytes) : 0);
 
-  if (std::optional<element> stream = Field(root, "stream")) {
-    if (!stream->is_bool()) return WrongType("stream", "a boolean", *stream);
+  if (std::optional<element> stream = JsonField(root, "stream")) {
+    if (!stream->is_bool()) return WrongJsonType("stream", "a boolean", *stream);
     out->stream = bool(*stream);
   }
-  if (std::optional<element> opts = Field(root, "stream_options")) {
-    if (!opts->is_object()) return WrongType("stream_options", "an object", *opts);
+  if (std::optional<element> opts = JsonField(root, "stream_options")) {
+    if (!opts->is_object()) return WrongJsonType("stream_options", "an object", *opts);
     if (!out->stream) {
       return ApiError::InvalidValue(
           "stream_options",
           "The 'stream_options' parameter is only allowed when 'stream' is enabled.", std::nullopt);
     }
-    if (std::optional<element> usage = Field(opts->get_object(), "include_usage")) {
+    if (std::optional<element> usage = JsonField(opts->get_object(), "include_usage")) {
       if (!usage->is_bool()) {
-        return WrongType("stream_options.include_usage", "a boolean", *usage);
+        return WrongJsonType("stream_options.include_usage", "a boolean", *usage);
       }
       out->include_usage = bool(*usage);
     }
   }
   // max_completion_tokens supersedes the deprecated max_tokens when both are given.
-  if (auto err = ParseMaxTokens(root, "max_tokens", &out->max_tokens)) return err;
-  if (auto err = ParseMaxTokens(root, "max_completion_tokens", &out->max_tokens)) return err;
+  if (auto err = ParseMaxTokensField(root, "max_tokens", &out->max_tokens)) return err;
+  if (auto err = ParseMaxTokensField(root, "max_completion_tokens", &out->max_tokens)) return err;
   return std::nullopt;
 }
 

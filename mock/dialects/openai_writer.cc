@@ -1,4 +1,4 @@
-#include "mock/completion_writer.h"
+#include "mock/dialects/openai_writer.h"
 
 #include "absl/strings/str_cat.h"
 #include "mock/http_response.h"
@@ -22,6 +22,7 @@ void CompletionWriter::Begin(CompletionApi api, absl::string_view id, int64_t cr
                              absl::string_view model, bool include_usage, bool chunked) {
   api_ = api;
   chunked_ = chunked;
+  include_usage_ = include_usage;
   const bool chat = api == CompletionApi::kChat;
   // assign()/append() on the existing strings reuse their capacity across requests.
   id_model_.assign("\"id\":");
@@ -51,16 +52,28 @@ void CompletionWriter::Begin(CompletionApi api, absl::string_view id, int64_t cr
   token_suffix_.append(choice_tail_);
 }
 
+void CompletionWriter::Begin(const MockRequest& request, absl::string_view id, int64_t created,
+                             bool chunked) {
+  Begin(static_cast<CompletionApi>(request.variant), id, created, request.model,
+        request.include_usage, chunked);
+}
+
+int CompletionWriter::AppendPrelude(std::string* out) {
+  if (api_ != CompletionApi::kChat) return 0;
+  AppendRoleChunk(out);
+  return 1;
+}
+
+int CompletionWriter::AppendFinish(const MockOutcome& outcome, std::string* out) {
+  AppendFinishChunk(outcome.length, out);
+  if (include_usage_) AppendUsageChunk(outcome.prompt_tokens, outcome.completion_tokens, out);
+  AppendDone(out);
+  return include_usage_ ? 3 : 2;
+}
+
 void CompletionWriter::AppendEvent(absl::string_view a, absl::string_view b, absl::string_view c,
                                    std::string* out) const {
-  const size_t size = kSsePrefix.size() + a.size() + b.size() + c.size() + kSseSuffix.size();
-  if (chunked_) AppendChunkHeader(size, out);
-  out->append(kSsePrefix.data(), kSsePrefix.size());
-  out->append(a.data(), a.size());
-  out->append(b.data(), b.size());
-  out->append(c.data(), c.size());
-  out->append(kSseSuffix.data(), kSseSuffix.size());
-  if (chunked_) out->append("\r\n");
+  AppendHttpChunk(chunked_, {kSsePrefix, a, b, c, kSseSuffix}, out);
 }
 
 void CompletionWriter::AppendRoleChunk(std::string* out) const {
@@ -89,13 +102,8 @@ void CompletionWriter::AppendUsageChunk(int64_t prompt_tokens, int64_t completio
 }
 
 void CompletionWriter::AppendDone(std::string* out) const {
-  constexpr absl::string_view kDone = "data: [DONE]\n\n";
-  if (chunked_) AppendChunkHeader(kDone.size(), out);
-  out->append(kDone.data(), kDone.size());
-  if (chunked_) {
-    out->append("\r\n");
-    AppendLastChunk(out);
-  }
+  AppendHttpChunk(chunked_, {"data: [DONE]\n\n"}, out);
+  if (chunked_) AppendLastChunk(out);
 }
 
 void CompletionWriter::AppendBody(absl::string_view escaped_text, bool length,

@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
-#include "mock/completion_writer.h"
+#include "mock/dialects/openai_writer.h"
 #include "mock/json_escape.h"
 #include "mock/token_vocabulary.h"
 #include "nlohmann/json.hpp"

@@ -1,0 +1,46 @@
+#include "mock/dialects/dialect_table.h"
+
+#include <iterator>
+
+#include "mock/dialects/openai_dialect.h"
+
+namespace llmload::mock {
+namespace {
+
+template <typename D>
+std::unique_ptr<MockDialect> Make() {
+  return std::make_unique<D>();
+}
+
+// Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
+constexpr DialectEntry kDialects[] = {
+    {"openai", &Make<OpenAiDialect>},
+};
+static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
+
+}  // namespace
+
+absl::Span<const DialectEntry> DialectTable() { return kDialects; }
+
+DialectSet::DialectSet(absl::Span<const DialectEntry> table) {
+  for (const DialectEntry& entry : table) dialects_.push_back(entry.make());
+}
+
+bool DialectSet::Match(absl::string_view method, absl::string_view path, RouteMatch* out) const {
+  bool found = false;
+  for (size_t i = 0; i < dialects_.size(); ++i) {
+    for (const MockRoute& route : dialects_[i]->routes()) {
+      RouteCaptures captures;
+      if (!MatchRoutePattern(route.pattern, path, &captures)) continue;
+      const bool allowed = route.method == method;
+      if (!found || allowed) {
+        *out = RouteMatch{dialects_[i].get(), i, &route, captures, allowed};
+        found = true;
+      }
+      if (allowed) return true;
+    }
+  }
+  return found;
+}
+
+}  // namespace llmload::mock
