@@ -16,32 +16,6 @@
 namespace llmload {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX sequences decoded; a '%' not followed by two hex digits is kept as it is.
-std::string PercentDecode(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = HexValue(text[i + 1]);
-      const int lo = HexValue(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
 std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
   return absl::BytesToHexString(HmacSha256(key, data));
 }
@@ -54,7 +28,7 @@ std::string BceTimestamp(int64_t unix_ns) {
 
 std::string BceCanonicalUri(absl::string_view path) {
   if (path.empty()) return "/";
-  std::string encoded = UriEncode(PercentDecode(path), /*keep_slash=*/true);
+  std::string encoded = UriEncode(UriDecode(path), /*keep_slash=*/true);
   if (encoded.front() != '/') encoded.insert(encoded.begin(), '/');
   return encoded;
 }
@@ -64,9 +38,9 @@ std::string BceCanonicalQuery(absl::string_view query) {
   for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(item, absl::MaxSplits('=', 1));
-    const std::string name = PercentDecode(kv.first);
+    const std::string name = UriDecode(kv.first);
     if (absl::EqualsIgnoreCase(name, "authorization")) continue;
-    pairs.push_back(absl::StrCat(UriEncode(name), "=", UriEncode(PercentDecode(kv.second))));
+    pairs.push_back(absl::StrCat(UriEncode(name), "=", UriEncode(UriDecode(kv.second))));
   }
   std::sort(pairs.begin(), pairs.end());
   return absl::StrJoin(pairs, "&");

@@ -14,7 +14,6 @@
 #include "api/endpoint_url.h"
 #include "api/ernie_response_decoder.h"
 #include "api/openai_adapter.h"
-#include "api/openai_request.h"
 #include "api/request_headers.h"
 #include "api/uri_encode.h"
 #include "common/redact.h"
@@ -86,37 +85,24 @@ absl::StatusOr<bool> CompletePair(const WorkloadSpec& spec, absl::string_view a,
   return has_a;
 }
 
-class QianfanAdapter final : public ApiAdapter {
+// v1 ERNIE, signed (kBce) or with an OAuth token (kOAuth).
+class QianfanV1Adapter final : public ApiAdapter {
  public:
-  QianfanAdapter(const WorkloadSpec& spec, Auth auth, bool completion, std::string url,
-                 std::string oauth_url)
+  QianfanV1Adapter(const WorkloadSpec& spec, Auth auth, bool completion, std::string url,
+                   std::string oauth_url)
       : auth_(auth),
         completion_(completion),
         url_(std::move(url)),
         oauth_url_(std::move(oauth_url)),
         parts_(SplitUrl(url_)),
         stream_(spec.stream),
+        model_empty_(spec.model.empty()),
         max_bytes_(spec.max_response_bytes),
         header_lines_(CommonHeaderLines(spec, spec.stream ? "text/event-stream" : "")) {
     for (const std::string& line : header_lines_) {
       if (absl::StartsWithIgnoreCase(line, "content-type:")) {
         content_type_ = std::string(absl::StripAsciiWhitespace(line.substr(13)));
       }
-    }
-    if (v2()) {
-      openai_.api = OpenAiApi::kChat;
-      openai_.model = spec.model;
-      if (spec.max_tokens) openai_.max_tokens = *spec.max_tokens;
-      openai_.temperature = spec.temperature;
-      openai_.stream = spec.stream;
-      openai_.include_usage = spec.include_usage;
-      for (const auto& [key, json] : spec.params) {
-        openai_.extra_params.push_back(ExtraParam{key, json});
-      }
-      if (auth_ == Auth::kApiKey) {
-        header_lines_.push_back(absl::StrCat("Authorization: Bearer ", spec.api_key));
-      }
-      return;
     }
     max_output_tokens_ = spec.max_tokens;
     temperature_ = spec.temperature;
@@ -135,21 +121,12 @@ class QianfanAdapter final : public ApiAdapter {
 
   std::string notice() const override {
     const absl::string_view kind = completion_ ? "completions" : "chat";
-    switch (auth_) {
-      case Auth::kNone:
-        return "qianfan: v2 API (/v2/chat/completions) without credentials: no QIANFAN_API_KEY, "
-               "QIANFAN_ACCESS_KEY/QIANFAN_SECRET_KEY or QIANFAN_AK/QIANFAN_SK is set";
-      case Auth::kApiKey:
-        return "qianfan: v2 API (/v2/chat/completions), Bearer API key";
-      case Auth::kBce:
-        return absl::StrCat("qianfan: v1 ERNIE ", kind,
-                            " API, bce-auth-v1 signatures from QIANFAN_ACCESS_KEY/"
-                            "QIANFAN_SECRET_KEY");
-      case Auth::kOAuth:
-        return absl::StrCat("qianfan: v1 ERNIE ", kind,
-                            " API, an OAuth access token from QIANFAN_AK/QIANFAN_SK");
-    }
-    return std::string();
+    return auth_ == Auth::kBce
+               ? absl::StrCat("qianfan: v1 ERNIE ", kind,
+                              " API, bce-auth-v1 signatures from QIANFAN_ACCESS_KEY/"
+                              "QIANFAN_SECRET_KEY")
+               : absl::StrCat("qianfan: v1 ERNIE ", kind,
+                              " API, an OAuth access token from QIANFAN_AK/QIANFAN_SK");
   }
 
   absl::Status Start(HttpFetch fetch) override {
@@ -205,13 +182,12 @@ class QianfanAdapter final : public ApiAdapter {
   }
 
   absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
+    if (model_empty_) {
+      return absl::InvalidArgumentError("--model: required for --api qianfan (e.g. ernie-3.5-8k)");
+    }
     PreparedRequest request;
     request.url = url_;
     request.header_lines = header_lines_;
-    if (v2()) {
-      request.body = BuildRequestBody(openai_, prompt.text);
-      return request;
-    }
     if (auth_ == Auth::kOAuth) {
       if (access_token_.empty()) {
         return absl::FailedPreconditionError("qianfan: no OAuth access token (Start not run)");
@@ -247,13 +223,10 @@ class QianfanAdapter final : public ApiAdapter {
   }
 
   std::unique_ptr<ResponseDecoder> NewDecoder() const override {
-    if (v2()) return NewOpenAiResponseDecoder(stream_, max_bytes_);
     return NewErnieResponseDecoder(stream_, max_bytes_);
   }
 
  private:
-  bool v2() const { return auth_ == Auth::kNone || auth_ == Auth::kApiKey; }
-
   // {"messages":[{"role":"user","content":P}]} or {"prompt":P}, then stream,
   // max_output_tokens, temperature and the --param fields (last, so they may override).
   std::string ErnieBody(absl::string_view prompt) const {
@@ -280,11 +253,10 @@ class QianfanAdapter final : public ApiAdapter {
   const std::string oauth_url_;
   const UrlParts parts_;
   const bool stream_;
+  const bool model_empty_;
   const int64_t max_bytes_;
   std::vector<std::string> header_lines_;
   std::string content_type_;
-  OpenAiRequestSpec openai_;  // v2
-  // v1
   std::optional<int> max_output_tokens_;
   std::optional<double> temperature_;
   std::vector<std::pair<std::string, std::string>> params_;
@@ -292,6 +264,34 @@ class QianfanAdapter final : public ApiAdapter {
   std::string secret_key_;
   int64_t run_time_s_ = 0;
   std::string access_token_;  // kOAuth: set by Start()
+};
+
+// v2 is OpenAI's chat API on /v2/chat/completions: the OpenAI adapter does all of it (body,
+// Bearer key, decoding); this only says which API was picked and wants a model.
+class QianfanV2Adapter final : public ApiAdapter {
+ public:
+  QianfanV2Adapter(std::unique_ptr<ApiAdapter> openai, bool keyed, bool model_empty)
+      : openai_(std::move(openai)), keyed_(keyed), model_empty_(model_empty) {}
+
+  const std::string& endpoint_url() const override { return openai_->endpoint_url(); }
+  std::string notice() const override {
+    return keyed_ ? "qianfan: v2 API (/v2/chat/completions), Bearer API key"
+                  : "qianfan: v2 API (/v2/chat/completions) without credentials: no "
+                    "QIANFAN_API_KEY, QIANFAN_ACCESS_KEY/QIANFAN_SECRET_KEY or "
+                    "QIANFAN_AK/QIANFAN_SK is set";
+  }
+  absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
+    if (model_empty_) {
+      return absl::InvalidArgumentError("--model: required for --api qianfan (e.g. ernie-3.5-8k)");
+    }
+    return openai_->Prepare(prompt);
+  }
+  std::unique_ptr<ResponseDecoder> NewDecoder() const override { return openai_->NewDecoder(); }
+
+ private:
+  const std::unique_ptr<ApiAdapter> openai_;
+  const bool keyed_;
+  const bool model_empty_;
 };
 
 }  // namespace
@@ -325,14 +325,6 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateQianfanAdapter(const WorkloadS
         "QIANFAN_ACCESS_KEY/QIANFAN_SECRET_KEY or QIANFAN_AK/QIANFAN_SK (and no QIANFAN_API_KEY "
         "or --api-key)");
   }
-  if (spec.model.empty()) {
-    return absl::InvalidArgumentError("--model: required for --api qianfan (e.g. ernie-3.5-8k)");
-  }
-  if (auth == Auth::kApiKey) {
-    if (absl::Status s = CheckCredentialHeader(spec, "Authorization", "the API key"); !s.ok()) {
-      return s;
-    }
-  }
   if (auth == Auth::kBce) {
     for (const auto& [name, value] : spec.headers) {
       for (absl::string_view signed_header : {"Authorization", "Host", "x-bce-date"}) {
@@ -351,6 +343,18 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateQianfanAdapter(const WorkloadS
          : std::string("/v2/chat/completions");
   absl::StatusOr<std::string> url = ResolveApiUrl(spec.url, default_path);
   if (!url.ok()) return url.status();
+  // No model yet (`llmload run` without --url resolves the in-process mock's URL before it
+  // names the model): the v1 path needs it, so keep the URL as given until it is known.
+  // Prepare() refuses to send without one.
+  if (v1 && spec.model.empty()) url = std::string(absl::StripAsciiWhitespace(spec.url));
+  if (!v1) {
+    WorkloadSpec openai = spec;
+    openai.url = *url;  // a full path: used as given
+    absl::StatusOr<std::unique_ptr<ApiAdapter>> adapter = CreateOpenAiChatAdapter(openai);
+    if (!adapter.ok()) return adapter.status();
+    return std::make_unique<QianfanV2Adapter>(*std::move(adapter), auth == Auth::kApiKey,
+                                              spec.model.empty());
+  }
   std::string oauth_url;
   if (auth == Auth::kOAuth) {
     if (const std::string* given = Option(spec, "qianfan-oauth-url")) {
@@ -368,8 +372,8 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateQianfanAdapter(const WorkloadS
       oauth_url = absl::StrCat(SplitUrl(*url).origin, kOAuthPath);
     }
   }
-  return std::make_unique<QianfanAdapter>(spec, auth, completion, *std::move(url),
-                                          std::move(oauth_url));
+  return std::make_unique<QianfanV1Adapter>(spec, auth, completion, *std::move(url),
+                                            std::move(oauth_url));
 }
 
 }  // namespace llmload

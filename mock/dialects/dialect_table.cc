@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/qianfan_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -15,6 +16,8 @@ std::unique_ptr<MockDialect> Make() {
 // Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
 constexpr DialectEntry kDialects[] = {
     {"openai", &Make<OpenAiDialect>},
+    {"qianfan", &Make<QianfanV1Dialect>},
+    {"qianfan-v2", &Make<QianfanV2Dialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 

@@ -75,8 +75,18 @@ TEST(QianfanAdapterTest, RefusesHalfAPairAndBadOptions) {
   spec.api_options = {{"model-type", "completion"}};  // v2 has no completions
   EXPECT_TRUE(absl::StrContains(Refusal(spec), "--model-type completion"));
   spec.api_options = {};
-  spec.model.clear();
-  EXPECT_TRUE(absl::StrContains(Refusal(spec), "--model"));
+  spec.model.clear();  // accepted until a request is prepared: the run may name it later
+  for (auto creds : {std::vector<std::pair<std::string, std::string>>{},
+                     {{"QIANFAN_AK", "a"}, {"QIANFAN_SK", "s"}}}) {
+    spec.credentials = creds;
+    auto adapter = Make(spec);
+    EXPECT_EQ(adapter->endpoint_url(),
+              creds.empty() ? "http://127.0.0.1:9/v2/chat/completions" : "http://127.0.0.1:9");
+    auto refused = adapter->Prepare(spec.prompts[0]);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(absl::StrContains(refused.status().message(), "--model"));
+  }
+  spec.credentials = {};
   spec = Spec();
   spec.credentials = {{"QIANFAN_ACCESS_KEY", "AK"}, {"QIANFAN_SECRET_KEY", "SK"}};
   spec.headers = {{"x-bce-date", "x"}};
