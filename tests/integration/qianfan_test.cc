@@ -61,7 +61,9 @@ RunResult RunQianfan(const MockProcess& mock, std::vector<std::string> env,
         std::string("--url"), mock.url(), std::string("--model"), std::string("ernie-3.5-8k"),
         std::string("-u"), std::string("4"), std::string("-r"), std::string("100"),
         std::string("-n"), std::to_string(kRequests), std::string("-q"), std::string("--json-out"),
-        json_path}) {
+        json_path,
+        // Subprocess adds this only when argv[0] is llmload; here it is env.
+        std::string("--metrics-bind"), std::string("127.0.0.1:0")}) {
     argv.push_back(std::move(a));
   }
   argv.insert(argv.end(), args.begin(), args.end());
@@ -141,7 +143,7 @@ TEST_F(QianfanTest, OAuthTokenV1) {
 }
 
 TEST_F(QianfanTest, V2WithTheApiKeyAndInjectedRateLimitsOnV1) {
-  ScopedEnv keys({{"QIANFAN_API_KEY", "v2-key"}});
+  ScopedEnv keys({{"QIANFAN_API_KEY", "v2-key"}, {"QIANFAN_AK", ""}});
   MockProcess mock(MockArgs());
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   RunResult r = RunQianfan(mock, {"QIANFAN_API_KEY=v2-key"}, {}, dir_);

@@ -22,7 +22,8 @@ TEST(BceAuthSignerTest, GivesTheDocumentedAuthorization) {
   BceSigningInput in;
   in.access_key = ak;
   in.secret_key = sk;
-  in.timestamp = BceTimestamp(int64_t{1430123029} * 1'000'000'000);
+  const std::string timestamp = BceTimestamp(int64_t{1430123029} * 1'000'000'000);
+  in.timestamp = timestamp;
   in.method = "PUT";
   in.path = "/v1/test/myfolder/readme.txt";
   in.query = "partNumber=9&uploadId=a44cc9bab11cbd156984767aad637851";
