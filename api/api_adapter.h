@@ -59,6 +59,10 @@ class ApiAdapter {
 
   // The endpoint requests go to, resolved from --url (for the summary; shown redacted).
   virtual const std::string& endpoint_url() const = 0;
+  // One line for the user about what the adapter chose from the configuration (Qianfan: the
+  // API version and the credentials it signs with), for the run's start; never a secret.
+  // Empty: nothing to say.
+  virtual std::string notice() const { return std::string(); }
   virtual TransportKind transport() const { return TransportKind::kHttp; }
 
   // Called once, before the first Prepare, by each engine. Most APIs need nothing.

@@ -12,6 +12,7 @@
 #include "api/ollama_adapter.h"
 #include "api/openai_adapter.h"
 #include "api/tgi_adapter.h"
+#include "api/qianfan_adapter.h"
 
 namespace llmload {
 namespace {
@@ -22,6 +23,12 @@ constexpr ApiOption kBedrockOptions[] = {
     {"aws-region",
      "AWS region of the Bedrock endpoint and its SigV4 signature (default: "
      "$AWS_REGION, $AWS_DEFAULT_REGION, us-east-1)"}};
+const ApiOption kQianfanOptions[] = {
+    {"model-type", "qianfan v1: chat (default) or completion"},
+    {"qianfan-oauth-url",
+     "qianfan v1 with QIANFAN_AK/QIANFAN_SK: where the OAuth token is fetched (default: the "
+     "--url origin + /oauth/2.0/token)"},
+};
 
 // One entry per API. Adding an API: its adapter's file pair, and one entry here.
 const ApiEntry kApis[] = {
@@ -79,6 +86,14 @@ const ApiEntry kApis[] = {
      .key_env = "HF_TOKEN",
      .key_header = "Authorization",
      .create = &CreateTgiAdapter},
+    {.name = "qianfan",
+     .aliases = "",
+     .description = "Baidu Qianfan (ERNIE): v2 OpenAI-compatible, or v1 with bce-auth-v1 or OAuth",
+     .key_env = "QIANFAN_API_KEY",
+     .key_header = "Authorization",
+     .credential_env = "QIANFAN_ACCESS_KEY,QIANFAN_SECRET_KEY,QIANFAN_AK,QIANFAN_SK",
+     .options = kQianfanOptions,
+     .create = &CreateQianfanAdapter},
 };
 
 }  // namespace

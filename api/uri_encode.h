@@ -15,6 +15,10 @@ namespace llmload {
 // query name or value).
 std::string UriEncode(absl::string_view text, bool keep_slash = false);
 
+// The inverse: %XX sequences decoded (either case of hex); a '%' not followed by two hex
+// digits, and every other byte ('+' included), is kept as it is.
+std::string UriDecode(absl::string_view text);
+
 }  // namespace llmload
 
 #endif  // LLMLOAD_API_URI_ENCODE_H_

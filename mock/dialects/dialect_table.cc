@@ -10,6 +10,7 @@
 #include "mock/dialects/ollama_dialect.h"
 #include "mock/dialects/openai_dialect.h"
 #include "mock/dialects/tgi_dialect.h"
+#include "mock/dialects/qianfan_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -28,6 +29,8 @@ constexpr DialectEntry kDialects[] = {
     {"zhipu", &Make<ZhipuDialect>},
     {"ollama", &Make<OllamaDialect>},
     {"tgi", &Make<TgiDialect>},
+    {"qianfan", &Make<QianfanV1Dialect>},
+    {"qianfan-v2", &Make<QianfanV2Dialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
