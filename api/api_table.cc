@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "api/anthropic_adapter.h"
 #include "api/openai_adapter.h"
 
 namespace llmload {
@@ -26,6 +27,12 @@ const ApiEntry kApis[] = {
      .key_header = "Authorization",
      .lists_models = true,
      .create = &CreateOpenAiCompletionsAdapter},
+    {.name = "anthropic-messages",
+     .aliases = "anthropic",
+     .description = "Anthropic Messages (POST /v1/messages, x-api-key, anthropic-version)",
+     .key_env = "ANTHROPIC_API_KEY",
+     .key_header = "x-api-key",
+     .create = &CreateAnthropicMessagesAdapter},
 };
 
 }  // namespace
