@@ -103,16 +103,17 @@ bool AnthropicDecoder::Parse(absl::string_view data, element* root) {
          SUCCESS;
 }
 
-bool AnthropicDecoder::ReadUsage(element usage, UsageCounts* counts) {
+bool AnthropicDecoder::ReadUsage(element usage, bool read_output, UsageCounts* counts) {
   if (usage.is_null()) return true;
   object u;
   if (usage.get_object().get(u) != SUCCESS) return false;
   // Read into a copy: a usage with one bad count changes nothing.
   UsageCounts read = *counts;
+  std::optional<int64_t> placeholder;  // message_start's output_tokens: checked, not believed
   if (!ReadCount(u, "input_tokens", &read.input) ||
       !ReadCount(u, "cache_creation_input_tokens", &read.cache_creation) ||
       !ReadCount(u, "cache_read_input_tokens", &read.cache_read) ||
-      !ReadCount(u, "output_tokens", &read.output)) {
+      !ReadCount(u, "output_tokens", read_output ? &read.output : &placeholder)) {
     return false;
   }
   *counts = read;
@@ -187,7 +188,8 @@ AnthropicEvent AnthropicDecoder::Decode(absl::string_view data) {
     object message;
     if (obj["message"].get_object().get(message) != SUCCESS) {
       event.kind = AnthropicEventKind::kMalformed;
-    } else if (message["usage"].get(e) == SUCCESS && !ReadUsage(e, &counts_)) {
+    } else if (message["usage"].get(e) == SUCCESS &&
+               !ReadUsage(e, /*read_output=*/false, &counts_)) {
       usage_invalid_ = true;
     }
   } else if (type == "message_delta") {
@@ -198,7 +200,9 @@ AnthropicEvent AnthropicDecoder::Decode(absl::string_view data) {
         stop_reason_.assign(reason.data(), reason.size());
       }
     }
-    if (obj["usage"].get(e) == SUCCESS && !ReadUsage(e, &counts_)) usage_invalid_ = true;
+    if (obj["usage"].get(e) == SUCCESS && !ReadUsage(e, /*read_output=*/true, &counts_)) {
+      usage_invalid_ = true;
+    }
   } else if (type == "message_stop") {
     stop_seen_ = true;
     event.kind = AnthropicEventKind::kStop;
@@ -253,7 +257,7 @@ AnthropicBody AnthropicDecoder::DecodeBody(absl::string_view body) {
   element usage;
   if (obj["usage"].get(usage) == SUCCESS) {
     UsageCounts counts;
-    if (ReadUsage(usage, &counts)) {
+    if (ReadUsage(usage, /*read_output=*/true, &counts)) {
       out.usage = ToUsage(counts);
     } else {
       out.usage_invalid = true;

@@ -106,9 +106,10 @@ class AnthropicDecoder {
   };
 
   bool Parse(absl::string_view data, simdjson::dom::element* root);
-  // Merges the counts of `usage` (the field's value) into `*counts`; false when it is not an
-  // object or a count is not an integer in range.
-  static bool ReadUsage(simdjson::dom::element usage, UsageCounts* counts);
+  // Merges the counts of `usage` (the field's value) into `*counts` (output_tokens only with
+  // `read_output`; it is checked either way); false when it is not an object or a count is
+  // not an integer in range.
+  static bool ReadUsage(simdjson::dom::element usage, bool read_output, UsageCounts* counts);
   static std::optional<TokenUsage> ToUsage(const UsageCounts& counts);
   AnthropicEventKind DecodeDelta(simdjson::dom::element delta, absl::string_view* text);
 

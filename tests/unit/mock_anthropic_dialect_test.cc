@@ -101,7 +101,7 @@ TEST(MockAnthropicDialectTest, ErrorsHaveAnthropicsShapeAndTypes) {
     const json body = json::parse(reply.body);
     EXPECT_EQ(body["type"], "error") << status;
     EXPECT_EQ(body["error"]["type"], type) << status;
-    EXPECT_NE(body["error"]["message"].get<std::string>().find("injected"), std::string::npos);
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("njected"), std::string::npos);
     // What llmload's decoder reads of it.
     AnthropicDecoder decoder;
     EXPECT_EQ(decoder.DecodeErrorBody(reply.body).type, type);
@@ -118,7 +118,8 @@ std::string Unchunk(absl::string_view chunked) {
     const size_t eol = chunked.find("\r\n");
     const size_t n = std::stoul(std::string(chunked.substr(0, eol)), nullptr, 16);
     if (n == 0) break;
-    out.append(chunked.substr(eol + 2, n));
+    const absl::string_view data = chunked.substr(eol + 2, n);
+    out.append(data.data(), data.size());
     chunked.remove_prefix(eol + 2 + n + 2);
   }
   return out;
@@ -142,7 +143,9 @@ TEST(MockAnthropicWriterTest, StreamsTheRealEventSequenceThatLlmloadDecodes) {
     outcome.completion_tokens = 2;
     EXPECT_EQ(writer.AppendFinish(outcome, &out), 3);
     const std::string body = chunked ? Unchunk(out) : out;
-    if (chunked) EXPECT_TRUE(absl::EndsWith(out, "0\r\n\r\n"));
+    if (chunked) {
+      EXPECT_TRUE(absl::EndsWith(out, "0\r\n\r\n"));
+    }
 
     std::vector<std::string> types;
     std::vector<std::string> texts;
@@ -151,7 +154,8 @@ TEST(MockAnthropicWriterTest, StreamsTheRealEventSequenceThatLlmloadDecodes) {
     ASSERT_TRUE(sse.Feed(body,
                          [&](absl::string_view event, absl::string_view data) {
                            const json j = json::parse(data);
-                           EXPECT_EQ(j["type"], event);  // the event name and the data agree
+                           EXPECT_EQ(j["type"],
+                                     std::string(event));  // the event name and the data agree
                            types.emplace_back(event);
                            const AnthropicEvent e = decoder.Decode(data);
                            if (e.kind == AnthropicEventKind::kContent) texts.emplace_back(e.text);
