@@ -2,22 +2,18 @@
 // Anthropic's Messages API (streamed and not, and its injected overload), and the official
 // `@anthropic-ai/sdk` client (tests/clients/anthropic.mjs) against the same mock, so that the
 // mock's events are the ones a real consumer parses.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/run_tools.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -25,35 +21,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::seconds;
-
-struct RunResult {
-  std::optional<int> exit_code;
-  std::string output;
-};
-
-RunResult RunLlmload(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Subprocess p(argv);
-  RunResult r;
-  r.exit_code = p.Wait(seconds(120));
-  r.output = p.Output();
-  return r;
-}
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = std::string(dir) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-bool IsDirectory(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 class AnthropicTest : public ::testing::Test {
  protected:
