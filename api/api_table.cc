@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "api/bedrock_adapter.h"
 #include "api/dashscope_adapter.h"
+#include "api/anthropic_adapter.h"
 #include "api/openai_adapter.h"
 #include "api/zhipu_adapter.h"
 #include "api/ollama_adapter.h"
@@ -94,6 +95,12 @@ const ApiEntry kApis[] = {
      .credential_env = "QIANFAN_ACCESS_KEY,QIANFAN_SECRET_KEY,QIANFAN_AK,QIANFAN_SK",
      .options = kQianfanOptions,
      .create = &CreateQianfanAdapter},
+    {.name = "anthropic-messages",
+     .aliases = "anthropic",
+     .description = "Anthropic Messages (POST /v1/messages, x-api-key, anthropic-version)",
+     .key_env = "ANTHROPIC_API_KEY",
+     .key_header = "x-api-key",
+     .create = &CreateAnthropicMessagesAdapter},
 };
 
 }  // namespace

@@ -10,11 +10,12 @@ namespace {
 constexpr std::array<absl::string_view, kErrorClassCount> kNames = {
     "success", "http_4xx",         "http_429",         "http_5xx",  "timeout",   "connect",
     "reset",   "truncated_stream", "malformed_stream", "api_error", "cancelled", "other",
-    // 12..15
+    // 12..16
     "response_too_large", "malformed_usage", "unexpected_content_type", "unexpected_encoding",
+    "overloaded",
 };
 // clang-format on
-static_assert(static_cast<int>(ErrorClass::kUnexpectedEncoding) + 1 == kErrorClassCount);
+static_assert(static_cast<int>(ErrorClass::kOverloaded) + 1 == kErrorClassCount);
 
 }  // namespace
 

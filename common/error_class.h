@@ -34,10 +34,13 @@ enum class ErrorClass : uint8_t {
   kUnexpectedContentType = 14,
   // "unexpected_encoding": a 2xx reply with a Content-Encoding llmload did not ask for.
   kUnexpectedEncoding = 15,
+  // "overloaded": the API said it is overloaded inside a 2xx response (Anthropic's
+  // overloaded_error event in a stream); an HTTP 529 is http_5xx.
+  kOverloaded = 16,
 };
 
 // Number of classes, for arrays indexed by static_cast<size_t>(ErrorClass).
-inline constexpr int kErrorClassCount = 16;
+inline constexpr int kErrorClassCount = 17;
 
 // Stable snake_case name, as used in JSON reports and the Prometheus `status` label.
 absl::string_view ErrorClassName(ErrorClass c);

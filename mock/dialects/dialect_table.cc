@@ -5,6 +5,7 @@
 #include "mock/dialects/bedrock_dialect.h"
 #include "mock/dialects/dashscope_dialect.h"
 #include "mock/dialects/openai_compatible_dialect.h"
+#include "mock/dialects/anthropic_dialect.h"
 #include "mock/dialects/openai_dialect.h"
 #include "mock/dialects/zhipu_dialect.h"
 #include "mock/dialects/ollama_dialect.h"
@@ -31,6 +32,7 @@ constexpr DialectEntry kDialects[] = {
     {"tgi", &Make<TgiDialect>},
     {"qianfan", &Make<QianfanV1Dialect>},
     {"qianfan-v2", &Make<QianfanV2Dialect>},
+    {"anthropic", &Make<AnthropicDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 

@@ -1,9 +1,6 @@
 // `llmload mock` against clients nobody here wrote: the official `openai` npm package
 // (tests/clients/openai_stream.mjs) and `curl -N`. If their wire-format expectations and ours
 // differ, these fail even when our own raw-socket tests pass.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/mock_process.h"
+#include "support/run_tools.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -23,21 +21,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::seconds;
-
-// The absolute path of `name` on $PATH, or "" (Subprocess does not search PATH).
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = std::string(dir) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-bool IsDirectory(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 class MockClientsTest : public ::testing::Test {
  protected:

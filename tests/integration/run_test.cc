@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/run_tools.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -24,21 +25,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::seconds;
-
-struct RunResult {
-  std::optional<int> exit_code;
-  std::string output;
-};
-
-RunResult RunLlmload(std::vector<std::string> args, seconds timeout = seconds(120)) {
-  std::vector<std::string> argv = {LlmloadBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Subprocess p(argv);
-  RunResult r;
-  r.exit_code = p.Wait(timeout);
-  r.output = p.Output();
-  return r;
-}
 
 class RunAgainstMockTest : public ::testing::Test {
  protected:

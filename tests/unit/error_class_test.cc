@@ -25,10 +25,12 @@ TEST(ErrorClassTest, NamesAreTheReportContract) {
   EXPECT_EQ(ErrorClassName(ErrorClass::kMalformedUsage), "malformed_usage");
   EXPECT_EQ(ErrorClassName(ErrorClass::kUnexpectedContentType), "unexpected_content_type");
   EXPECT_EQ(ErrorClassName(ErrorClass::kUnexpectedEncoding), "unexpected_encoding");
+  EXPECT_EQ(ErrorClassName(ErrorClass::kOverloaded), "overloaded");
   // Appended, never renumbered: the values are on the wire.
   EXPECT_EQ(static_cast<int>(ErrorClass::kResponseTooLarge), 12);
   EXPECT_EQ(static_cast<int>(ErrorClass::kUnexpectedEncoding), 15);
-  EXPECT_EQ(kErrorClassCount, 16);
+  EXPECT_EQ(static_cast<int>(ErrorClass::kOverloaded), 16);
+  EXPECT_EQ(kErrorClassCount, 17);
 }
 
 TEST(ErrorClassTest, NamesRoundTripAndAreUnique) {
@@ -49,6 +51,7 @@ TEST(ErrorClassTest, SuccessAndCancelledAreNotFailures) {
   EXPECT_TRUE(IsFailure(ErrorClass::kHttp429));
   EXPECT_TRUE(IsFailure(ErrorClass::kTruncatedStream));
   EXPECT_TRUE(IsFailure(ErrorClass::kOther));
+  EXPECT_TRUE(IsFailure(ErrorClass::kOverloaded));
 }
 
 }  // namespace
