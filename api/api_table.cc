@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "api/http_json_adapter.h"
 #include "api/openai_adapter.h"
 
 namespace llmload {
@@ -26,6 +27,16 @@ const ApiEntry kApis[] = {
      .key_header = "Authorization",
      .lists_models = true,
      .create = &CreateOpenAiCompletionsAdapter},
+    {.name = "http-json",
+     .aliases = "custom",
+     .description = "A custom JSON endpoint: body from --request-template, answer at the paths "
+                    "--response-text / --chunk-text",
+     .key_env = "",  // a key only from --api-key, sent as a Bearer token
+     .key_header = "Authorization",
+     .credential_env = "",
+     .lists_models = false,
+     .options = HttpJsonOptions(),
+     .create = &CreateHttpJsonAdapter},
 };
 
 }  // namespace
