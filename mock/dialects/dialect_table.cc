@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "mock/dialects/openai_dialect.h"
+#include "mock/dialects/summarize_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -15,6 +16,7 @@ std::unique_ptr<MockDialect> Make() {
 // Add a dialect here (and its .h/.cc pair in this folder); see docs/mock.md.
 constexpr DialectEntry kDialects[] = {
     {"openai", &Make<OpenAiDialect>},
+    {"summarize", &Make<SummarizeDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
