@@ -8,6 +8,7 @@
 #include "api/bedrock_adapter.h"
 #include "api/dashscope_adapter.h"
 #include "api/anthropic_adapter.h"
+#include "api/http_json_adapter.h"
 #include "api/openai_adapter.h"
 #include "api/zhipu_adapter.h"
 #include "api/ollama_adapter.h"
@@ -101,6 +102,16 @@ const ApiEntry kApis[] = {
      .key_env = "ANTHROPIC_API_KEY",
      .key_header = "x-api-key",
      .create = &CreateAnthropicMessagesAdapter},
+    {.name = "http-json",
+     .aliases = "custom",
+     .description = "A custom JSON endpoint: body from --request-template, answer at the paths "
+                    "--response-text / --chunk-text",
+     .key_env = "",  // a key only from --api-key, sent as a Bearer token
+     .key_header = "Authorization",
+     .credential_env = "",
+     .lists_models = false,
+     .options = HttpJsonOptions(),
+     .create = &CreateHttpJsonAdapter},
 };
 
 }  // namespace

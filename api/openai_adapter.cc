@@ -63,17 +63,7 @@ class OpenAiResponseDecoder final : public ResponseDecoder {
       if (facts.api_error) facts.error_message = std::move(info.error.message);
       return facts;
     }
-    switch (sse_.Finish()) {
-      case SseParser::End::kClean:
-        facts.framing = FramingEnd::kClean;
-        break;
-      case SseParser::End::kPartialEvent:
-        facts.framing = FramingEnd::kPartialEvent;
-        break;
-      case SseParser::End::kError:  // its only error: an event over the cap
-        facts.framing = FramingEnd::kTooLarge;
-        break;
-    }
+    facts.framing = FramingEndOf(sse_.Finish());
     facts.complete = decoder_.complete();
     facts.api_error = decoder_.error_seen();
     facts.malformed = decoder_.malformed_seen();

@@ -183,4 +183,16 @@ SseParser::End SseParser::Finish() {
   return partial ? End::kPartialEvent : End::kClean;
 }
 
+FramingEnd FramingEndOf(SseParser::End end) {
+  switch (end) {
+    case SseParser::End::kClean:
+      return FramingEnd::kClean;
+    case SseParser::End::kPartialEvent:
+      return FramingEnd::kPartialEvent;
+    case SseParser::End::kError:
+      return FramingEnd::kTooLarge;
+  }
+  return FramingEnd::kPartialEvent;
+}
+
 }  // namespace llmload

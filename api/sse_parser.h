@@ -18,6 +18,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "api/response_decoder.h"
 
 namespace llmload {
 
@@ -77,6 +78,10 @@ class SseParser {
   int64_t bytes_fed_ = 0;
   int64_t events_dispatched_ = 0;
 };
+
+// How a decoder reports an SSE stream's end (response_decoder.h): the parser's only error is
+// an event over its cap, so kError is kTooLarge.
+FramingEnd FramingEndOf(SseParser::End end);
 
 }  // namespace llmload
 

@@ -12,6 +12,7 @@
 #include "mock/dialects/openai_dialect.h"
 #include "mock/dialects/tgi_dialect.h"
 #include "mock/dialects/qianfan_dialect.h"
+#include "mock/dialects/summarize_dialect.h"
 
 namespace llmload::mock {
 namespace {
@@ -33,6 +34,7 @@ constexpr DialectEntry kDialects[] = {
     {"qianfan", &Make<QianfanV1Dialect>},
     {"qianfan-v2", &Make<QianfanV2Dialect>},
     {"anthropic", &Make<AnthropicDialect>},
+    {"summarize", &Make<SummarizeDialect>},
 };
 static_assert(std::size(kDialects) <= kMaxDialects, "raise kMaxDialects in mock_stats.h");
 
