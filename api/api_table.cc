@@ -5,16 +5,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "api/anthropic_adapter.h"
 #include "api/bedrock_adapter.h"
 #include "api/dashscope_adapter.h"
-#include "api/anthropic_adapter.h"
 #include "api/http_json_adapter.h"
-#include "api/openai_adapter.h"
-#include "api/zhipu_adapter.h"
 #include "api/ollama_adapter.h"
 #include "api/openai_adapter.h"
-#include "api/tgi_adapter.h"
 #include "api/qianfan_adapter.h"
+#include "api/tgi_adapter.h"
+#include "api/zhipu_adapter.h"
 
 namespace llmload {
 namespace {
@@ -110,6 +109,7 @@ const ApiEntry kApis[] = {
      .key_header = "Authorization",
      .credential_env = "",
      .lists_models = false,
+     .requires_model = false,
      .options = HttpJsonOptions(),
      .create = &CreateHttpJsonAdapter},
 };
@@ -149,6 +149,11 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateApiAdapter(const WorkloadSpec&
     }
   }
   return entry->create(spec);
+}
+
+std::string ApiNotice(const WorkloadSpec& spec) {
+  absl::StatusOr<std::unique_ptr<ApiAdapter>> adapter = CreateApiAdapter(spec);
+  return adapter.ok() ? (*adapter)->notice() : std::string();
 }
 
 absl::Status ResolveApiEndpoint(WorkloadSpec* spec) {

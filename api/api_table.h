@@ -25,6 +25,9 @@ namespace llmload {
 struct ApiOption {
   absl::string_view name;  // e.g. "request-template"
   absl::string_view help;
+  // The value may be @FILE: the master reads the file and sends its text, so that agents need
+  // no copy of it.
+  bool file = false;
 };
 
 struct ApiEntry {
@@ -42,6 +45,9 @@ struct ApiEntry {
   // Without --model, the model is the first of GET <base>/v1/models (agent/model_discovery.h);
   // APIs without such a list require --model.
   bool lists_models = false;
+  // Whether --model is needed at all when the API has no model list (a custom endpoint's
+  // template may not use one).
+  bool requires_model = true;
   absl::Span<const ApiOption> options;  // the adapter's own options
   absl::StatusOr<std::unique_ptr<ApiAdapter>> (*create)(const WorkloadSpec& spec) = nullptr;
 };
@@ -62,6 +68,10 @@ absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateApiAdapter(const WorkloadSpec&
 // it resolved from the user's --url (api/endpoint_url.h), which resolves to itself again on
 // every agent.
 absl::Status ResolveApiEndpoint(WorkloadSpec* spec);
+
+// What the adapter of `spec` wants the user told once at start (which version of an API it
+// chose, from which credentials; never a secret), or "" (also when the adapter cannot be made).
+std::string ApiNotice(const WorkloadSpec& spec);
 
 }  // namespace llmload
 

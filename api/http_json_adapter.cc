@@ -22,7 +22,8 @@ namespace {
 constexpr ApiOption kOptions[] = {
     {"request-template",
      "http-json: the request body, JSON text or @FILE, with {{prompt}}, {{model}}, "
-     "{{max_tokens}}, {{temperature}}, {{messages}}, %p, %m"},
+     "{{max_tokens}}, {{temperature}}, {{messages}}, %p, %m",
+     /*file=*/true},
     {"method", "http-json: the HTTP method, POST (default), PUT, PATCH or GET (no body)"},
     {"response-text", "http-json: path of the answer's text in a non-streamed body (summary)"},
     {"response-input-tokens", "http-json: path of the prompt token count (usage.input_tokens)"},

@@ -27,6 +27,13 @@ struct Case {
 constexpr Case kCases[] = {
     {"openai-chat", "/v1/chat/completions"},
     {"openai-completions", "/v1/completions"},
+    {"anthropic-messages", "/v1/messages"},
+    {"ollama-chat", "/api/chat"},
+    {"ollama-generate", "/api/generate"},
+    {"tgi", "/generate_stream"},
+    {"dashscope", "/api/v1/services/aigc/text-generation/generation"},
+    {"zhipu", "/api/paas/v4/chat/completions"},
+    {"bedrock-converse-stream", "/model/m/converse-stream"},
 };
 
 // The response body the mock's dialect writes for a streamed answer of kTokens tokens.

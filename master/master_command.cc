@@ -13,6 +13,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "agent/model_discovery.h"
+#include "api/api_table.h"
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/host_port.h"
@@ -117,6 +118,9 @@ int Run(MasterFlags& flags) {
   if (!creds.ok()) return Fail(creds.status());
 
   std::string warning;
+  if (const std::string notice = ApiNotice(*spec); !notice.empty()) {
+    std::fprintf(stderr, "llmload master: %s\n", notice.c_str());
+  }
   if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
     if (!absl::IsCancelled(s)) return Fail(s);
     std::fprintf(stderr, "llmload master: stopped before the run started: %s\n",

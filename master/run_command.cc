@@ -77,6 +77,9 @@ int Run(RunFlags& flags) {
                  base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
   }
   std::string warning;
+  if (const std::string notice = ApiNotice(*spec); !notice.empty()) {
+    std::fprintf(stderr, "llmload run: %s\n", notice.c_str());
+  }
   if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
     if (!absl::IsCancelled(s)) return Fail(s);
     std::fprintf(stderr, "llmload run: stopped before the run started: %s\n",

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <tuple>
 
 #include "CLI/CLI.hpp"
@@ -20,6 +22,9 @@
 
 namespace llmload::master {
 namespace {
+
+// An option read from @FILE (a request template) is small; a larger file is a mistake.
+constexpr size_t kMaxOptionFileBytes = 1 << 20;
 
 // "K=V" or "K: V" into a pair; `flag` names the flag for errors.
 absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_view text,
@@ -223,11 +228,26 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   }
   spec.api = std::string(api->name);
   for (const auto& [name, value] : f.api_options) {
-    if (!value.empty()) spec.api_options.emplace_back(name, value);
+    if (value.empty()) continue;
+    bool file = false;
+    for (const ApiOption& o : api->options) file = file || (o.name == name && o.file);
+    if (file && value[0] == '@') {
+      // Read here, on the master: agents get the text, and need no copy of the file.
+      std::ifstream in(value.substr(1), std::ios::binary);
+      std::ostringstream text;
+      if (in) text << in.rdbuf();
+      if (!in || text.str().size() > kMaxOptionFileBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--", name, " ", value, ": ", !in ? "cannot read the file" : "the file is over 1 MiB"));
+      }
+      spec.api_options.emplace_back(name, text.str());
+      continue;
+    }
+    spec.api_options.emplace_back(name, value);
   }
   spec.url = f.url;
   spec.model = f.model;
-  if (spec.model.empty() && !api->lists_models && !spec.url.empty()) {
+  if (spec.model.empty() && !api->lists_models && api->requires_model && !spec.url.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--model: required with --api ", api->name, " (it lists no models)"));
   }

@@ -1,24 +1,11 @@
 #include "support/node_client.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdlib>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "support/run_tools.h"
 
 namespace llmload::testing {
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
 
 absl::StatusOr<std::vector<std::string>> NodeClientArgv(const std::string& script,
                                                         const std::string& package,
@@ -31,8 +18,7 @@ absl::StatusOr<std::vector<std::string>> NodeClientArgv(const std::string& scrip
         "--with-test-tools");
   }
   const std::string modules = absl::StrCat(clients, "/node_modules/", package);
-  struct stat st;
-  if (stat(modules.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (!IsDirectory(modules)) {
     return absl::FailedPreconditionError(absl::StrCat(
         modules, " is missing: run `(cd tests/clients && npm ci)` (scripts/test.sh does this)"));
   }

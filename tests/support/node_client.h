@@ -8,11 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "support/run_tools.h"  // FindOnPath
 
 namespace llmload::testing {
-
-// The absolute path of `name` on $PATH, or "" (Subprocess does not search PATH).
-std::string FindOnPath(const std::string& name);
 
 // argv for `node tests/clients/<script> <args...>`; FailedPrecondition saying what to install
 // when node or tests/clients/node_modules/<package> is missing.
