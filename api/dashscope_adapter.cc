@@ -233,6 +233,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
   // Parses `data` into the reused DOM (simdjson copies it into the parser's own padded
   // buffer, which is kept between calls). False unless it is a JSON object.
   bool Parse(absl::string_view data, object* root) {
+    if (data.empty()) return false;  // (an empty view may hold a null pointer: not for simdjson)
     element e;
     return parser_.parse(data.data(), data.size(), /*realloc_if_needed=*/true).get(e) == SUCCESS &&
            e.get_object().get(*root) == SUCCESS;
