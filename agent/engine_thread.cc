@@ -11,12 +11,17 @@
 #include <cstdio>
 #include <utility>
 
-#include "agent/spawn_schedule.h"
 #include "common/clock.h"
 #include "common/receive_stamp.h"
+#include "schedule/closed_loop.h"
 
 namespace llmload::agent {
 namespace {
+
+using schedule::GlobalUser;
+using schedule::kNeverNs;
+using schedule::SpawnAtNs;
+using schedule::UsersOnThread;
 
 constexpr int kMaxEvents = 256;
 // The eventfd's epoll tag; curl sockets are tagged (shard << 32) | fd, which never equals it.

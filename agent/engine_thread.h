@@ -181,7 +181,7 @@ class EngineThread {
   std::mt19937_64 retry_rng_;  // backoff jitter
 
   int64_t target_users_ = 0;  // engine-wide target
-  // The spawn schedule of the current target (spawn_schedule.h): local users below
+  // The spawn schedule of the current target (schedule/closed_loop.h): local users below
   // spawn_until_ that are not running start at SpawnAtNs(...); spawn_cursor_ is the first
   // of them not started yet. spawn_generation_ cancels a stale spawn timer.
   int64_t spawn_until_ = 0;

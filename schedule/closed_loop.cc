@@ -1,9 +1,9 @@
-#include "agent/spawn_schedule.h"
+#include "schedule/closed_loop.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace llmload::agent {
+namespace llmload::schedule {
 
 int64_t SpawnAtNs(int64_t global, int64_t previous_target, double spawn_rate,
                   int64_t ramp_start_ns) {
@@ -16,4 +16,4 @@ int64_t SpawnAtNs(int64_t global, int64_t previous_target, double spawn_rate,
   return ramp_start_ns + static_cast<int64_t>(offset_ns);
 }
 
-}  // namespace llmload::agent
+}  // namespace llmload::schedule

@@ -1,4 +1,4 @@
-#include "agent/spawn_schedule.h"
+#include "schedule/closed_loop.h"
 
 #include <algorithm>
 #include <set>
@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 
-namespace llmload::agent {
+namespace llmload::schedule {
 namespace {
 
 // Every thread computes the start times of its own users; together they must form the exact
@@ -73,4 +73,4 @@ TEST(SpawnScheduleTest, ATimeBeyondTheInt64RangeIsNeverNotWrapped) {
 }
 
 }  // namespace
-}  // namespace llmload::agent
+}  // namespace llmload::schedule

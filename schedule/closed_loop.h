@@ -1,14 +1,15 @@
-// Where and when each virtual user of an engine starts. Engine-wide user `global` lives on
-// event-loop thread `global % threads` and, when a target raises the user count from
-// `previous_target`, starts at ramp_start + (global - previous_target) / spawn_rate. Every
+// Closed loop: where and when each virtual user of an engine starts (each user then loops
+// request, think time, request). The open-loop arrival processes live beside it. Engine-wide user
+// `global` lives on event-loop thread `global % threads` and, when a target raises the user count
+// from `previous_target`, starts at ramp_start + (global - previous_target) / spawn_rate. Every
 // thread computes its own users' times from the same numbers, so the engine-wide ramp is
 // exact (one user every 1/rate seconds, in order) with no coordination between threads.
-#ifndef LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
-#define LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
+#ifndef LLMLOAD_SCHEDULE_CLOSED_LOOP_H_
+#define LLMLOAD_SCHEDULE_CLOSED_LOOP_H_
 
 #include <cstdint>
 
-namespace llmload::agent {
+namespace llmload::schedule {
 
 inline int ThreadOfUser(int64_t global, int threads) { return static_cast<int>(global % threads); }
 inline int64_t GlobalUser(int64_t local, int thread, int threads) {
@@ -28,6 +29,6 @@ inline constexpr int64_t kNeverNs = INT64_MAX;
 int64_t SpawnAtNs(int64_t global, int64_t previous_target, double spawn_rate,
                   int64_t ramp_start_ns);
 
-}  // namespace llmload::agent
+}  // namespace llmload::schedule
 
-#endif  // LLMLOAD_AGENT_SPAWN_SCHEDULE_H_
+#endif  // LLMLOAD_SCHEDULE_CLOSED_LOOP_H_
