@@ -1,8 +1,8 @@
 // Dispatch: how the master splits a run's users, spawn rate and request budget across the
 // agents that are ready. Shares are weighted (by agent cores) and always sum exactly to the
-// target: integers by the largest-remainder method, the spawn rate in proportion to each
-// agent's users so that every agent finishes its ramp at the same moment. Pure functions,
-// so every rebalance sequence is unit-tested.
+// target: integers by the largest-remainder method (schedule/largest_remainder.h), the spawn
+// rate in proportion to each agent's users so that every agent finishes its ramp at the same
+// moment. Pure functions, so every rebalance sequence is unit-tested.
 #ifndef LLMLOAD_MASTER_DISPATCH_H_
 #define LLMLOAD_MASTER_DISPATCH_H_
 
@@ -10,11 +10,6 @@
 #include <vector>
 
 namespace llmload::master {
-
-// Splits `total` into shares proportional to `weights` (each > 0; non-positive weights get 0)
-// that sum exactly to `total`. Ties in the remainders go to the earlier index, so the result
-// is deterministic.
-std::vector<int64_t> SplitLargestRemainder(int64_t total, const std::vector<double>& weights);
 
 struct AgentShare {
   int64_t users = 0;
