@@ -18,6 +18,7 @@ export DURATION=${DURATION:-10}
 export THROUGHPUT_USERS=${THROUGHPUT_USERS:-256}
 export ERROR_USERS=${ERROR_USERS:-100}
 OUT=${OUT:-$(mktemp -d /tmp/llmload-ab.XXXXXX)}
+mkdir -p "$OUT"  # a given OUT may not exist yet: each run tees its table into it
 for round in $(seq "$ROUNDS"); do
   for side in old new; do
     bin=$OLD

@@ -83,6 +83,7 @@ trap cleanup EXIT
 start_mock() {
   local dir=$1
   shift
+  : >"$dir/mock.log"  # exists before the background shell opens it, for the sed below
   taskset -c "$MOCK_CPU" "$LLMLOAD" mock --port 0 --threads 1 "$@" >"$dir/mock.log" 2>&1 &
   MOCK_PID=$!
   PORT=""

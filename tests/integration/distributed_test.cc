@@ -1,12 +1,14 @@
 // The distributed mode as it runs for real: `llmload master`, several `llmload agent`
-// processes and an `llmload mock` process on loopback. Checks exact merging, what happens
-// when an agent or the master dies, and how a wrong token is refused.
+// processes and an `llmload mock` process on loopback. Checks exact merging (on OpenAI's API
+// and on others), what happens when an agent or the master dies, and how a wrong token is
+// refused.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -96,6 +98,89 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
     EXPECT_NEAR(merged, single, single * 0.002 + 2e-6) << key;
   }
 }
+
+// A distributed run on an API other than OpenAI's: the master names the API and its
+// options once, the agents need no flag of their own, and every count the master reports is
+// the mock's for that API's dialect.
+struct ApiCase {
+  const char* api;      // --api
+  const char* dialect;  // its key in /mock/stats requests_by_dialect
+};
+
+void PrintTo(const ApiCase& c, std::ostream* os) { *os << c.api; }
+
+class DistributedApiTest : public ::testing::TestWithParam<ApiCase> {};
+
+TEST_P(DistributedApiTest, TwoAgentsCountWhatTheMockServed) {
+  constexpr int kRequests = 60;
+  constexpr int kOutputTokens = 10;
+  const ApiCase& c = GetParam();
+  MockProcess mock(
+      {"--ttft", "5ms", "--itl", "1ms", "--output-tokens", std::to_string(kOutputTokens)});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = MakeTempDir() + "/s.json";
+  // A bare origin: each agent's adapter appends the API's own path.
+  MasterProcess master =
+      StartMaster({"--api", c.api, "--url", mock.url(), "--model", "m", "--api-key", "sk-dist-test",
+                   "--expect-agents", "2", "-u", "4", "-r", "100", "-n", std::to_string(kRequests),
+                   "-q", "--json-out", json_path});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  auto a = StartAgent(master.address, {"--agent-id", "a0"});
+  auto b = StartAgent(master.address, {"--agent-id", "a1"});
+  ASSERT_EQ(master.process->Wait(seconds(120)), 0) << master.process->Output();
+  EXPECT_EQ(a->Wait(seconds(30)), 0) << a->Output();
+  EXPECT_EQ(b->Wait(seconds(30)), 0) << b->Output();
+  for (const Subprocess* p : {master.process.get(), a.get(), b.get()}) {
+    EXPECT_EQ(p->Output().find("sk-dist-test"), std::string::npos);  // the key is never printed
+  }
+
+  const json s = ReadJson(json_path);
+  ASSERT_TRUE(s.is_object()) << master.process->Output();
+  const json stats = mock.Stats();
+  EXPECT_EQ(s["run"]["api"], c.api);
+  EXPECT_EQ(s["run"]["agents"], 2);
+  EXPECT_EQ(s["requests"]["total"], kRequests);
+  EXPECT_EQ(s["requests"]["succeeded"], kRequests) << s["requests"].dump();
+  EXPECT_EQ(s["requests"]["failed"], 0);
+  for (const auto& [error_class, n] : s["requests"]["errors"].items()) {
+    EXPECT_EQ(n, 0) << error_class;
+  }
+  // The master's totals are the mock's count for this dialect, and nothing went elsewhere.
+  EXPECT_EQ(stats["requests_by_dialect"][c.dialect], s["requests"]["total"]) << stats.dump();
+  EXPECT_EQ(stats["requests_by_endpoint"]["chat_completions"], 0) << stats.dump();
+  EXPECT_EQ(stats["completed"], kRequests) << stats.dump();
+  EXPECT_EQ(stats["streamed"], kRequests) << stats.dump();
+  EXPECT_EQ(stats["bad_requests"], 0) << stats.dump();
+
+  // Both agents took part: the budget is split by cores, and each runs one engine thread.
+  ASSERT_EQ(s["agents"].size(), 2u) << s.dump();
+  for (const json& agent : s["agents"]) {
+    EXPECT_EQ(agent["requests"], kRequests / 2) << agent.dump();
+    EXPECT_EQ(agent["users"], 2) << agent.dump();
+    EXPECT_EQ(agent["state"], "stopped") << agent.dump();
+  }
+
+  // Tokens are the API's usage, equal to what the mock sent.
+  EXPECT_EQ(s["run"]["token_source"], "usage");
+  EXPECT_EQ(s["tokens"]["output_total"], kRequests * kOutputTokens);
+  EXPECT_EQ(s["tokens"]["output_total"], stats["tokens_sent"]);
+  EXPECT_GT(s["tokens"]["input_total"].get<int64_t>(), 0);
+  // Every request has a TTFT, and none is shorter than the mock's 5 ms wait.
+  EXPECT_EQ(s["ttft_s"]["count"], kRequests) << s["ttft_s"].dump();
+  ASSERT_FALSE(s["ttft_s"]["min"].is_null()) << s["ttft_s"].dump();
+  EXPECT_GE(s["ttft_s"]["min"].get<double>(), 0.0045);
+}
+
+INSTANTIATE_TEST_SUITE_P(Apis, DistributedApiTest,
+                         ::testing::Values(ApiCase{"anthropic-messages", "anthropic"},
+                                           ApiCase{"ollama-chat", "ollama"}),
+                         [](const ::testing::TestParamInfo<ApiCase>& info) {
+                           std::string name = info.param.api;
+                           for (char& ch : name) {
+                             if (ch == '-') ch = '_';
+                           }
+                           return name;
+                         });
 
 TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});
