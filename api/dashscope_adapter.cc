@@ -12,11 +12,11 @@
 #include "api/bounded_body.h"
 #include "api/cumulative_text.h"
 #include "api/endpoint_url.h"
+#include "api/json_reader.h"
 #include "api/request_headers.h"
 #include "api/response_headers.h"
 #include "api/sse_parser.h"
 #include "nlohmann/json.hpp"
-#include "simdjson.h"
 
 namespace llmload {
 namespace {
@@ -27,19 +27,6 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 constexpr absl::string_view kDefaultPath = "/api/v1/services/aigc/text-generation/generation";
-// A parser grown past this by one large body is given back before the next request.
-constexpr size_t kKeepParserBytes = 1 << 20;
-// How much of a non-JSON error body is kept as its message.
-constexpr size_t kMaxRawErrorBytes = 256;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-std::string ScalarText(const element& e) {
-  std::string_view s;
-  if (e.get_string().get(s) == SUCCESS) return std::string(s);
-  if (e.is_null()) return std::string();
-  return simdjson::minify(e);
-}
 
 // An error payload: {"code": "...", "message": "...", "request_id": "..."} without `output`.
 bool IsErrorPayload(const object& root) {
@@ -54,8 +41,8 @@ bool IsErrorPayload(const object& root) {
 ApiError ReadError(const object& root) {
   ApiError error;
   element e;
-  if (root["message"].get(e) == SUCCESS) error.message = ScalarText(e);
-  if (root["code"].get(e) == SUCCESS) error.code = ScalarText(e);
+  if (root["message"].get(e) == SUCCESS) error.message = JsonScalarText(e);
+  if (root["code"].get(e) == SUCCESS) error.code = JsonScalarText(e);
   return error;
 }
 
@@ -167,7 +154,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     error_ = ApiError();
     usage_.reset();
     usage_invalid_ = false;
-    if (parser_.capacity() > kKeepParserBytes) parser_ = simdjson::dom::parser();
+    json_.Release();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
@@ -216,29 +203,18 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     object root;
     // A streamed request's error may come SSE-framed (event:error, :HTTP_STATUS/4xx, data:):
     // its data line is the error object.
-    if (Parse(body, &root) || Parse(SseDataLine(body), &root)) {
+    if (json_.ParseObject(body, &root) || json_.ParseObject(SseDataLine(body), &root)) {
       element e;
       if (root["code"].get(e) == SUCCESS || root["message"].get(e) == SUCCESS) {
         return ReadError(root);
       }
     }
     ApiError error;
-    absl::string_view raw = absl::StripAsciiWhitespace(body);
-    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    error.message = RawErrorText(body);
     return error;
   }
 
  private:
-  // Parses `data` into the reused DOM (simdjson copies it into the parser's own padded
-  // buffer, which is kept between calls). False unless it is a JSON object.
-  bool Parse(absl::string_view data, object* root) {
-    if (data.empty()) return false;  // (an empty view may hold a null pointer: not for simdjson)
-    element e;
-    return parser_.parse(data.data(), data.size(), /*realloc_if_needed=*/true).get(e) == SUCCESS &&
-           e.get_object().get(*root) == SUCCESS;
-  }
-
   void NoteError(const object& root) {
     if (!error_seen_) {  // keep the first
       error_ = ReadError(root);
@@ -261,7 +237,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
   void DecodeEvent(absl::string_view event_type, absl::string_view data,
                    ContentCallback on_content) {
     object root;
-    if (!Parse(data, &root)) {
+    if (!json_.ParseObject(data, &root)) {
       malformed_ = true;
       return;
     }
@@ -292,7 +268,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
 
   void DecodeBody(absl::string_view body) {
     object root;
-    if (!Parse(body, &root)) {
+    if (!json_.ParseObject(body, &root)) {
       malformed_ = true;
       return;
     }
@@ -311,7 +287,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
   const bool incremental_;
   SseParser sse_;
   std::optional<BoundedBody> body_;  // not streamed: the body
-  simdjson::dom::parser parser_;
+  JsonReader json_;
   CumulativeText content_;  // cumulative streams only: the text so far
   CumulativeText reasoning_;
   bool complete_ = false;

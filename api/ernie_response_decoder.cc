@@ -1,16 +1,14 @@
 #include "api/ernie_response_decoder.h"
 
-#include <algorithm>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "api/bounded_body.h"
+#include "api/json_reader.h"
 #include "api/response_headers.h"
 #include "api/sse_parser.h"
-#include "simdjson.h"
 
 namespace llmload {
 namespace {
@@ -18,10 +16,6 @@ namespace {
 using simdjson::SUCCESS;
 using simdjson::dom::element;
 using simdjson::dom::object;
-
-constexpr size_t kInitialBufferBytes = 4096;
-constexpr size_t kKeepBufferBytes = 1 << 20;  // larger buffers are given back on Reset()
-constexpr size_t kMaxRawErrorBytes = 256;
 
 // What one event or body said.
 struct ErnieEvent {
@@ -83,11 +77,7 @@ void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClas
 class ErnieResponseDecoder final : public ResponseDecoder {
  public:
   ErnieResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream),
-        sse_(static_cast<size_t>(max_bytes)),
-        body_(max_bytes),
-        buffer_(std::make_unique_for_overwrite<char[]>(kInitialBufferBytes)),
-        buffer_capacity_(kInitialBufferBytes) {}
+      : stream_(stream), sse_(static_cast<size_t>(max_bytes)), body_(max_bytes) {}
 
   bool streaming() const override { return stream_; }
   // SSE, or the JSON error body Qianfan sends with status 200 to a streamed request.
@@ -106,11 +96,7 @@ class ErnieResponseDecoder final : public ResponseDecoder {
     usage_.reset();
     usage_invalid_ = false;
     error_ = ApiError();
-    if (buffer_capacity_ > kKeepBufferBytes) {
-      buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferBytes);
-      buffer_capacity_ = kInitialBufferBytes;
-      parser_ = simdjson::dom::parser();
-    }
+    json_.Release();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
@@ -125,9 +111,8 @@ class ErnieResponseDecoder final : public ResponseDecoder {
         .Feed(bytes,
               [&](absl::string_view /*event_type*/, absl::string_view data) {
                 ErnieEvent event;
-                element root;
                 object obj;
-                if (!Parse(data, &root) || root.get_object().get(obj) != SUCCESS) {
+                if (!json_.ParseObject(data, &obj)) {
                   malformed_ = true;
                   return;
                 }
@@ -137,8 +122,7 @@ class ErnieResponseDecoder final : public ResponseDecoder {
                   return;
                 }
                 if (!event.result.empty()) {
-                  on_content(
-                      ContentChunk{absl::string_view(event.result.data(), event.result.size())});
+                  on_content(ContentChunk{ToAbsl(event.result)});
                 }
                 if (event.usage) usage_ = event.usage;
                 usage_invalid_ = usage_invalid_ || event.usage_invalid;
@@ -181,17 +165,14 @@ class ErnieResponseDecoder final : public ResponseDecoder {
 
   ApiError DecodeErrorBody(absl::string_view body) override {
     ApiError error;
-    element root;
     object obj;
     ErnieEvent event;
     ErrorClass ignored;
-    if (Parse(body, &root) && root.get_object().get(obj) == SUCCESS) {
+    if (json_.ParseObject(body, &obj)) {
       ReadEvent(obj, &event, &error, &ignored);
       if (event.error) return error;
     }
-    const absl::string_view raw = absl::StripAsciiWhitespace(body);
-    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    error.message = RawErrorText(body);
     return error;
   }
 
@@ -204,9 +185,8 @@ class ErnieResponseDecoder final : public ResponseDecoder {
 
   // A whole body: not streamed, or a streamed request answered with one JSON object.
   void DecodeBody(absl::string_view body, ResponseFacts* facts) {
-    element root;
     object obj;
-    if (!Parse(body, &root) || root.get_object().get(obj) != SUCCESS) {
+    if (!json_.ParseObject(body, &obj)) {
       facts->malformed = true;
       return;
     }
@@ -228,25 +208,10 @@ class ErnieResponseDecoder final : public ResponseDecoder {
     facts->usage_invalid = event.usage_invalid;
   }
 
-  // Copies `data` into the padded buffer and parses it: false when it is not JSON.
-  bool Parse(absl::string_view data, element* root) {
-    const size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
-    if (needed > buffer_capacity_) {
-      buffer_capacity_ = std::max(needed, 2 * buffer_capacity_);
-      buffer_ = std::make_unique_for_overwrite<char[]>(buffer_capacity_);
-    }
-    std::memcpy(buffer_.get(), data.data(), data.size());
-    std::memset(buffer_.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-    return parser_.parse(buffer_.get(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-           SUCCESS;
-  }
-
   const bool stream_;
   SseParser sse_;
   BoundedBody body_;
-  simdjson::dom::parser parser_;
-  std::unique_ptr<char[]> buffer_;
-  size_t buffer_capacity_;
+  JsonReader json_;
 
   Mode mode_ = stream_ ? Mode::kUnknown : Mode::kBody;
   bool complete_ = false;

@@ -1,6 +1,5 @@
 #include "api/http_json_decoder.h"
 
-#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -15,13 +14,6 @@ namespace {
 
 using simdjson::SUCCESS;
 using simdjson::dom::element;
-
-// A buffer grown past this by one large body is given back on Reset(), as every decoder
-// does: one large reply must not pin memory per virtual user for the whole run.
-constexpr size_t kKeepBufferBytes = 1 << 20;
-constexpr size_t kInitialBufferBytes = 4096;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 }  // namespace
 
@@ -90,7 +82,6 @@ HttpJsonDecoder::HttpJsonDecoder(std::shared_ptr<const HttpJsonResponseSpec> spe
       sse_(static_cast<size_t>(max_bytes)),
       lines_(static_cast<size_t>(max_bytes)) {
   if (!streaming()) body_.emplace(max_bytes);
-  buffer_.reserve(kInitialBufferBytes);
 }
 
 bool HttpJsonDecoder::AcceptsContentType(absl::string_view content_type) const {
@@ -105,20 +96,7 @@ void HttpJsonDecoder::Reset() {
   done_ = malformed_ = api_error_ = usage_invalid_ = false;
   error_message_.clear();
   usage_.reset();
-  if (buffer_.capacity() > kKeepBufferBytes) {
-    std::string().swap(buffer_);
-    buffer_.reserve(kInitialBufferBytes);
-    parser_ = simdjson::dom::parser();
-  }
-}
-
-bool HttpJsonDecoder::Parse(absl::string_view data, element* root) {
-  // resize() within the capacity does not allocate; simdjson may read the (zeroed) padding.
-  buffer_.resize(data.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(buffer_.data(), data.data(), data.size());
-  std::memset(buffer_.data() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-  return parser_.parse(buffer_.data(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-         SUCCESS;
+  json_.Release();
 }
 
 bool HttpJsonDecoder::ReadError(const element& root, absl::string_view raw) {
@@ -162,7 +140,7 @@ void HttpJsonDecoder::OnEvent(absl::string_view data, ContentCallback on_content
   }
   if (!data.empty() && data.front() == '\x1e') data.remove_prefix(1);  // application/json-seq
   element root;
-  if (!Parse(data, &root)) {
+  if (!json_.Parse(data, &root)) {
     malformed_ = true;
     return;
   }
@@ -201,7 +179,7 @@ ResponseFacts HttpJsonDecoder::Finish() {
     }
     facts.complete = true;
     element root;
-    if (!Parse(body_->view(), &root)) {
+    if (!json_.Parse(body_->view(), &root)) {
       facts.malformed = true;
       return facts;
     }

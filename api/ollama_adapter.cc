@@ -66,7 +66,7 @@ class OllamaResponseDecoder final : public ResponseDecoder {
     return lines_.Feed(bytes, [&](absl::string_view line) {
       std::string_view text;
       if (DecodeObject(line, &text)) {
-        on_content(ContentChunk{absl::string_view(text.data(), text.size())});
+        on_content(ContentChunk{ToAbsl(text)});
       }
     });
   }

@@ -65,7 +65,7 @@ class TgiResponseDecoder final : public ResponseDecoder {
         sse_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
           std::string_view text;
           if (DecodeEvent(data, &text)) {
-            on_content(ContentChunk{absl::string_view(text.data(), text.size()), 1});
+            on_content(ContentChunk{ToAbsl(text), 1});
           }
         });
     return fed.ok();
