@@ -9,13 +9,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/bounded_body.h"
 #include "api/cumulative_text.h"
 #include "api/endpoint_url.h"
 #include "api/json_reader.h"
 #include "api/request_headers.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
@@ -133,18 +131,15 @@ absl::string_view SseDataLine(absl::string_view body) {
 class DashScopeResponseDecoder final : public ResponseDecoder {
  public:
   DashScopeResponseDecoder(bool stream, bool incremental, int64_t max_bytes)
-      : stream_(stream), incremental_(incremental), sse_(static_cast<size_t>(max_bytes)) {
-    if (!stream_) body_.emplace(max_bytes);
-  }
+      : incremental_(incremental), framing_(stream, max_bytes) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type);
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
-    if (body_) body_->Reset();
+    framing_.Reset();
     content_.Reset();
     reasoning_.Reset();
     complete_ = false;
@@ -158,35 +153,19 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (!stream_) return body_->Append(bytes);
-    const absl::Status fed =
-        sse_.Feed(bytes, [&](absl::string_view event_type, absl::string_view data) {
-          DecodeEvent(event_type, data, on_content);
-        });
-    return fed.ok();
+    return framing_.Feed(bytes, [&](absl::string_view event_type, absl::string_view data) {
+      DecodeEvent(event_type, data, on_content);
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (!stream_) {
-      if (body_->too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      DecodeBody(body_->view());
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing == FramingEnd::kTooLarge) return facts;
+      DecodeBody(framing_.body());
       facts.complete = true;
     } else {
-      switch (sse_.Finish()) {
-        case SseParser::End::kClean:
-          facts.framing = FramingEnd::kClean;
-          break;
-        case SseParser::End::kPartialEvent:
-          facts.framing = FramingEnd::kPartialEvent;
-          break;
-        case SseParser::End::kError:  // its only error: an event over the cap
-          facts.framing = FramingEnd::kTooLarge;
-          break;
-      }
       facts.complete = complete_;
     }
     facts.api_error = error_seen_;
@@ -283,10 +262,8 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     usage_ = ReadUsage(root, &usage_invalid_);
   }
 
-  const bool stream_;
   const bool incremental_;
-  SseParser sse_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
+  SseOrBody framing_;
   JsonReader json_;
   CumulativeText content_;  // cumulative streams only: the text so far
   CumulativeText reasoning_;

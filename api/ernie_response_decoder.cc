@@ -4,11 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/ascii.h"
-#include "api/bounded_body.h"
 #include "api/json_reader.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 
 namespace llmload {
 namespace {
@@ -76,19 +73,18 @@ void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClas
 
 class ErnieResponseDecoder final : public ResponseDecoder {
  public:
+  // Streamed, a response whose first byte is '{' is one JSON body: Qianfan's error.
   ErnieResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream), sse_(static_cast<size_t>(max_bytes)), body_(max_bytes) {}
+      : framing_(stream, max_bytes, /*json_body_when_streamed=*/true) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   // SSE, or the JSON error body Qianfan sends with status 200 to a streamed request.
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type) || IsMediaType(content_type, "application/json");
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
-    body_.Reset();
-    mode_ = stream_ ? Mode::kUnknown : Mode::kBody;
+    framing_.Reset();
     complete_ = false;
     error_seen_ = false;
     error_class_ = ErrorClass::kApiError;
@@ -100,58 +96,31 @@ class ErnieResponseDecoder final : public ResponseDecoder {
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (mode_ == Mode::kUnknown) {
-      const absl::string_view rest = absl::StripLeadingAsciiWhitespace(bytes);
-      if (rest.empty()) return true;
-      mode_ = rest.front() == '{' ? Mode::kBody : Mode::kSse;
-      bytes = rest;
-    }
-    if (mode_ == Mode::kBody) return body_.Append(bytes);
-    return sse_
-        .Feed(bytes,
-              [&](absl::string_view /*event_type*/, absl::string_view data) {
-                ErnieEvent event;
-                object obj;
-                if (!json_.ParseObject(data, &obj)) {
-                  malformed_ = true;
-                  return;
-                }
-                ReadEvent(obj, &event, error_seen_ ? nullptr : &error_, &error_class_);
-                if (event.error) {
-                  error_seen_ = true;
-                  return;
-                }
-                if (!event.result.empty()) {
-                  on_content(ContentChunk{ToAbsl(event.result)});
-                }
-                if (event.usage) usage_ = event.usage;
-                usage_invalid_ = usage_invalid_ || event.usage_invalid;
-                complete_ = complete_ || event.is_end;
-              })
-        .ok();
+    return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+      ErnieEvent event;
+      object obj;
+      if (!json_.ParseObject(data, &obj)) {
+        malformed_ = true;
+        return;
+      }
+      ReadEvent(obj, &event, error_seen_ ? nullptr : &error_, &error_class_);
+      if (event.error) {
+        error_seen_ = true;
+        return;
+      }
+      if (!event.result.empty()) on_content(ContentChunk{ToAbsl(event.result)});
+      if (event.usage) usage_ = event.usage;
+      usage_invalid_ = usage_invalid_ || event.usage_invalid;
+      complete_ = complete_ || event.is_end;
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (mode_ == Mode::kBody) {
-      if (body_.too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      DecodeBody(body_.view(), &facts);
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing != FramingEnd::kTooLarge) DecodeBody(framing_.body(), &facts);
       return facts;
-    }
-    if (mode_ == Mode::kSse) {
-      switch (sse_.Finish()) {
-        case SseParser::End::kClean:
-          break;
-        case SseParser::End::kPartialEvent:
-          facts.framing = FramingEnd::kPartialEvent;
-          break;
-        case SseParser::End::kError:  // its only error: an event over the cap
-          facts.framing = FramingEnd::kTooLarge;
-          break;
-      }
     }
     facts.complete = complete_;
     facts.api_error = error_seen_;
@@ -177,12 +146,6 @@ class ErnieResponseDecoder final : public ResponseDecoder {
   }
 
  private:
-  enum class Mode : uint8_t {
-    kUnknown,  // streamed, no byte yet: SSE, or one JSON body (an error)
-    kSse,
-    kBody,
-  };
-
   // A whole body: not streamed, or a streamed request answered with one JSON object.
   void DecodeBody(absl::string_view body, ResponseFacts* facts) {
     object obj;
@@ -208,12 +171,9 @@ class ErnieResponseDecoder final : public ResponseDecoder {
     facts->usage_invalid = event.usage_invalid;
   }
 
-  const bool stream_;
-  SseParser sse_;
-  BoundedBody body_;
+  SseOrBody framing_;
   JsonReader json_;
 
-  Mode mode_ = stream_ ? Mode::kUnknown : Mode::kBody;
   bool complete_ = false;
   bool error_seen_ = false;
   ErrorClass error_class_ = ErrorClass::kApiError;

@@ -79,20 +79,17 @@ bool IsNdjsonContentType(absl::string_view content_type) {
 HttpJsonDecoder::HttpJsonDecoder(std::shared_ptr<const HttpJsonResponseSpec> spec,
                                  int64_t max_bytes)
     : spec_(std::move(spec)),
-      sse_(static_cast<size_t>(max_bytes)),
-      lines_(static_cast<size_t>(max_bytes)) {
-  if (!streaming()) body_.emplace(max_bytes);
-}
+      framing_(spec_->format != StreamFormat::kNone, max_bytes),
+      lines_(static_cast<size_t>(max_bytes)) {}
 
 bool HttpJsonDecoder::AcceptsContentType(absl::string_view content_type) const {
-  return spec_->format == StreamFormat::kSse ? IsEventStreamContentType(content_type)
+  return spec_->format == StreamFormat::kSse ? framing_.AcceptsContentType(content_type)
                                              : IsNdjsonContentType(content_type);
 }
 
 void HttpJsonDecoder::Reset() {
-  sse_.Reset();
+  framing_.Reset();
   lines_.Reset();
-  if (body_) body_->Reset();
   done_ = malformed_ = api_error_ = usage_invalid_ = false;
   error_message_.clear();
   usage_.reset();
@@ -156,36 +153,29 @@ void HttpJsonDecoder::OnEvent(absl::string_view data, ContentCallback on_content
 }
 
 bool HttpJsonDecoder::Feed(absl::string_view bytes, ContentCallback on_content) {
-  switch (spec_->format) {
-    case StreamFormat::kNone:
-      return body_->Append(bytes);
-    case StreamFormat::kSse:
-      return sse_
-          .Feed(bytes, [&](absl::string_view /*event_type*/,
-                           absl::string_view data) { OnEvent(data, on_content); })
-          .ok();
-    case StreamFormat::kNdjson:
-      return lines_.Feed(bytes, [&](absl::string_view line) { OnEvent(line, on_content); });
+  if (spec_->format == StreamFormat::kNdjson) {
+    return lines_.Feed(bytes, [&](absl::string_view line) { OnEvent(line, on_content); });
   }
-  return false;
+  return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+    OnEvent(data, on_content);
+  });
 }
 
 ResponseFacts HttpJsonDecoder::Finish() {
   ResponseFacts facts;
-  if (spec_->format == StreamFormat::kNone) {
-    if (body_->too_large()) {
-      facts.framing = FramingEnd::kTooLarge;
-      return facts;
-    }
+  facts.framing = spec_->format == StreamFormat::kNdjson ? lines_.Finish() : framing_.Finish();
+  if (framing_.is_body()) {
+    if (facts.framing == FramingEnd::kTooLarge) return facts;
     facts.complete = true;
+    const absl::string_view body = framing_.body();
     element root;
-    if (!json_.Parse(body_->view(), &root)) {
+    if (!json_.Parse(body, &root)) {
       facts.malformed = true;
       return facts;
     }
     element text;
     const bool has_text = spec_->text && spec_->text->Find(root, &text) && text.is_string();
-    if (!has_text && ReadError(root, body_->view())) {
+    if (!has_text && ReadError(root, body)) {
       facts.api_error = true;
       facts.error_message = std::move(error_message_);
       return facts;
@@ -199,11 +189,6 @@ ResponseFacts HttpJsonDecoder::Finish() {
     facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     return facts;
-  }
-  if (spec_->format == StreamFormat::kSse) {
-    facts.framing = FramingEndOf(sse_.Finish());
-  } else {
-    facts.framing = lines_.Finish();
   }
   facts.complete = done_ || (!spec_->done && facts.framing == FramingEnd::kClean);
   facts.api_error = api_error_;

@@ -23,13 +23,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "api/bounded_body.h"
 #include "api/json_path.h"
 #include "api/json_reader.h"
 #include "api/ndjson_splitter.h"
 #include "api/openai_stream_decoder.h"
 #include "api/response_decoder.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "simdjson.h"
 
 namespace llmload {
@@ -90,9 +89,8 @@ class HttpJsonDecoder final : public ResponseDecoder {
   bool ReadError(const simdjson::dom::element& root, absl::string_view raw);
 
   std::shared_ptr<const HttpJsonResponseSpec> spec_;
-  SseParser sse_;
-  NdjsonSplitter lines_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
+  SseOrBody framing_;     // not streamed, or SSE
+  NdjsonSplitter lines_;  // NDJSON
   JsonReader json_;
   OpenAiStreamDecoder errors_;  // for the error shapes of DecodeErrorBody
 
