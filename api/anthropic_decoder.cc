@@ -21,10 +21,16 @@ FieldRead ReadString(const object& o, std::string_view key, std::string_view* ou
 // A token count: absent or null leaves *out alone; anything but a JSON integer in
 // 0..kMaxReportedTokens (1.5, "12", true, -1, 1e30) is refused.
 bool ReadCount(const object& o, std::string_view key, std::optional<int64_t>* out) {
-  element e;
-  if (o[key].get(e) != SUCCESS || e.is_null()) return true;
   int64_t n = 0;
-  if (e.get_int64().get(n) != SUCCESS || n < 0 || n > kMaxReportedTokens) return false;
+  switch (ReadJsonCount(o, key, &n)) {
+    case JsonCount::kAbsent:
+      return true;
+    case JsonCount::kInvalid:
+      return false;
+    case JsonCount::kInteger:
+      break;
+  }
+  if (n < 0 || n > kMaxReportedTokens) return false;
   *out = n;
   return true;
 }

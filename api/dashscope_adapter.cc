@@ -90,32 +90,10 @@ ResultFields ReadResult(const object& root) {
   return r;
 }
 
-// A token count: absent or null leaves *out alone; anything but a JSON integer is invalid.
-enum class CountRead { kAbsent, kInteger, kInvalid };
-CountRead ReadCount(const object& o, std::string_view key, int64_t* out) {
-  element e;
-  if (o[key].get(e) != SUCCESS || e.is_null()) return CountRead::kAbsent;
-  return e.get_int64().get(*out) == SUCCESS ? CountRead::kInteger : CountRead::kInvalid;
-}
-
-// usage {input_tokens, output_tokens, total_tokens}: nullopt without output_tokens; *invalid
-// when a count or the usage itself is not what DashScope sends.
+// usage {input_tokens, output_tokens, total_tokens} (json_reader.h): nullopt without
+// output_tokens; *invalid when a count or the usage itself is not what DashScope sends.
 std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
-  object u;
-  if (root["usage"].get_object().get(u) != SUCCESS) {
-    element e;
-    if (root["usage"].get(e) == SUCCESS && !e.is_null()) *invalid = true;
-    return std::nullopt;
-  }
-  TokenUsage usage;
-  const CountRead output = ReadCount(u, "output_tokens", &usage.completion_tokens);
-  const CountRead input = ReadCount(u, "input_tokens", &usage.prompt_tokens);
-  if (output == CountRead::kInvalid || input == CountRead::kInvalid) {
-    *invalid = true;
-    return std::nullopt;
-  }
-  if (output == CountRead::kAbsent) return std::nullopt;
-  return usage;
+  return ReadUsageObject(root, "usage", "input_tokens", "output_tokens", invalid);
 }
 
 // The first `data:` line of an SSE-framed body, without the field name; empty when none.

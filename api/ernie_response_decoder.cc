@@ -24,14 +24,6 @@ struct ErnieEvent {
   bool usage_invalid = false;
 };
 
-// A count of `usage`: absent/null is fine, anything but an int64 integer is not.
-bool ReadCount(const object& usage, std::string_view key, int64_t* out, bool* present) {
-  element e;
-  if (usage[key].get(e) != SUCCESS || e.is_null()) return true;
-  *present = true;
-  return e.get_int64().get(*out) == SUCCESS;
-}
-
 void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClass* error_class) {
   event->parsed = true;
   element code;
@@ -55,20 +47,8 @@ void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClas
   if (root["result"].get_string().get(event->result) != SUCCESS) event->result = {};  // none
   bool is_end = false;
   if (root["is_end"].get_bool().get(is_end) == SUCCESS) event->is_end = is_end;
-  element usage_element;
-  if (root["usage"].get(usage_element) == SUCCESS && !usage_element.is_null()) {
-    object u;
-    TokenUsage usage;
-    bool has_completion = false;
-    bool has_prompt = false;
-    if (usage_element.get_object().get(u) != SUCCESS ||
-        !ReadCount(u, "completion_tokens", &usage.completion_tokens, &has_completion) ||
-        !ReadCount(u, "prompt_tokens", &usage.prompt_tokens, &has_prompt)) {
-      event->usage_invalid = true;
-    } else if (has_completion) {
-      event->usage = usage;
-    }
-  }
+  event->usage =
+      ReadUsageObject(root, "usage", "prompt_tokens", "completion_tokens", &event->usage_invalid);
 }
 
 class ErnieResponseDecoder final : public ResponseDecoder {

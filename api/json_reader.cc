@@ -51,26 +51,31 @@ JsonCount ReadJsonCount(const simdjson::dom::object& o, std::string_view key, in
   return e.get_int64().get(*out) == simdjson::SUCCESS ? JsonCount::kInteger : JsonCount::kInvalid;
 }
 
-std::optional<TokenUsage> ReadUsageObject(const simdjson::dom::object& root,
-                                          std::string_view usage_key, std::string_view prompt_key,
+std::optional<TokenUsage> ReadUsageCounts(const simdjson::dom::object& o,
+                                          std::string_view prompt_key,
                                           std::string_view completion_key, bool* invalid) {
-  simdjson::dom::element e;
-  if (root[usage_key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
-  simdjson::dom::object u;
-  // A usage that is there but not an object ("usage": 12) is as wrong as a bad count.
-  if (e.get_object().get(u) != simdjson::SUCCESS) {
-    *invalid = true;
-    return std::nullopt;
-  }
   TokenUsage usage;
-  const JsonCount completion = ReadJsonCount(u, completion_key, &usage.completion_tokens);
-  const JsonCount prompt = ReadJsonCount(u, prompt_key, &usage.prompt_tokens);
+  const JsonCount completion = ReadJsonCount(o, completion_key, &usage.completion_tokens);
+  const JsonCount prompt = ReadJsonCount(o, prompt_key, &usage.prompt_tokens);
   if (completion == JsonCount::kInvalid || prompt == JsonCount::kInvalid) {
     *invalid = true;
     return std::nullopt;
   }
   if (completion == JsonCount::kAbsent) return std::nullopt;
   return usage;
+}
+
+std::optional<TokenUsage> ReadUsageObject(const simdjson::dom::object& root,
+                                          std::string_view usage_key, std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid) {
+  simdjson::dom::element e;
+  if (root[usage_key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  simdjson::dom::object u;
+  if (e.get_object().get(u) != simdjson::SUCCESS) {
+    *invalid = true;
+    return std::nullopt;
+  }
+  return ReadUsageCounts(u, prompt_key, completion_key, invalid);
 }
 
 bool ReadNonEmptyString(const simdjson::dom::object& o, std::string_view key,

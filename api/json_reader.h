@@ -52,11 +52,18 @@ inline absl::string_view ToAbsl(std::string_view s) {
 enum class JsonCount : uint8_t { kAbsent, kInteger, kInvalid };
 JsonCount ReadJsonCount(const simdjson::dom::object& o, std::string_view key, int64_t* out);
 
-// The usage object `root[usage_key]` with its counts under `prompt_key` and `completion_key`
-// (OpenAI: "usage", "prompt_tokens", "completion_tokens"): nullopt when it is absent or null, or
-// without the completion count (then tokens are counted from chunks). Sets *invalid when it is
-// there but not an object, or a count is not an integer; the range is checked later, by
-// CheckUsage (token_usage.h), once the response's size is known.
+// The token counts of a usage-like object `o`, under `prompt_key` and `completion_key`
+// (Ollama's final object: "prompt_eval_count", "eval_count"): nullopt without the completion
+// count (then tokens are counted from chunks). Sets *invalid, and gives nullopt, when a count
+// is there but not an integer; the range is checked later, by CheckUsage (token_usage.h), once
+// the response's size is known.
+std::optional<TokenUsage> ReadUsageCounts(const simdjson::dom::object& o,
+                                          std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid);
+
+// The usage object `root[usage_key]`, read as ReadUsageCounts reads it (OpenAI: "usage",
+// "prompt_tokens", "completion_tokens"): nullopt when it is absent or null too, and *invalid
+// when it is there but not an object ("usage": 12 is as wrong as a bad count).
 std::optional<TokenUsage> ReadUsageObject(const simdjson::dom::object& root,
                                           std::string_view usage_key, std::string_view prompt_key,
                                           std::string_view completion_key, bool* invalid);

@@ -70,7 +70,8 @@ class TgiResponseDecoder final : public ResponseDecoder {
     facts.api_error = error_seen_;
     facts.api_error_class = error_class_;
     facts.malformed = malformed_;
-    facts.usage = usage_;
+    // One bad count makes the response's usage untrustworthy, even beside good ones.
+    if (!usage_invalid_) facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     if (error_seen_) facts.error_message = error_.message;
     return facts;
@@ -164,24 +165,19 @@ class TgiResponseDecoder final : public ResponseDecoder {
     if (root["details"].get_object().get(details) == SUCCESS) ReadDetails(details);
   }
 
+  // details' counts: generated_tokens, and input_length (TGI 2), else prompt_tokens (older
+  // servers), else the number of prefill tokens when there are any.
   void ReadDetails(const object& details) {
-    TokenUsage usage;
-    const JsonCount output = ReadJsonCount(details, "generated_tokens", &usage.completion_tokens);
-    JsonCount input = ReadJsonCount(details, "input_length", &usage.prompt_tokens);
-    if (input == JsonCount::kAbsent) {
-      input = ReadJsonCount(details, "prompt_tokens", &usage.prompt_tokens);
-    }
+    const std::string_view input_key =
+        Present(details, "input_length") ? "input_length" : "prompt_tokens";
+    std::optional<TokenUsage> usage =
+        ReadUsageCounts(details, input_key, "generated_tokens", &usage_invalid_);
     array prefill;
-    if (input == JsonCount::kAbsent && details["prefill"].get_array().get(prefill) == SUCCESS &&
-        prefill.size() > 0) {
-      usage.prompt_tokens = static_cast<int64_t>(prefill.size());
+    if (usage && !Present(details, input_key) &&
+        details["prefill"].get_array().get(prefill) == SUCCESS && prefill.size() > 0) {
+      usage->prompt_tokens = static_cast<int64_t>(prefill.size());
     }
-    if (output == JsonCount::kInvalid || input == JsonCount::kInvalid) {
-      usage_invalid_ = true;
-      usage_.reset();
-    } else if (output == JsonCount::kInteger && !usage_invalid_) {
-      usage_ = usage;
-    }
+    if (usage) usage_ = usage;
   }
 
   SseOrBody framing_;

@@ -112,6 +112,21 @@ TEST(JsonReaderTest, UsageObject) {
       });
 }
 
+TEST(JsonReaderTest, UsageCountsOfAnObjectItself) {
+  // Ollama's final object carries its counts at the top level.
+  ExpectUsageReads(
+      {
+          {R"({"done":true,"prompt_eval_count":3,"eval_count":5})", TokenUsage{3, 5}, false},
+          {R"({"eval_count":5,"prompt_eval_count":null})", TokenUsage{0, 5}, false},
+          {R"({"prompt_eval_count":3})", std::nullopt, false},
+          {R"({"prompt_eval_count":3,"eval_count":true})", std::nullopt, true},
+          {R"({"prompt_eval_count":[],"eval_count":5})", std::nullopt, true},
+      },
+      [](const object& o, bool* invalid) {
+        return ReadUsageCounts(o, "prompt_eval_count", "eval_count", invalid);
+      });
+}
+
 TEST(JsonReaderTest, ErrorTexts) {
   JsonReader reader;
   object o;
