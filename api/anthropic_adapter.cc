@@ -8,11 +8,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/anthropic_decoder.h"
-#include "api/bounded_body.h"
 #include "api/endpoint_url.h"
 #include "api/request_headers.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
@@ -20,57 +18,37 @@ namespace {
 
 class AnthropicResponseDecoder final : public ResponseDecoder {
  public:
-  AnthropicResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream), sse_(static_cast<size_t>(max_bytes)) {
-    if (!stream_) body_.emplace(max_bytes);
-  }
+  AnthropicResponseDecoder(bool stream, int64_t max_bytes) : framing_(stream, max_bytes) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type);
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
+    framing_.Reset();
     decoder_.Reset();
-    if (body_) body_->Reset();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (!stream_) return body_->Append(bytes);
-    const absl::Status fed =
-        sse_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
-          const AnthropicEvent event = decoder_.Decode(data);
-          if (event.kind == AnthropicEventKind::kContent) on_content(ContentChunk{event.text});
-        });
-    return fed.ok();
+    return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+      const AnthropicEvent event = decoder_.Decode(data);
+      if (event.kind == AnthropicEventKind::kContent) on_content(ContentChunk{event.text});
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (!stream_) {
-      if (body_->too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      AnthropicBody body = decoder_.DecodeBody(body_->view());
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing == FramingEnd::kTooLarge) return facts;
+      AnthropicBody body = decoder_.DecodeBody(framing_.body());
       facts.complete = true;
       facts.malformed = body.malformed;
       facts.usage = body.usage;
       facts.usage_invalid = body.usage_invalid;
       if (body.error) SetError(std::move(body.error_info), &facts);
       return facts;
-    }
-    switch (sse_.Finish()) {
-      case SseParser::End::kClean:
-        facts.framing = FramingEnd::kClean;
-        break;
-      case SseParser::End::kPartialEvent:
-        facts.framing = FramingEnd::kPartialEvent;
-        break;
-      case SseParser::End::kError:  // its only error: an event over the cap
-        facts.framing = FramingEnd::kTooLarge;
-        break;
     }
     facts.complete = decoder_.stop_seen();
     facts.malformed = decoder_.malformed_seen();
@@ -91,10 +69,8 @@ class AnthropicResponseDecoder final : public ResponseDecoder {
     facts->error_message = std::move(error.message);
   }
 
-  const bool stream_;
-  SseParser sse_;
+  SseOrBody framing_;
   AnthropicDecoder decoder_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
 };
 
 class AnthropicAdapter final : public ApiAdapter {

@@ -1,10 +1,6 @@
 #include "api/anthropic_decoder.h"
 
-#include <algorithm>
-#include <cstring>
 #include <string_view>
-
-#include "absl/strings/ascii.h"
 
 namespace llmload {
 namespace {
@@ -13,15 +9,6 @@ using simdjson::SUCCESS;
 using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
-
-constexpr size_t kInitialBufferBytes = 4096;
-// A buffer grown past this (by a large non-streamed body) is given back on Reset(): every
-// virtual user owns a decoder, and one large response must not pin memory per user.
-constexpr size_t kKeepBufferBytes = 1 << 20;
-// How much of a non-JSON error body is kept as its message.
-constexpr size_t kMaxRawErrorBytes = 256;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // A string field: kAbsent when missing or null, kWrongType when it is something else.
 enum class FieldRead { kAbsent, kString, kWrongType };
@@ -34,19 +21,18 @@ FieldRead ReadString(const object& o, std::string_view key, std::string_view* ou
 // A token count: absent or null leaves *out alone; anything but a JSON integer in
 // 0..kMaxReportedTokens (1.5, "12", true, -1, 1e30) is refused.
 bool ReadCount(const object& o, std::string_view key, std::optional<int64_t>* out) {
-  element e;
-  if (o[key].get(e) != SUCCESS || e.is_null()) return true;
   int64_t n = 0;
-  if (e.get_int64().get(n) != SUCCESS || n < 0 || n > kMaxReportedTokens) return false;
+  switch (ReadJsonCount(o, key, &n)) {
+    case JsonCount::kAbsent:
+      return true;
+    case JsonCount::kInvalid:
+      return false;
+    case JsonCount::kInteger:
+      break;
+  }
+  if (n < 0 || n > kMaxReportedTokens) return false;
   *out = n;
   return true;
-}
-
-std::string ScalarText(const element& e) {
-  std::string_view s;
-  if (e.get_string().get(s) == SUCCESS) return std::string(s);
-  if (e.is_null()) return std::string();
-  return simdjson::minify(e);
 }
 
 // {"type":"error","error":{"type","message"}} (the `error` object of an event or a body).
@@ -57,10 +43,10 @@ ApiError ReadError(const object& root) {
   object eo;
   if (err.get_object().get(eo) == SUCCESS) {
     element e;
-    if (eo["message"].get(e) == SUCCESS) error.message = ScalarText(e);
-    if (eo["type"].get(e) == SUCCESS) error.type = ScalarText(e);
+    if (eo["message"].get(e) == SUCCESS) error.message = JsonScalarText(e);
+    if (eo["type"].get(e) == SUCCESS) error.type = JsonScalarText(e);
   } else {
-    error.message = ScalarText(err);
+    error.message = JsonScalarText(err);
   }
   return error;
 }
@@ -71,11 +57,7 @@ ErrorClass AnthropicErrorClass(absl::string_view error_type) {
   return error_type == "overloaded_error" ? ErrorClass::kOverloaded : ErrorClass::kApiError;
 }
 
-AnthropicDecoder::AnthropicDecoder()
-    : buffer_(std::make_unique_for_overwrite<char[]>(kInitialBufferBytes)),
-      buffer_capacity_(kInitialBufferBytes) {
-  stop_reason_.reserve(32);
-}
+AnthropicDecoder::AnthropicDecoder() { stop_reason_.reserve(32); }
 
 void AnthropicDecoder::Reset() {
   stop_seen_ = error_seen_ = malformed_seen_ = usage_invalid_ = false;
@@ -83,24 +65,7 @@ void AnthropicDecoder::Reset() {
   counts_ = UsageCounts();
   stop_reason_.clear();
   error_ = ApiError();
-  if (buffer_capacity_ > kKeepBufferBytes) {
-    buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferBytes);
-    buffer_capacity_ = kInitialBufferBytes;
-    parser_ = simdjson::dom::parser();
-  }
-}
-
-bool AnthropicDecoder::Parse(absl::string_view data, element* root) {
-  const size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
-  if (needed > buffer_capacity_) {
-    buffer_capacity_ = std::max(needed, 2 * buffer_capacity_);
-    buffer_ = std::make_unique_for_overwrite<char[]>(buffer_capacity_);
-  }
-  std::memcpy(buffer_.get(), data.data(), data.size());
-  // simdjson may read the padding; zeroing it keeps the reads defined for sanitizers.
-  std::memset(buffer_.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-  return parser_.parse(buffer_.get(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-         SUCCESS;
+  json_.Release();
 }
 
 bool AnthropicDecoder::ReadUsage(element usage, bool read_output, UsageCounts* counts) {
@@ -168,11 +133,9 @@ AnthropicEventKind AnthropicDecoder::DecodeDelta(element delta_value, absl::stri
 
 AnthropicEvent AnthropicDecoder::Decode(absl::string_view data) {
   AnthropicEvent event;
-  element root;
   object obj;
   std::string_view type;
-  if (!Parse(data, &root) || root.get_object().get(obj) != SUCCESS ||
-      obj["type"].get_string().get(type) != SUCCESS) {
+  if (!json_.ParseObject(data, &obj) || obj["type"].get_string().get(type) != SUCCESS) {
     malformed_seen_ = true;
     event.kind = AnthropicEventKind::kMalformed;
     return event;
@@ -220,10 +183,9 @@ AnthropicEvent AnthropicDecoder::Decode(absl::string_view data) {
 
 AnthropicBody AnthropicDecoder::DecodeBody(absl::string_view body) {
   AnthropicBody out;
-  element root;
   object obj;
   std::string_view type;
-  if (!Parse(body, &root) || root.get_object().get(obj) != SUCCESS) {
+  if (!json_.ParseObject(body, &obj)) {
     out.malformed = true;
     return out;
   }
@@ -267,17 +229,11 @@ AnthropicBody AnthropicDecoder::DecodeBody(absl::string_view body) {
 }
 
 ApiError AnthropicDecoder::DecodeErrorBody(absl::string_view body) {
-  element root;
   object obj;
   element err;
-  if (Parse(body, &root) && root.get_object().get(obj) == SUCCESS &&
-      obj["error"].get(err) == SUCCESS) {
-    return ReadError(obj);
-  }
+  if (json_.ParseObject(body, &obj) && obj["error"].get(err) == SUCCESS) return ReadError(obj);
   ApiError error;
-  absl::string_view raw = absl::StripAsciiWhitespace(body);
-  error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-  if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+  error.message = RawErrorText(body);
   return error;
 }
 

@@ -21,18 +21,18 @@
 // message_start, overridden by a message_delta that carries them. Every count must be a JSON
 // integer in 0..kMaxReportedTokens, else the usage is invalid.
 //
-// Steady state allocates nothing: payloads are copied into a reused padded buffer and parsed
-// by a reused simdjson DOM parser. Strings are copied only for errors and the stop reason.
+// Steady state allocates nothing: payloads are parsed by a JsonReader (api/json_reader.h: a
+// reused padded buffer and simdjson DOM parser). Strings are copied only for errors and the stop
+// reason.
 #ifndef LLMLOAD_API_ANTHROPIC_DECODER_H_
 #define LLMLOAD_API_ANTHROPIC_DECODER_H_
 
-#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "api/json_reader.h"
 #include "api/response_decoder.h"
 #include "api/token_usage.h"
 #include "common/error_class.h"
@@ -105,7 +105,6 @@ class AnthropicDecoder {
     std::optional<int64_t> input, cache_creation, cache_read, output;
   };
 
-  bool Parse(absl::string_view data, simdjson::dom::element* root);
   // Merges the counts of `usage` (the field's value) into `*counts` (output_tokens only with
   // `read_output`; it is checked either way); false when it is not an object or a count is
   // not an integer in range.
@@ -113,9 +112,7 @@ class AnthropicDecoder {
   static std::optional<TokenUsage> ToUsage(const UsageCounts& counts);
   AnthropicEventKind DecodeDelta(simdjson::dom::element delta, absl::string_view* text);
 
-  simdjson::dom::parser parser_;
-  std::unique_ptr<char[]> buffer_;  // payload copy followed by simdjson's padding
-  size_t buffer_capacity_ = 0;
+  JsonReader json_;
 
   bool stop_seen_ = false;
   bool error_seen_ = false;

@@ -15,13 +15,12 @@
 #include "api/aws_sigv4_signer.h"
 #include "api/bounded_body.h"
 #include "api/endpoint_url.h"
-#include "api/json_fields.h"
+#include "api/json_reader.h"
 #include "api/request_headers.h"
 #include "api/response_headers.h"
 #include "api/sha256.h"
 #include "api/uri_encode.h"
 #include "nlohmann/json.hpp"
-#include "simdjson.h"
 
 namespace llmload {
 namespace {
@@ -36,11 +35,8 @@ constexpr absl::string_view kHashHeader = "X-Amz-Content-Sha256: ";
 // inferenceConfig's own fields: a --param of one of these goes there, not at the top level.
 constexpr absl::string_view kInferenceKeys[] = {"maxTokens", "temperature", "topP",
                                                 "stopSequences"};
-constexpr size_t kMaxRawErrorBytes = 256;
 // The most metrics.latencyMs believed: a day.
 constexpr int64_t kMaxLatencyMs = 24 * 3600 * 1000;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // metrics.latencyMs in ns, when it is an integer in [0, a day]; -1 otherwise (not believed).
 int64_t ReadLatencyNs(const object& root) {
@@ -56,13 +52,14 @@ int64_t ReadLatencyNs(const object& root) {
 // The generated text of a content delta or block: text, else reasoningContent.text, else
 // toolUse.input.
 bool BlockText(const object& block, std::string_view* out) {
-  if (NonEmptyString(block, "text", out)) return true;
+  if (ReadNonEmptyString(block, "text", out)) return true;
   object inner;
   if (block["reasoningContent"].get_object().get(inner) == SUCCESS &&
-      NonEmptyString(inner, "text", out)) {
+      ReadNonEmptyString(inner, "text", out)) {
     return true;
   }
-  return block["toolUse"].get_object().get(inner) == SUCCESS && NonEmptyString(inner, "input", out);
+  return block["toolUse"].get_object().get(inner) == SUCCESS &&
+         ReadNonEmptyString(inner, "input", out);
 }
 
 std::string MessageOf(const object& o) {
@@ -88,7 +85,7 @@ class BedrockResponseDecoder final : public ResponseDecoder {
   void Reset() override {
     events_.Reset();
     if (body_) body_->Reset();
-    json_.ShrinkIfLarge();
+    json_.Release();
     stop_seen_ = false;
     malformed_ = false;
     api_error_ = false;
@@ -152,9 +149,7 @@ class BedrockResponseDecoder final : public ResponseDecoder {
       error.message = MessageOf(obj);
       if (!error.message.empty()) return error;
     }
-    absl::string_view raw = absl::StripAsciiWhitespace(body);
-    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    error.message = RawErrorText(body);
     return error;
   }
 
@@ -233,7 +228,7 @@ class BedrockResponseDecoder final : public ResponseDecoder {
   const bool stream_;
   EventStreamDecoder events_;
   std::optional<BoundedBody> body_;
-  ReusedJsonParser json_;
+  JsonReader json_;
 
   bool stop_seen_ = false;
   bool malformed_ = false;

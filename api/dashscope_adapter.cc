@@ -9,14 +9,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/bounded_body.h"
 #include "api/cumulative_text.h"
 #include "api/endpoint_url.h"
+#include "api/json_reader.h"
 #include "api/request_headers.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "nlohmann/json.hpp"
-#include "simdjson.h"
 
 namespace llmload {
 namespace {
@@ -27,19 +25,6 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 constexpr absl::string_view kDefaultPath = "/api/v1/services/aigc/text-generation/generation";
-// A parser grown past this by one large body is given back before the next request.
-constexpr size_t kKeepParserBytes = 1 << 20;
-// How much of a non-JSON error body is kept as its message.
-constexpr size_t kMaxRawErrorBytes = 256;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-std::string ScalarText(const element& e) {
-  std::string_view s;
-  if (e.get_string().get(s) == SUCCESS) return std::string(s);
-  if (e.is_null()) return std::string();
-  return simdjson::minify(e);
-}
 
 // An error payload: {"code": "...", "message": "...", "request_id": "..."} without `output`.
 bool IsErrorPayload(const object& root) {
@@ -54,8 +39,8 @@ bool IsErrorPayload(const object& root) {
 ApiError ReadError(const object& root) {
   ApiError error;
   element e;
-  if (root["message"].get(e) == SUCCESS) error.message = ScalarText(e);
-  if (root["code"].get(e) == SUCCESS) error.code = ScalarText(e);
+  if (root["message"].get(e) == SUCCESS) error.message = JsonScalarText(e);
+  if (root["code"].get(e) == SUCCESS) error.code = JsonScalarText(e);
   return error;
 }
 
@@ -105,32 +90,10 @@ ResultFields ReadResult(const object& root) {
   return r;
 }
 
-// A token count: absent or null leaves *out alone; anything but a JSON integer is invalid.
-enum class CountRead { kAbsent, kInteger, kInvalid };
-CountRead ReadCount(const object& o, std::string_view key, int64_t* out) {
-  element e;
-  if (o[key].get(e) != SUCCESS || e.is_null()) return CountRead::kAbsent;
-  return e.get_int64().get(*out) == SUCCESS ? CountRead::kInteger : CountRead::kInvalid;
-}
-
-// usage {input_tokens, output_tokens, total_tokens}: nullopt without output_tokens; *invalid
-// when a count or the usage itself is not what DashScope sends.
+// usage {input_tokens, output_tokens, total_tokens} (json_reader.h): nullopt without
+// output_tokens; *invalid when a count or the usage itself is not what DashScope sends.
 std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
-  object u;
-  if (root["usage"].get_object().get(u) != SUCCESS) {
-    element e;
-    if (root["usage"].get(e) == SUCCESS && !e.is_null()) *invalid = true;
-    return std::nullopt;
-  }
-  TokenUsage usage;
-  const CountRead output = ReadCount(u, "output_tokens", &usage.completion_tokens);
-  const CountRead input = ReadCount(u, "input_tokens", &usage.prompt_tokens);
-  if (output == CountRead::kInvalid || input == CountRead::kInvalid) {
-    *invalid = true;
-    return std::nullopt;
-  }
-  if (output == CountRead::kAbsent) return std::nullopt;
-  return usage;
+  return ReadUsageObject(root, "usage", "input_tokens", "output_tokens", invalid);
 }
 
 // The first `data:` line of an SSE-framed body, without the field name; empty when none.
@@ -146,18 +109,15 @@ absl::string_view SseDataLine(absl::string_view body) {
 class DashScopeResponseDecoder final : public ResponseDecoder {
  public:
   DashScopeResponseDecoder(bool stream, bool incremental, int64_t max_bytes)
-      : stream_(stream), incremental_(incremental), sse_(static_cast<size_t>(max_bytes)) {
-    if (!stream_) body_.emplace(max_bytes);
-  }
+      : incremental_(incremental), framing_(stream, max_bytes) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type);
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
-    if (body_) body_->Reset();
+    framing_.Reset();
     content_.Reset();
     reasoning_.Reset();
     complete_ = false;
@@ -167,39 +127,23 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     error_ = ApiError();
     usage_.reset();
     usage_invalid_ = false;
-    if (parser_.capacity() > kKeepParserBytes) parser_ = simdjson::dom::parser();
+    json_.Release();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (!stream_) return body_->Append(bytes);
-    const absl::Status fed =
-        sse_.Feed(bytes, [&](absl::string_view event_type, absl::string_view data) {
-          DecodeEvent(event_type, data, on_content);
-        });
-    return fed.ok();
+    return framing_.Feed(bytes, [&](absl::string_view event_type, absl::string_view data) {
+      DecodeEvent(event_type, data, on_content);
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (!stream_) {
-      if (body_->too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      DecodeBody(body_->view());
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing == FramingEnd::kTooLarge) return facts;
+      DecodeBody(framing_.body());
       facts.complete = true;
     } else {
-      switch (sse_.Finish()) {
-        case SseParser::End::kClean:
-          facts.framing = FramingEnd::kClean;
-          break;
-        case SseParser::End::kPartialEvent:
-          facts.framing = FramingEnd::kPartialEvent;
-          break;
-        case SseParser::End::kError:  // its only error: an event over the cap
-          facts.framing = FramingEnd::kTooLarge;
-          break;
-      }
       facts.complete = complete_;
     }
     facts.api_error = error_seen_;
@@ -216,29 +160,18 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     object root;
     // A streamed request's error may come SSE-framed (event:error, :HTTP_STATUS/4xx, data:):
     // its data line is the error object.
-    if (Parse(body, &root) || Parse(SseDataLine(body), &root)) {
+    if (json_.ParseObject(body, &root) || json_.ParseObject(SseDataLine(body), &root)) {
       element e;
       if (root["code"].get(e) == SUCCESS || root["message"].get(e) == SUCCESS) {
         return ReadError(root);
       }
     }
     ApiError error;
-    absl::string_view raw = absl::StripAsciiWhitespace(body);
-    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    error.message = RawErrorText(body);
     return error;
   }
 
  private:
-  // Parses `data` into the reused DOM (simdjson copies it into the parser's own padded
-  // buffer, which is kept between calls). False unless it is a JSON object.
-  bool Parse(absl::string_view data, object* root) {
-    if (data.empty()) return false;  // (an empty view may hold a null pointer: not for simdjson)
-    element e;
-    return parser_.parse(data.data(), data.size(), /*realloc_if_needed=*/true).get(e) == SUCCESS &&
-           e.get_object().get(*root) == SUCCESS;
-  }
-
   void NoteError(const object& root) {
     if (!error_seen_) {  // keep the first
       error_ = ReadError(root);
@@ -261,7 +194,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
   void DecodeEvent(absl::string_view event_type, absl::string_view data,
                    ContentCallback on_content) {
     object root;
-    if (!Parse(data, &root)) {
+    if (!json_.ParseObject(data, &root)) {
       malformed_ = true;
       return;
     }
@@ -292,7 +225,7 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
 
   void DecodeBody(absl::string_view body) {
     object root;
-    if (!Parse(body, &root)) {
+    if (!json_.ParseObject(body, &root)) {
       malformed_ = true;
       return;
     }
@@ -307,11 +240,9 @@ class DashScopeResponseDecoder final : public ResponseDecoder {
     usage_ = ReadUsage(root, &usage_invalid_);
   }
 
-  const bool stream_;
   const bool incremental_;
-  SseParser sse_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
-  simdjson::dom::parser parser_;
+  SseOrBody framing_;
+  JsonReader json_;
   CumulativeText content_;  // cumulative streams only: the text so far
   CumulativeText reasoning_;
   bool complete_ = false;

@@ -1,16 +1,11 @@
 #include "api/ernie_response_decoder.h"
 
-#include <algorithm>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "absl/strings/ascii.h"
-#include "api/bounded_body.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
-#include "simdjson.h"
+#include "api/json_reader.h"
+#include "api/sse_or_body.h"
 
 namespace llmload {
 namespace {
@@ -18,10 +13,6 @@ namespace {
 using simdjson::SUCCESS;
 using simdjson::dom::element;
 using simdjson::dom::object;
-
-constexpr size_t kInitialBufferBytes = 4096;
-constexpr size_t kKeepBufferBytes = 1 << 20;  // larger buffers are given back on Reset()
-constexpr size_t kMaxRawErrorBytes = 256;
 
 // What one event or body said.
 struct ErnieEvent {
@@ -32,14 +23,6 @@ struct ErnieEvent {
   std::optional<TokenUsage> usage;
   bool usage_invalid = false;
 };
-
-// A count of `usage`: absent/null is fine, anything but an int64 integer is not.
-bool ReadCount(const object& usage, std::string_view key, int64_t* out, bool* present) {
-  element e;
-  if (usage[key].get(e) != SUCCESS || e.is_null()) return true;
-  *present = true;
-  return e.get_int64().get(*out) == SUCCESS;
-}
 
 void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClass* error_class) {
   event->parsed = true;
@@ -64,41 +47,24 @@ void ReadEvent(const object& root, ErnieEvent* event, ApiError* error, ErrorClas
   if (root["result"].get_string().get(event->result) != SUCCESS) event->result = {};  // none
   bool is_end = false;
   if (root["is_end"].get_bool().get(is_end) == SUCCESS) event->is_end = is_end;
-  element usage_element;
-  if (root["usage"].get(usage_element) == SUCCESS && !usage_element.is_null()) {
-    object u;
-    TokenUsage usage;
-    bool has_completion = false;
-    bool has_prompt = false;
-    if (usage_element.get_object().get(u) != SUCCESS ||
-        !ReadCount(u, "completion_tokens", &usage.completion_tokens, &has_completion) ||
-        !ReadCount(u, "prompt_tokens", &usage.prompt_tokens, &has_prompt)) {
-      event->usage_invalid = true;
-    } else if (has_completion) {
-      event->usage = usage;
-    }
-  }
+  event->usage =
+      ReadUsageObject(root, "usage", "prompt_tokens", "completion_tokens", &event->usage_invalid);
 }
 
 class ErnieResponseDecoder final : public ResponseDecoder {
  public:
+  // Streamed, a response whose first byte is '{' is one JSON body: Qianfan's error.
   ErnieResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream),
-        sse_(static_cast<size_t>(max_bytes)),
-        body_(max_bytes),
-        buffer_(std::make_unique_for_overwrite<char[]>(kInitialBufferBytes)),
-        buffer_capacity_(kInitialBufferBytes) {}
+      : framing_(stream, max_bytes, /*json_body_when_streamed=*/true) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   // SSE, or the JSON error body Qianfan sends with status 200 to a streamed request.
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type) || IsMediaType(content_type, "application/json");
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
-    body_.Reset();
-    mode_ = stream_ ? Mode::kUnknown : Mode::kBody;
+    framing_.Reset();
     complete_ = false;
     error_seen_ = false;
     error_class_ = ErrorClass::kApiError;
@@ -106,68 +72,35 @@ class ErnieResponseDecoder final : public ResponseDecoder {
     usage_.reset();
     usage_invalid_ = false;
     error_ = ApiError();
-    if (buffer_capacity_ > kKeepBufferBytes) {
-      buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferBytes);
-      buffer_capacity_ = kInitialBufferBytes;
-      parser_ = simdjson::dom::parser();
-    }
+    json_.Release();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (mode_ == Mode::kUnknown) {
-      const absl::string_view rest = absl::StripLeadingAsciiWhitespace(bytes);
-      if (rest.empty()) return true;
-      mode_ = rest.front() == '{' ? Mode::kBody : Mode::kSse;
-      bytes = rest;
-    }
-    if (mode_ == Mode::kBody) return body_.Append(bytes);
-    return sse_
-        .Feed(bytes,
-              [&](absl::string_view /*event_type*/, absl::string_view data) {
-                ErnieEvent event;
-                element root;
-                object obj;
-                if (!Parse(data, &root) || root.get_object().get(obj) != SUCCESS) {
-                  malformed_ = true;
-                  return;
-                }
-                ReadEvent(obj, &event, error_seen_ ? nullptr : &error_, &error_class_);
-                if (event.error) {
-                  error_seen_ = true;
-                  return;
-                }
-                if (!event.result.empty()) {
-                  on_content(
-                      ContentChunk{absl::string_view(event.result.data(), event.result.size())});
-                }
-                if (event.usage) usage_ = event.usage;
-                usage_invalid_ = usage_invalid_ || event.usage_invalid;
-                complete_ = complete_ || event.is_end;
-              })
-        .ok();
+    return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+      ErnieEvent event;
+      object obj;
+      if (!json_.ParseObject(data, &obj)) {
+        malformed_ = true;
+        return;
+      }
+      ReadEvent(obj, &event, error_seen_ ? nullptr : &error_, &error_class_);
+      if (event.error) {
+        error_seen_ = true;
+        return;
+      }
+      if (!event.result.empty()) on_content(ContentChunk{ToAbsl(event.result)});
+      if (event.usage) usage_ = event.usage;
+      usage_invalid_ = usage_invalid_ || event.usage_invalid;
+      complete_ = complete_ || event.is_end;
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (mode_ == Mode::kBody) {
-      if (body_.too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      DecodeBody(body_.view(), &facts);
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing != FramingEnd::kTooLarge) DecodeBody(framing_.body(), &facts);
       return facts;
-    }
-    if (mode_ == Mode::kSse) {
-      switch (sse_.Finish()) {
-        case SseParser::End::kClean:
-          break;
-        case SseParser::End::kPartialEvent:
-          facts.framing = FramingEnd::kPartialEvent;
-          break;
-        case SseParser::End::kError:  // its only error: an event over the cap
-          facts.framing = FramingEnd::kTooLarge;
-          break;
-      }
     }
     facts.complete = complete_;
     facts.api_error = error_seen_;
@@ -181,32 +114,22 @@ class ErnieResponseDecoder final : public ResponseDecoder {
 
   ApiError DecodeErrorBody(absl::string_view body) override {
     ApiError error;
-    element root;
     object obj;
     ErnieEvent event;
     ErrorClass ignored;
-    if (Parse(body, &root) && root.get_object().get(obj) == SUCCESS) {
+    if (json_.ParseObject(body, &obj)) {
       ReadEvent(obj, &event, &error, &ignored);
       if (event.error) return error;
     }
-    const absl::string_view raw = absl::StripAsciiWhitespace(body);
-    error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-    if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+    error.message = RawErrorText(body);
     return error;
   }
 
  private:
-  enum class Mode : uint8_t {
-    kUnknown,  // streamed, no byte yet: SSE, or one JSON body (an error)
-    kSse,
-    kBody,
-  };
-
   // A whole body: not streamed, or a streamed request answered with one JSON object.
   void DecodeBody(absl::string_view body, ResponseFacts* facts) {
-    element root;
     object obj;
-    if (!Parse(body, &root) || root.get_object().get(obj) != SUCCESS) {
+    if (!json_.ParseObject(body, &obj)) {
       facts->malformed = true;
       return;
     }
@@ -228,27 +151,9 @@ class ErnieResponseDecoder final : public ResponseDecoder {
     facts->usage_invalid = event.usage_invalid;
   }
 
-  // Copies `data` into the padded buffer and parses it: false when it is not JSON.
-  bool Parse(absl::string_view data, element* root) {
-    const size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
-    if (needed > buffer_capacity_) {
-      buffer_capacity_ = std::max(needed, 2 * buffer_capacity_);
-      buffer_ = std::make_unique_for_overwrite<char[]>(buffer_capacity_);
-    }
-    std::memcpy(buffer_.get(), data.data(), data.size());
-    std::memset(buffer_.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-    return parser_.parse(buffer_.get(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-           SUCCESS;
-  }
+  SseOrBody framing_;
+  JsonReader json_;
 
-  const bool stream_;
-  SseParser sse_;
-  BoundedBody body_;
-  simdjson::dom::parser parser_;
-  std::unique_ptr<char[]> buffer_;
-  size_t buffer_capacity_;
-
-  Mode mode_ = stream_ ? Mode::kUnknown : Mode::kBody;
   bool complete_ = false;
   bool error_seen_ = false;
   ErrorClass error_class_ = ErrorClass::kApiError;

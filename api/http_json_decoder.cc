@@ -1,6 +1,5 @@
 #include "api/http_json_decoder.h"
 
-#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -15,13 +14,6 @@ namespace {
 
 using simdjson::SUCCESS;
 using simdjson::dom::element;
-
-// A buffer grown past this by one large body is given back on Reset(), as every decoder
-// does: one large reply must not pin memory per virtual user for the whole run.
-constexpr size_t kKeepBufferBytes = 1 << 20;
-constexpr size_t kInitialBufferBytes = 4096;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 }  // namespace
 
@@ -87,38 +79,21 @@ bool IsNdjsonContentType(absl::string_view content_type) {
 HttpJsonDecoder::HttpJsonDecoder(std::shared_ptr<const HttpJsonResponseSpec> spec,
                                  int64_t max_bytes)
     : spec_(std::move(spec)),
-      sse_(static_cast<size_t>(max_bytes)),
-      lines_(static_cast<size_t>(max_bytes)) {
-  if (!streaming()) body_.emplace(max_bytes);
-  buffer_.reserve(kInitialBufferBytes);
-}
+      framing_(spec_->format != StreamFormat::kNone, max_bytes),
+      lines_(static_cast<size_t>(max_bytes)) {}
 
 bool HttpJsonDecoder::AcceptsContentType(absl::string_view content_type) const {
-  return spec_->format == StreamFormat::kSse ? IsEventStreamContentType(content_type)
+  return spec_->format == StreamFormat::kSse ? framing_.AcceptsContentType(content_type)
                                              : IsNdjsonContentType(content_type);
 }
 
 void HttpJsonDecoder::Reset() {
-  sse_.Reset();
+  framing_.Reset();
   lines_.Reset();
-  if (body_) body_->Reset();
   done_ = malformed_ = api_error_ = usage_invalid_ = false;
   error_message_.clear();
   usage_.reset();
-  if (buffer_.capacity() > kKeepBufferBytes) {
-    std::string().swap(buffer_);
-    buffer_.reserve(kInitialBufferBytes);
-    parser_ = simdjson::dom::parser();
-  }
-}
-
-bool HttpJsonDecoder::Parse(absl::string_view data, element* root) {
-  // resize() within the capacity does not allocate; simdjson may read the (zeroed) padding.
-  buffer_.resize(data.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(buffer_.data(), data.data(), data.size());
-  std::memset(buffer_.data() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-  return parser_.parse(buffer_.data(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-         SUCCESS;
+  json_.Release();
 }
 
 bool HttpJsonDecoder::ReadError(const element& root, absl::string_view raw) {
@@ -162,7 +137,7 @@ void HttpJsonDecoder::OnEvent(absl::string_view data, ContentCallback on_content
   }
   if (!data.empty() && data.front() == '\x1e') data.remove_prefix(1);  // application/json-seq
   element root;
-  if (!Parse(data, &root)) {
+  if (!json_.Parse(data, &root)) {
     malformed_ = true;
     return;
   }
@@ -178,36 +153,29 @@ void HttpJsonDecoder::OnEvent(absl::string_view data, ContentCallback on_content
 }
 
 bool HttpJsonDecoder::Feed(absl::string_view bytes, ContentCallback on_content) {
-  switch (spec_->format) {
-    case StreamFormat::kNone:
-      return body_->Append(bytes);
-    case StreamFormat::kSse:
-      return sse_
-          .Feed(bytes, [&](absl::string_view /*event_type*/,
-                           absl::string_view data) { OnEvent(data, on_content); })
-          .ok();
-    case StreamFormat::kNdjson:
-      return lines_.Feed(bytes, [&](absl::string_view line) { OnEvent(line, on_content); });
+  if (spec_->format == StreamFormat::kNdjson) {
+    return lines_.Feed(bytes, [&](absl::string_view line) { OnEvent(line, on_content); });
   }
-  return false;
+  return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+    OnEvent(data, on_content);
+  });
 }
 
 ResponseFacts HttpJsonDecoder::Finish() {
   ResponseFacts facts;
-  if (spec_->format == StreamFormat::kNone) {
-    if (body_->too_large()) {
-      facts.framing = FramingEnd::kTooLarge;
-      return facts;
-    }
+  facts.framing = spec_->format == StreamFormat::kNdjson ? lines_.Finish() : framing_.Finish();
+  if (framing_.is_body()) {
+    if (facts.framing == FramingEnd::kTooLarge) return facts;
     facts.complete = true;
+    const absl::string_view body = framing_.body();
     element root;
-    if (!Parse(body_->view(), &root)) {
+    if (!json_.Parse(body, &root)) {
       facts.malformed = true;
       return facts;
     }
     element text;
     const bool has_text = spec_->text && spec_->text->Find(root, &text) && text.is_string();
-    if (!has_text && ReadError(root, body_->view())) {
+    if (!has_text && ReadError(root, body)) {
       facts.api_error = true;
       facts.error_message = std::move(error_message_);
       return facts;
@@ -221,11 +189,6 @@ ResponseFacts HttpJsonDecoder::Finish() {
     facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     return facts;
-  }
-  if (spec_->format == StreamFormat::kSse) {
-    facts.framing = FramingEndOf(sse_.Finish());
-  } else {
-    facts.framing = lines_.Finish();
   }
   facts.complete = done_ || (!spec_->done && facts.framing == FramingEnd::kClean);
   facts.api_error = api_error_;

@@ -2,8 +2,8 @@
 // says where things are: one JSON body whose text is at --response-text, or a stream (SSE or
 // NDJSON) whose events carry text at --chunk-text and end with the event --stream-done names.
 // Token counts are read at --response-input-tokens / --response-output-tokens (the last event
-// that has them wins). Paths are JsonPaths (json_path.h); events are parsed by a reused
-// simdjson DOM parser, so steady-state decoding allocates nothing.
+// that has them wins). Paths are JsonPaths (json_path.h); events are parsed by a JsonReader
+// (json_reader.h), so steady-state decoding allocates nothing.
 //
 // Rules (docs/apis.md "http-json"):
 // - an event or body that is not JSON is malformed;
@@ -23,12 +23,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "api/bounded_body.h"
 #include "api/json_path.h"
+#include "api/json_reader.h"
 #include "api/ndjson_splitter.h"
 #include "api/openai_stream_decoder.h"
 #include "api/response_decoder.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "simdjson.h"
 
 namespace llmload {
@@ -82,8 +82,6 @@ class HttpJsonDecoder final : public ResponseDecoder {
   ApiError DecodeErrorBody(absl::string_view body) override;
 
  private:
-  // Copies `data` into the padded buffer and parses it; false when it is not JSON.
-  bool Parse(absl::string_view data, simdjson::dom::element* root);
   void OnEvent(absl::string_view data, ContentCallback on_content);
   // Reads the token paths under `root` into usage_ / usage_invalid_.
   void ReadTokens(const simdjson::dom::element& root);
@@ -91,11 +89,9 @@ class HttpJsonDecoder final : public ResponseDecoder {
   bool ReadError(const simdjson::dom::element& root, absl::string_view raw);
 
   std::shared_ptr<const HttpJsonResponseSpec> spec_;
-  SseParser sse_;
-  NdjsonSplitter lines_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
-  simdjson::dom::parser parser_;
-  std::string buffer_;          // the text being parsed, then simdjson's padding
+  SseOrBody framing_;     // not streamed, or SSE
+  NdjsonSplitter lines_;  // NDJSON
+  JsonReader json_;
   OpenAiStreamDecoder errors_;  // for the error shapes of DecodeErrorBody
 
   // Per response.

@@ -19,6 +19,8 @@ JsonReader::JsonReader()
       capacity_(kInitialBufferBytes) {}
 
 bool JsonReader::Parse(absl::string_view json, simdjson::dom::element* root) {
+  // An empty view may hold a null pointer, which memcpy must not get; it is not JSON anyway.
+  if (json.empty()) return false;
   const size_t needed = json.size() + simdjson::SIMDJSON_PADDING;
   if (needed > capacity_) {
     capacity_ = std::max(needed, 2 * capacity_);
@@ -47,6 +49,33 @@ JsonCount ReadJsonCount(const simdjson::dom::object& o, std::string_view key, in
   simdjson::dom::element e;
   if (o[key].get(e) != simdjson::SUCCESS || e.is_null()) return JsonCount::kAbsent;
   return e.get_int64().get(*out) == simdjson::SUCCESS ? JsonCount::kInteger : JsonCount::kInvalid;
+}
+
+std::optional<TokenUsage> ReadUsageCounts(const simdjson::dom::object& o,
+                                          std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid) {
+  TokenUsage usage;
+  const JsonCount completion = ReadJsonCount(o, completion_key, &usage.completion_tokens);
+  const JsonCount prompt = ReadJsonCount(o, prompt_key, &usage.prompt_tokens);
+  if (completion == JsonCount::kInvalid || prompt == JsonCount::kInvalid) {
+    *invalid = true;
+    return std::nullopt;
+  }
+  if (completion == JsonCount::kAbsent) return std::nullopt;
+  return usage;
+}
+
+std::optional<TokenUsage> ReadUsageObject(const simdjson::dom::object& root,
+                                          std::string_view usage_key, std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid) {
+  simdjson::dom::element e;
+  if (root[usage_key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  simdjson::dom::object u;
+  if (e.get_object().get(u) != simdjson::SUCCESS) {
+    *invalid = true;
+    return std::nullopt;
+  }
+  return ReadUsageCounts(u, prompt_key, completion_key, invalid);
 }
 
 bool ReadNonEmptyString(const simdjson::dom::object& o, std::string_view key,

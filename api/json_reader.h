@@ -1,18 +1,21 @@
-// JsonReader: the reused simdjson DOM parser a response decoder parses each event or body
-// with, over a padded copy of the bytes that it keeps between calls (so steady decoding
-// allocates nothing), and the typed reads of untrusted fields that every JSON API's decoder
-// shares: a token count or duration is believed only when it is a JSON integer, a string field
-// only when it is a string.
+// JsonReader: the one way a response decoder parses JSON, and the typed reads of untrusted
+// fields that every JSON API's decoder shares. Each event or body is parsed by a reused
+// simdjson DOM parser from a padded copy of its bytes that the reader keeps between calls (so
+// steady decoding allocates nothing, and an empty view, whose pointer may be null, never
+// reaches simdjson). A token count or duration is believed only when it is a JSON integer, a
+// string field only when it is a string, a usage only with its completion count.
 #ifndef LLMLOAD_API_JSON_READER_H_
 #define LLMLOAD_API_JSON_READER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/strings/string_view.h"
+#include "api/token_usage.h"
 #include "simdjson.h"
 
 namespace llmload {
@@ -23,8 +26,8 @@ class JsonReader {
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
 
-  // Parses `json` into `*root`: false when it is not valid JSON. `*root` and every view into it
-  // stay valid until the next Parse() or Release().
+  // Parses `json` into `*root`: false when it is not valid JSON (an empty view is not).
+  // `*root` and every view into it stay valid until the next Parse() or Release().
   bool Parse(absl::string_view json, simdjson::dom::element* root);
   // Same, and false unless the value is an object.
   bool ParseObject(absl::string_view json, simdjson::dom::object* root);
@@ -39,10 +42,31 @@ class JsonReader {
   size_t capacity_ = 0;
 };
 
+// A simdjson string (std::string_view) as the decoder interface's absl::string_view.
+inline absl::string_view ToAbsl(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
+
 // How a count field read: absent or JSON null (the caller's default stands), a JSON integer
 // that fits int64 (stored), or anything else (1.5, "12", true, 1e30, an object).
 enum class JsonCount : uint8_t { kAbsent, kInteger, kInvalid };
 JsonCount ReadJsonCount(const simdjson::dom::object& o, std::string_view key, int64_t* out);
+
+// The token counts of a usage-like object `o`, under `prompt_key` and `completion_key`
+// (Ollama's final object: "prompt_eval_count", "eval_count"): nullopt without the completion
+// count (then tokens are counted from chunks). Sets *invalid, and gives nullopt, when a count
+// is there but not an integer; the range is checked later, by CheckUsage (token_usage.h), once
+// the response's size is known.
+std::optional<TokenUsage> ReadUsageCounts(const simdjson::dom::object& o,
+                                          std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid);
+
+// The usage object `root[usage_key]`, read as ReadUsageCounts reads it (OpenAI: "usage",
+// "prompt_tokens", "completion_tokens"): nullopt when it is absent or null too, and *invalid
+// when it is there but not an object ("usage": 12 is as wrong as a bad count).
+std::optional<TokenUsage> ReadUsageObject(const simdjson::dom::object& root,
+                                          std::string_view usage_key, std::string_view prompt_key,
+                                          std::string_view completion_key, bool* invalid);
 
 // `key` as a non-empty string, into `*out`; false when absent, empty or not a string.
 bool ReadNonEmptyString(const simdjson::dom::object& o, std::string_view key,

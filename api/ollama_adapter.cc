@@ -66,7 +66,7 @@ class OllamaResponseDecoder final : public ResponseDecoder {
     return lines_.Feed(bytes, [&](absl::string_view line) {
       std::string_view text;
       if (DecodeObject(line, &text)) {
-        on_content(ContentChunk{absl::string_view(text.data(), text.size())});
+        on_content(ContentChunk{ToAbsl(text)});
       }
     });
   }
@@ -86,7 +86,8 @@ class OllamaResponseDecoder final : public ResponseDecoder {
     facts.complete = done_;
     facts.api_error = error_seen_;
     facts.malformed = malformed_;
-    facts.usage = usage_;
+    // One bad count makes the response's usage untrustworthy, even beside good ones.
+    if (!usage_invalid_) facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     facts.server = server_;
     if (error_seen_) facts.error_message = error_message_;
@@ -162,13 +163,8 @@ class OllamaResponseDecoder final : public ResponseDecoder {
   // The done:true object: counts and the server's timings.
   void ReadFinal(const object& root) {
     done_ = true;
-    TokenUsage usage;
-    const JsonCount output = ReadJsonCount(root, "eval_count", &usage.completion_tokens);
-    const JsonCount input = ReadJsonCount(root, "prompt_eval_count", &usage.prompt_tokens);
-    if (output == JsonCount::kInvalid || input == JsonCount::kInvalid) {
-      usage_invalid_ = true;
-      usage_.reset();
-    } else if (output == JsonCount::kInteger && !usage_invalid_) {
+    if (std::optional<TokenUsage> usage =
+            ReadUsageCounts(root, "prompt_eval_count", "eval_count", &usage_invalid_)) {
       usage_ = usage;
     }
     server_.total_ns = ReadDuration(root, "total_duration");

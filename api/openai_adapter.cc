@@ -5,55 +5,41 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "api/bounded_body.h"
 #include "api/openai_request.h"
 #include "api/openai_stream_decoder.h"
 #include "api/request_headers.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 
 namespace llmload {
 namespace {
 
 class OpenAiResponseDecoder final : public ResponseDecoder {
  public:
-  OpenAiResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream), sse_(static_cast<size_t>(max_bytes)) {
-    // A streamed body is never kept: no memory up front for one.
-    if (!stream_) body_.emplace(max_bytes);
-  }
+  OpenAiResponseDecoder(bool stream, int64_t max_bytes) : framing_(stream, max_bytes) {}
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type);
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
+    framing_.Reset();
     decoder_.Reset();
-    if (body_) body_->Reset();
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (!stream_) return body_->Append(bytes);
-    // The parser refuses an event over the cap (its only error); the decoder's buffer holds
-    // one event, so it is bounded by the same cap.
-    const absl::Status fed =
-        sse_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
-          const ChunkInfo chunk = decoder_.Decode(data);
-          if (chunk.kind == ChunkKind::kContent) on_content(ContentChunk{chunk.text});
-        });
-    return fed.ok();
+    return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+      const ChunkInfo chunk = decoder_.Decode(data);
+      if (chunk.kind == ChunkKind::kContent) on_content(ContentChunk{chunk.text});
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (!stream_) {
-      if (body_->too_large()) {
-        facts.framing = FramingEnd::kTooLarge;
-        return facts;
-      }
-      ResponseInfo info = decoder_.DecodeResponseBody(body_->view());
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing == FramingEnd::kTooLarge) return facts;
+      ResponseInfo info = decoder_.DecodeResponseBody(framing_.body());
       facts.complete = true;
       facts.api_error = info.kind == ChunkKind::kError;
       facts.malformed = info.kind == ChunkKind::kMalformed;
@@ -63,7 +49,6 @@ class OpenAiResponseDecoder final : public ResponseDecoder {
       if (facts.api_error) facts.error_message = std::move(info.error.message);
       return facts;
     }
-    facts.framing = FramingEndOf(sse_.Finish());
     facts.complete = decoder_.complete();
     facts.api_error = decoder_.error_seen();
     facts.malformed = decoder_.malformed_seen();
@@ -80,10 +65,8 @@ class OpenAiResponseDecoder final : public ResponseDecoder {
   }
 
  private:
-  const bool stream_;
-  SseParser sse_;
+  SseOrBody framing_;
   OpenAiStreamDecoder decoder_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
 };
 
 class OpenAiAdapter final : public ApiAdapter {

@@ -1,12 +1,8 @@
 #include "api/openai_stream_decoder.h"
 
-#include <algorithm>
-#include <cstring>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-#include "api/json_fields.h"
 
 namespace llmload {
 namespace {
@@ -16,22 +12,14 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-constexpr size_t kInitialBufferBytes = 4096;
-// Larger buffers (from a big non-streamed body) are given back on Reset(): every virtual user
-// owns a decoder, and one large response must not pin memory per user for the whole run.
-constexpr size_t kKeepBufferBytes = 1 << 20;
-// How much of a non-JSON error body is kept as its message.
-constexpr size_t kMaxRawErrorBytes = 256;
-
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // Text of the first tool call in a delta with non-empty function arguments.
 bool ToolCallArguments(const object& delta, std::string_view* out) {
   array calls;
   if (delta["tool_calls"].get_array().get(calls) != SUCCESS) return false;
   for (element call : calls) {
     object fn;
-    if (call["function"].get_object().get(fn) == SUCCESS && NonEmptyString(fn, "arguments", out)) {
+    if (call["function"].get_object().get(fn) == SUCCESS &&
+        ReadNonEmptyString(fn, "arguments", out)) {
       return true;
     }
   }
@@ -42,28 +30,21 @@ bool ToolCallArguments(const object& delta, std::string_view* out) {
 bool ChoiceText(const object& choice, std::string_view* out) {
   object delta;
   if (choice["delta"].get_object().get(delta) == SUCCESS) {
-    return NonEmptyString(delta, "content", out) ||
-           NonEmptyString(delta, "reasoning_content", out) ||
-           NonEmptyString(delta, "reasoning", out) || ToolCallArguments(delta, out);
+    return ReadNonEmptyString(delta, "content", out) ||
+           ReadNonEmptyString(delta, "reasoning_content", out) ||
+           ReadNonEmptyString(delta, "reasoning", out) || ToolCallArguments(delta, out);
   }
-  return NonEmptyString(choice, "text", out);
+  return ReadNonEmptyString(choice, "text", out);
 }
 
-// `usage` of a chunk or body (json_fields.h).
+// `usage` of a chunk or body (json_reader.h).
 std::optional<TokenUsage> ReadUsage(const object& root, bool* invalid) {
   return ReadUsageObject(root, "usage", "prompt_tokens", "completion_tokens", invalid);
 }
 
-std::string ScalarText(const element& e) {
-  std::string_view s;
-  if (e.get_string().get(s) == SUCCESS) return std::string(s);
-  if (e.is_null()) return std::string();
-  return simdjson::minify(e);  // numbers, booleans, or whatever a server put there
-}
-
 std::string StringField(const object& o, std::string_view key) {
   element e;
-  return o[key].get(e) == SUCCESS ? ScalarText(e) : std::string();
+  return o[key].get(e) == SUCCESS ? JsonScalarText(e) : std::string();
 }
 
 // Recognizes an error payload and fills `out` (when non-null). The shapes: OpenAI's
@@ -79,7 +60,7 @@ bool ReadError(const object& root, ApiError* out) {
       out->type = StringField(eo, "type");
       out->code = StringField(eo, "code");
     } else {
-      out->message = ScalarText(err);
+      out->message = JsonScalarText(err);
       out->type = StringField(root, "error_type");
     }
     return true;
@@ -113,11 +94,7 @@ absl::string_view ChunkKindName(ChunkKind kind) {
   return "unknown";
 }
 
-OpenAiStreamDecoder::OpenAiStreamDecoder()
-    : buffer_(std::make_unique_for_overwrite<char[]>(kInitialBufferBytes)),
-      buffer_capacity_(kInitialBufferBytes) {
-  finish_reason_.reserve(32);
-}
+OpenAiStreamDecoder::OpenAiStreamDecoder() { finish_reason_.reserve(32); }
 
 void OpenAiStreamDecoder::Reset() {
   chunks_ = 0;
@@ -130,24 +107,7 @@ void OpenAiStreamDecoder::Reset() {
   usage_.reset();
   usage_invalid_ = false;
   error_ = ApiError();
-  if (buffer_capacity_ > kKeepBufferBytes) {
-    buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferBytes);
-    buffer_capacity_ = kInitialBufferBytes;
-    parser_ = simdjson::dom::parser();
-  }
-}
-
-bool OpenAiStreamDecoder::Parse(absl::string_view data, element* root) {
-  const size_t needed = data.size() + simdjson::SIMDJSON_PADDING;
-  if (needed > buffer_capacity_) {
-    buffer_capacity_ = std::max(needed, 2 * buffer_capacity_);
-    buffer_ = std::make_unique_for_overwrite<char[]>(buffer_capacity_);
-  }
-  std::memcpy(buffer_.get(), data.data(), data.size());
-  // simdjson may read the padding; zeroing it keeps the reads defined for sanitizers.
-  std::memset(buffer_.get() + data.size(), 0, simdjson::SIMDJSON_PADDING);
-  return parser_.parse(buffer_.get(), data.size(), /*realloc_if_needed=*/false).get(*root) ==
-         SUCCESS;
+  json_.Release();
 }
 
 ChunkInfo OpenAiStreamDecoder::Decode(absl::string_view data) {
@@ -158,9 +118,8 @@ ChunkInfo OpenAiStreamDecoder::Decode(absl::string_view data) {
     info.kind = ChunkKind::kDone;
     return info;
   }
-  element root;
   object obj;
-  if (!Parse(data, &root) || root.get_object().get(obj) != SUCCESS) {
+  if (!json_.ParseObject(data, &obj)) {
     ++malformed_chunks_;
     info.kind = ChunkKind::kMalformed;
     return info;
@@ -184,7 +143,7 @@ ChunkInfo OpenAiStreamDecoder::Decode(absl::string_view data) {
         content_bytes_ += static_cast<int64_t>(text.size());
       }
       std::string_view finish;
-      if (NonEmptyString(choice, "finish_reason", &finish)) {
+      if (ReadNonEmptyString(choice, "finish_reason", &finish)) {
         info.has_finish_reason = true;
         finish_reason_.assign(finish.data(), finish.size());
       }
@@ -202,9 +161,8 @@ ChunkInfo OpenAiStreamDecoder::Decode(absl::string_view data) {
 
 ResponseInfo OpenAiStreamDecoder::DecodeResponseBody(absl::string_view body) {
   ResponseInfo out;
-  element root;
   object obj;
-  if (!Parse(body, &root) || root.get_object().get(obj) != SUCCESS) {
+  if (!json_.ParseObject(body, &obj)) {
     out.kind = ChunkKind::kMalformed;
     return out;
   }
@@ -221,38 +179,36 @@ ResponseInfo OpenAiStreamDecoder::DecodeResponseBody(absl::string_view body) {
     object message;
     bool found = false;
     if (choice["message"].get_object().get(message) == SUCCESS) {
-      found = NonEmptyString(message, "content", &text) ||
-              NonEmptyString(message, "reasoning_content", &text) ||
-              NonEmptyString(message, "reasoning", &text);
+      found = ReadNonEmptyString(message, "content", &text) ||
+              ReadNonEmptyString(message, "reasoning_content", &text) ||
+              ReadNonEmptyString(message, "reasoning", &text);
     } else {
-      found = NonEmptyString(choice, "text", &text);
+      found = ReadNonEmptyString(choice, "text", &text);
     }
     if (found) {
       out.kind = ChunkKind::kContent;
       out.text = std::string(text);
     }
     std::string_view finish;
-    if (NonEmptyString(choice, "finish_reason", &finish)) out.finish_reason = std::string(finish);
+    if (ReadNonEmptyString(choice, "finish_reason", &finish))
+      out.finish_reason = std::string(finish);
   }
   return out;
 }
 
 ApiError OpenAiStreamDecoder::DecodeErrorBody(absl::string_view body) {
   ApiError error;
-  element root;
   object obj;
-  if (Parse(body, &root) && root.get_object().get(obj) == SUCCESS) {
+  if (json_.ParseObject(body, &obj)) {
     if (ReadError(obj, &error)) return error;
     element e;
     // FastAPI-style {"detail": ...}, or a bare {"message": ...}.
     if (obj["detail"].get(e) == SUCCESS || obj["message"].get(e) == SUCCESS) {
-      error.message = ScalarText(e);
+      error.message = JsonScalarText(e);
       return error;
     }
   }
-  absl::string_view raw = absl::StripAsciiWhitespace(body);
-  error.message = std::string(raw.substr(0, kMaxRawErrorBytes));
-  if (raw.size() > kMaxRawErrorBytes) error.message += "...";
+  error.message = RawErrorText(body);
   return error;
 }
 

@@ -9,22 +9,20 @@
 // non-empty `text`. The role-only first chunk, empty deltas and finish-only chunks are not.
 // Both chat and completions shapes are accepted whichever API was asked, since servers differ.
 //
-// Steady state allocates nothing: payloads are copied into a reused padded buffer and parsed by
-// a reused simdjson DOM parser (the DOM validates the whole chunk, so a malformed one is always
-// caught). Strings are copied only for errors and finish reasons.
+// Steady state allocates nothing: payloads are parsed by a JsonReader (api/json_reader.h: a
+// reused padded buffer and simdjson DOM parser; the DOM validates the whole chunk, so a
+// malformed one is always caught). Strings are copied only for errors and finish reasons.
 #ifndef LLMLOAD_API_OPENAI_STREAM_DECODER_H_
 #define LLMLOAD_API_OPENAI_STREAM_DECODER_H_
 
-#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "api/json_reader.h"
 #include "api/response_decoder.h"
 #include "api/token_usage.h"
-#include "simdjson.h"
 
 namespace llmload {
 
@@ -98,12 +96,7 @@ class OpenAiStreamDecoder {
   ApiError DecodeErrorBody(absl::string_view body);
 
  private:
-  // Copies `data` into the padded buffer and parses it. False when it is not valid JSON.
-  bool Parse(absl::string_view data, simdjson::dom::element* root);
-
-  simdjson::dom::parser parser_;
-  std::unique_ptr<char[]> buffer_;  // payload copy followed by simdjson's padding
-  size_t buffer_capacity_ = 0;
+  JsonReader json_;
 
   int64_t chunks_ = 0;
   int64_t content_chunks_ = 0;

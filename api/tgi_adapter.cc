@@ -8,13 +8,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/bounded_body.h"
 #include "api/endpoint_url.h"
 #include "api/json_body.h"
 #include "api/json_reader.h"
 #include "api/request_headers.h"
-#include "api/response_headers.h"
-#include "api/sse_parser.h"
+#include "api/sse_or_body.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
@@ -35,21 +33,17 @@ bool Present(const object& o, std::string_view key) {
 
 class TgiResponseDecoder final : public ResponseDecoder {
  public:
-  TgiResponseDecoder(bool stream, int64_t max_bytes)
-      : stream_(stream), sse_(static_cast<size_t>(max_bytes)) {
-    // A streamed body is never kept: no memory up front for one.
-    if (!stream_) body_.emplace(max_bytes);
+  TgiResponseDecoder(bool stream, int64_t max_bytes) : framing_(stream, max_bytes) {
     error_.message.reserve(64);
   }
 
-  bool streaming() const override { return stream_; }
+  bool streaming() const override { return framing_.streaming(); }
   bool AcceptsContentType(absl::string_view content_type) const override {
-    return IsEventStreamContentType(content_type);
+    return framing_.AcceptsContentType(content_type);
   }
 
   void Reset() override {
-    sse_.Reset();
-    if (body_) body_->Reset();
+    framing_.Reset();
     json_.Release();
     complete_ = error_seen_ = malformed_ = usage_invalid_ = false;
     error_class_ = ErrorClass::kApiError;
@@ -58,45 +52,26 @@ class TgiResponseDecoder final : public ResponseDecoder {
   }
 
   bool Feed(absl::string_view bytes, ContentCallback on_content) override {
-    if (!stream_) return body_->Append(bytes);
-    // The parser refuses an event over the cap (its only error); the JSON buffer holds one
-    // event, so it is bounded by the same cap.
-    const absl::Status fed =
-        sse_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
-          std::string_view text;
-          if (DecodeEvent(data, &text)) {
-            on_content(ContentChunk{absl::string_view(text.data(), text.size()), 1});
-          }
-        });
-    return fed.ok();
+    return framing_.Feed(bytes, [&](absl::string_view /*event_type*/, absl::string_view data) {
+      std::string_view text;
+      if (DecodeEvent(data, &text)) on_content(ContentChunk{ToAbsl(text), 1});
+    });
   }
 
   ResponseFacts Finish() override {
     ResponseFacts facts;
-    if (stream_) {
-      switch (sse_.Finish()) {
-        case SseParser::End::kClean:
-          facts.framing = FramingEnd::kClean;
-          break;
-        case SseParser::End::kPartialEvent:
-          facts.framing = FramingEnd::kPartialEvent;
-          break;
-        case SseParser::End::kError:  // its only error: an event over the cap
-          facts.framing = FramingEnd::kTooLarge;
-          break;
-      }
-    } else if (body_->too_large()) {
-      facts.framing = FramingEnd::kTooLarge;
-      return facts;
-    } else {
-      DecodeBody(body_->view());
+    facts.framing = framing_.Finish();
+    if (framing_.is_body()) {
+      if (facts.framing == FramingEnd::kTooLarge) return facts;
+      DecodeBody(framing_.body());
       complete_ = true;  // a whole body that parses is complete (response_decoder.h)
     }
     facts.complete = complete_;
     facts.api_error = error_seen_;
     facts.api_error_class = error_class_;
     facts.malformed = malformed_;
-    facts.usage = usage_;
+    // One bad count makes the response's usage untrustworthy, even beside good ones.
+    if (!usage_invalid_) facts.usage = usage_;
     facts.usage_invalid = usage_invalid_;
     if (error_seen_) facts.error_message = error_.message;
     return facts;
@@ -190,29 +165,22 @@ class TgiResponseDecoder final : public ResponseDecoder {
     if (root["details"].get_object().get(details) == SUCCESS) ReadDetails(details);
   }
 
+  // details' counts: generated_tokens, and input_length (TGI 2), else prompt_tokens (older
+  // servers), else the number of prefill tokens when there are any.
   void ReadDetails(const object& details) {
-    TokenUsage usage;
-    const JsonCount output = ReadJsonCount(details, "generated_tokens", &usage.completion_tokens);
-    JsonCount input = ReadJsonCount(details, "input_length", &usage.prompt_tokens);
-    if (input == JsonCount::kAbsent) {
-      input = ReadJsonCount(details, "prompt_tokens", &usage.prompt_tokens);
-    }
+    const std::string_view input_key =
+        Present(details, "input_length") ? "input_length" : "prompt_tokens";
+    std::optional<TokenUsage> usage =
+        ReadUsageCounts(details, input_key, "generated_tokens", &usage_invalid_);
     array prefill;
-    if (input == JsonCount::kAbsent && details["prefill"].get_array().get(prefill) == SUCCESS &&
-        prefill.size() > 0) {
-      usage.prompt_tokens = static_cast<int64_t>(prefill.size());
+    if (usage && !Present(details, input_key) &&
+        details["prefill"].get_array().get(prefill) == SUCCESS && prefill.size() > 0) {
+      usage->prompt_tokens = static_cast<int64_t>(prefill.size());
     }
-    if (output == JsonCount::kInvalid || input == JsonCount::kInvalid) {
-      usage_invalid_ = true;
-      usage_.reset();
-    } else if (output == JsonCount::kInteger && !usage_invalid_) {
-      usage_ = usage;
-    }
+    if (usage) usage_ = usage;
   }
 
-  const bool stream_;
-  SseParser sse_;
-  std::optional<BoundedBody> body_;  // not streamed: the body
+  SseOrBody framing_;
   JsonReader json_;
 
   bool complete_ = false;
