@@ -3,7 +3,6 @@
 // `@anthropic-ai/sdk` client (tests/clients/anthropic.mjs) against the same mock, so that the
 // mock's events are the ones a real consumer parses.
 #include <algorithm>
-#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/node_client.h"
 #include "support/run_tools.h"
 #include "support/subprocess.h"
 
@@ -20,7 +20,6 @@ namespace llmload::testing {
 namespace {
 
 using nlohmann::json;
-using std::chrono::seconds;
 
 class AnthropicTest : public ::testing::Test {
  protected:
@@ -91,21 +90,12 @@ TEST_F(AnthropicTest, InjectedOverloadIsHttp5xxAndRateLimitHttp429) {
 }
 
 TEST_F(AnthropicTest, OfficialAnthropicClientParsesEveryField) {
-  const std::string clients = std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients";
-  const std::string node = FindOnPath("node");
-  ASSERT_FALSE(node.empty()) << "node is not on PATH: install the test tools with "
-                                "scripts/install-deps.sh --with-test-tools";
-  ASSERT_TRUE(IsDirectory(clients + "/node_modules/@anthropic-ai/sdk"))
-      << clients << "/node_modules/@anthropic-ai/sdk is missing: run "
-      << "`(cd tests/clients && npm ci)` (scripts/test.sh does this)";
   MockProcess mock({"--ttft", "5ms", "--itl", "1ms", "--output-tokens", "16"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  Subprocess client({node, clients + "/anthropic.mjs", std::to_string(mock.port())});
-  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
-  const std::string out = client.Output();
-  const size_t brace = out.find('{');
-  ASSERT_NE(brace, std::string::npos) << out;
-  const json r = json::parse(out.substr(brace));
+  const absl::StatusOr<json> client =
+      RunNodeClient("anthropic.mjs", "@anthropic-ai/sdk", {std::to_string(mock.port())});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const json& r = *client;
 
   // messages.create({stream: true}), iterating the raw events.
   const json& events = r["events"];

@@ -4,24 +4,22 @@
 // official AWS SDK (tests/clients/bedrock.mjs) against the same mock, and the SDK's own signer
 // against ours on the same requests. Fake keys only, in the environment of the processes
 // started here (never the test's own).
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "api/aws_sigv4_signer.h"
 #include "api/sha256.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/files.h"
+#include "support/node_client.h"
+#include "support/run_tools.h"
 #include "support/server_process.h"
 #include "support/subprocess.h"
 
@@ -34,17 +32,6 @@ using std::chrono::seconds;
 constexpr char kAccessKey[] = "AKIDLLMLOADFAKE";
 constexpr char kSecret[] = "fake/secret+for+the+mock";
 constexpr char kModel[] = "anthropic.claude-3-haiku-20240307-v1:0";
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-std::string ClientsDir() { return std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients"; }
 
 // `llmload mock` verifying SigV4 for the fake keys (LLMLOAD_MOCK_AWS_KEYS in its environment).
 std::unique_ptr<ServerProcess> StartMock(std::vector<std::string> extra = {}) {
@@ -60,26 +47,12 @@ std::unique_ptr<ServerProcess> StartMock(std::vector<std::string> extra = {}) {
                                          R"(llmload mock listening on http://[^ ]+:([0-9]+)\n)");
 }
 
-struct RunResult {
-  std::optional<int> exit_code;
-  std::string output;
-};
-
 // llmload with the fake keys in its environment only.
-RunResult RunLlmload(const std::string& secret, std::vector<std::string> args) {
-  std::vector<std::string> argv = {"/usr/bin/env",
-                                   "-u",
-                                   "AWS_SESSION_TOKEN",
-                                   absl::StrCat("AWS_ACCESS_KEY_ID=", kAccessKey),
-                                   absl::StrCat("AWS_SECRET_ACCESS_KEY=", secret),
-                                   "AWS_REGION=us-east-1",
-                                   LlmloadBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Subprocess p(argv);
-  RunResult r;
-  r.exit_code = p.Wait(seconds(120));
-  r.output = p.Output();
-  return r;
+RunResult RunSigned(const std::string& secret, std::vector<std::string> args) {
+  return RunLlmloadWithEnv(
+      {"-u", "AWS_SESSION_TOKEN", absl::StrCat("AWS_ACCESS_KEY_ID=", kAccessKey),
+       absl::StrCat("AWS_SECRET_ACCESS_KEY=", secret), "AWS_REGION=us-east-1"},
+      std::move(args));
 }
 
 class BedrockTest : public ::testing::Test {
@@ -92,9 +65,9 @@ class BedrockTest : public ::testing::Test {
 
   json RunAndRead(const std::string& api, const std::string& secret, int requests) {
     const std::string out = dir_ + "/" + api + ".json";
-    RunResult r = RunLlmload(secret, {"run", "--api", api, "--url", mock_->url(), "--model", kModel,
-                                      "-u", "4", "-r", "100", "-n", std::to_string(requests),
-                                      "--max-tokens", "64", "-q", "--json-out", out});
+    RunResult r = RunSigned(secret, {"run", "--api", api, "--url", mock_->url(), "--model", kModel,
+                                     "-u", "4", "-r", "100", "-n", std::to_string(requests),
+                                     "--max-tokens", "64", "-q", "--json-out", out});
     EXPECT_TRUE(r.exit_code.has_value()) << r.output;
     // The secret never appears in what llmload prints.
     EXPECT_FALSE(absl::StrContains(r.output, secret)) << r.output;
@@ -148,29 +121,15 @@ TEST_F(BedrockTest, ThrottlingIsHttp429) {
   EXPECT_EQ(mock_->GetJson("/mock/stats")["errors_injected"], 8);
 }
 
-class BedrockNodeTest : public BedrockTest {
- protected:
-  void SetUp() override {
-    BedrockTest::SetUp();
-    node_ = FindOnPath("node");
-    ASSERT_FALSE(node_.empty()) << "node is not on PATH: install the test tools with "
-                                   "scripts/install-deps.sh --with-test-tools";
-    struct stat st;
-    ASSERT_EQ(stat((ClientsDir() + "/node_modules/@aws-sdk/client-bedrock-runtime").c_str(), &st),
-              0)
-        << "run `(cd tests/clients && npm ci)` (scripts/test.sh does this)";
-  }
-  std::string node_;
-};
+// The official AWS SDK's clients (tests/clients, run under node) against the same mock.
+using BedrockNodeTest = BedrockTest;
 
 TEST_F(BedrockNodeTest, OfficialSdkConverseAndConverseStreamAgainstTheMock) {
-  Subprocess client({node_, ClientsDir() + "/bedrock.mjs", std::to_string(mock_->port()),
-                     kAccessKey, kSecret, kModel});
-  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
-  const std::string out = client.Output();
-  const size_t brace = out.find('{');
-  ASSERT_NE(brace, std::string::npos) << out;
-  const json r = json::parse(out.substr(brace));
+  const absl::StatusOr<json> client =
+      RunNodeClient("bedrock.mjs", "@aws-sdk/client-bedrock-runtime",
+                    {std::to_string(mock_->port()), kAccessKey, kSecret, kModel});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const json& r = *client;
 
   const json& full = r["converse"];
   EXPECT_EQ(full["http_status"], 200);
@@ -207,11 +166,13 @@ TEST_F(BedrockNodeTest, SdkSignerGivesOurSignature) {
     for (const std::string path : {"/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse",
                                    "/model/amazon.nova-lite-v1%3A0/converse-stream"}) {
       const std::string body = R"({"messages":[{"role":"user","content":[{"text":"hi"}]}]})";
-      std::vector<std::string> argv = {
-          node_, ClientsDir() + "/sigv4_sign.mjs", "127.0.0.1:8080", path,
-          body,  std::to_string(seconds_now),      kAccessKey,       kSecret};
-      if (!token.empty()) argv.push_back(token);
-      Subprocess sdk(argv);
+      std::vector<std::string> args = {"127.0.0.1:8080", path,   body, std::to_string(seconds_now),
+                                       kAccessKey,       kSecret};
+      if (!token.empty()) args.push_back(token);
+      const absl::StatusOr<std::vector<std::string>> argv =
+          NodeClientArgv("sigv4_sign.mjs", "@smithy/signature-v4", args);
+      ASSERT_TRUE(argv.ok()) << argv.status();
+      Subprocess sdk(*argv);
       ASSERT_EQ(sdk.Wait(seconds(60)), 0) << sdk.Output();
       AwsSigV4Signer ours({kAccessKey, kSecret, token}, "us-east-1", "bedrock");
       std::vector<std::string> lines;

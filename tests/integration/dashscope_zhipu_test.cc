@@ -5,22 +5,19 @@
 // OpenAI-compatible paths of both (tests/clients/openai_compat.mjs), which also signs a Zhipu
 // token itself with node's crypto, so llmload's signer is checked against another's.
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "api/zhipu_adapter.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/node_client.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -32,15 +29,6 @@ using std::chrono::seconds;
 constexpr char kZhipuKey[] = "kid42.ksecret42";
 constexpr int kRequests = 40;
 constexpr int kTokens = 8;
-
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
 
 class DashScopeZhipuTest : public ::testing::Test {
  protected:
@@ -137,21 +125,12 @@ TEST_F(DashScopeZhipuTest, AWrongZhipuKeyIsCountedHttp4xx) {
 }
 
 TEST_F(DashScopeZhipuTest, OfficialOpenAiClientOnTheCompatiblePaths) {
-  const std::string clients = std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients";
-  const std::string node = FindOnPath("node");
-  ASSERT_FALSE(node.empty()) << "node is not on PATH: install the test tools with "
-                                "scripts/install-deps.sh --with-test-tools";
-  struct stat st;
-  ASSERT_EQ(stat((clients + "/node_modules/openai").c_str(), &st), 0)
-      << "run `(cd tests/clients && npm ci)`";
   constexpr int64_t kJwtTime = 1700000000000;
-  Subprocess client({node, clients + "/openai_compat.mjs", std::to_string(mock_->port()), kZhipuKey,
-                     std::to_string(kJwtTime)});
-  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
-  const std::string out = client.Output();
-  const size_t brace = out.find('{');
-  ASSERT_NE(brace, std::string::npos) << out;
-  const json r = json::parse(out.substr(brace));
+  const absl::StatusOr<json> client =
+      RunNodeClient("openai_compat.mjs", "openai",
+                    {std::to_string(mock_->port()), kZhipuKey, std::to_string(kJwtTime)});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const json& r = *client;
 
   // Node's crypto and llmload's signer make the same token, byte for byte.
   EXPECT_EQ(r["jwt_at_time"], ZhipuJwt("kid42", "ksecret42", kJwtTime));

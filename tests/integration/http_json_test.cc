@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/run_tools.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -17,20 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-struct RunResult {
-  std::optional<int> exit_code;
-  std::string output;
-};
-
-RunResult RunLlmload(std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Subprocess p(argv);
-  RunResult r;
-  r.exit_code = p.Wait(std::chrono::seconds(60));
-  r.output = p.Output();
-  return r;
-}
+constexpr std::chrono::seconds kRunTimeout(60);
 
 class HttpJsonTest : public ::testing::Test {
  protected:
@@ -61,7 +49,8 @@ TEST_F(HttpJsonTest, SeedZeroSummarizeCountsEqualTheMocks) {
                             "40",
                             "-q",
                             "--json-out",
-                            out});
+                            out},
+                           kRunTimeout);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json summary = ReadJson(out);
   const json stats = mock.Stats();
@@ -101,7 +90,8 @@ TEST_F(HttpJsonTest, SummarizeTokensFromPathsAndNdjsonStream) {
                             "30",
                             "-q",
                             "--json-out",
-                            out});
+                            out},
+                           kRunTimeout);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json summary = ReadJson(out);
   const json stats = mock.Stats();
@@ -139,7 +129,8 @@ TEST_F(HttpJsonTest, OpenAiSseThroughPaths) {
        "24",
        "-q",
        "--json-out",
-       out});
+       out},
+      kRunTimeout);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json summary = ReadJson(out);
   EXPECT_EQ(summary["requests"]["succeeded"], 24) << r.output;
@@ -150,7 +141,8 @@ TEST_F(HttpJsonTest, OpenAiSseThroughPaths) {
 
 TEST_F(HttpJsonTest, ABadTemplateFailsBeforeTheRun) {
   RunResult r = RunLlmload({"run", "--api", "http-json", "--url", "http://127.0.0.1:9/x", "--model",
-                            "m", "--request-template", R"({"n": {{messages}})", "-n", "1", "-q"});
+                            "m", "--request-template", R"({"n": {{messages}})", "-n", "1", "-q"},
+                           kRunTimeout);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--request-template"), std::string::npos) << r.output;
 }

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/mock_process.h"
+#include "support/node_client.h"
 #include "support/run_tools.h"
 #include "support/subprocess.h"
 
@@ -36,20 +37,10 @@ class MockClientsTest : public ::testing::Test {
 };
 
 TEST_F(MockClientsTest, OfficialOpenAiNodeClientStreamsAndParses) {
-  const std::string clients = std::string(LLMLOAD_SOURCE_DIR) + "/tests/clients";
-  const std::string node = FindOnPath("node");
-  ASSERT_FALSE(node.empty()) << "node is not on PATH: install the test tools with "
-                                "scripts/install-deps.sh --with-test-tools";
-  ASSERT_TRUE(IsDirectory(clients + "/node_modules/openai"))
-      << clients << "/node_modules/openai is missing: run `(cd tests/clients && npm ci)` "
-      << "(scripts/test.sh does this)";
-
-  Subprocess client({node, clients + "/openai_stream.mjs", std::to_string(port_)});
-  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
-  const std::string out = client.Output();
-  const size_t brace = out.find('{');
-  ASSERT_NE(brace, std::string::npos) << out;
-  const json r = json::parse(out.substr(brace));
+  const absl::StatusOr<json> client =
+      RunNodeClient("openai_stream.mjs", "openai", {std::to_string(port_)});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const json& r = *client;
 
   const json& chat = r["chat_stream"];
   EXPECT_EQ(chat["roles"], json::array({"assistant"}));

@@ -124,15 +124,10 @@ TEST(OllamaTgiErrorsTest, InjectedOverloadIsHttp429ForTgi) {
 TEST(OllamaClientTest, OfficialOllamaNodeClientParsesEveryField) {
   MockProcess mock({"--ttft", "5ms", "--itl", "1ms", "--output-tokens", "16"});
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  absl::StatusOr<std::vector<std::string>> argv =
-      NodeClientArgv("ollama.mjs", "ollama", {std::to_string(mock.port())});
-  ASSERT_TRUE(argv.ok()) << argv.status();
-  Subprocess client(*argv);
-  ASSERT_EQ(client.Wait(seconds(120)), 0) << client.Output();
-  const std::string out = client.Output();
-  const size_t brace = out.find('{');
-  ASSERT_NE(brace, std::string::npos) << out;
-  const json r = json::parse(out.substr(brace));
+  const absl::StatusOr<json> client =
+      RunNodeClient("ollama.mjs", "ollama", {std::to_string(mock.port())});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const json& r = *client;
 
   const json& chat = r["chat_stream"];
   EXPECT_EQ(chat["roles"], json::array({"assistant"}));

@@ -12,10 +12,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/files.h"
 #include "support/mock_process.h"
+#include "support/run_tools.h"
 #include "support/subprocess.h"
 
 namespace llmload::testing {
@@ -42,35 +44,22 @@ class ScopedEnv {
   std::vector<std::pair<std::string, std::string>> vars_;
 };
 
-struct RunResult {
-  std::optional<int> exit_code;
-  std::string output;
-  json summary;
+struct QianfanRun : RunResult {
+  json summary;  // the JSON summary it wrote
 };
 
 // `llmload run --api qianfan` with `env` as its only Qianfan variables.
-RunResult RunQianfan(const MockProcess& mock, std::vector<std::string> env,
-                     std::vector<std::string> args, const std::string& dir) {
+QianfanRun RunQianfan(const MockProcess& mock, std::vector<std::string> env,
+                      std::vector<std::string> args, const std::string& dir) {
   const std::string json_path = dir + "/summary.json";
-  std::vector<std::string> argv = {"/usr/bin/env",       "-u", "QIANFAN_API_KEY",    "-u",
-                                   "QIANFAN_ACCESS_KEY", "-u", "QIANFAN_SECRET_KEY", "-u",
-                                   "QIANFAN_AK",         "-u", "QIANFAN_SK"};
-  argv.insert(argv.end(), env.begin(), env.end());
-  for (std::string a :
-       {LlmloadBinary(), std::string("run"), std::string("--api"), std::string("qianfan"),
-        std::string("--url"), mock.url(), std::string("--model"), std::string("ernie-3.5-8k"),
-        std::string("-u"), std::string("4"), std::string("-r"), std::string("100"),
-        std::string("-n"), std::to_string(kRequests), std::string("-q"), std::string("--json-out"),
-        json_path,
-        // Subprocess adds this only when argv[0] is llmload; here it is env.
-        std::string("--metrics-bind"), std::string("127.0.0.1:0")}) {
-    argv.push_back(std::move(a));
-  }
+  env.insert(env.begin(), {"-u", "QIANFAN_API_KEY", "-u", "QIANFAN_ACCESS_KEY", "-u",
+                           "QIANFAN_SECRET_KEY", "-u", "QIANFAN_AK", "-u", "QIANFAN_SK"});
+  std::vector<std::string> argv =
+      absl::StrSplit("run --api qianfan --model ernie-3.5-8k -u 4 -r 100 -q", ' ');
+  argv.insert(argv.end(),
+              {"--url", mock.url(), "-n", std::to_string(kRequests), "--json-out", json_path});
   argv.insert(argv.end(), args.begin(), args.end());
-  Subprocess p(argv);
-  RunResult r;
-  r.exit_code = p.Wait(seconds(60));
-  r.output = p.Output();
+  QianfanRun r{RunLlmloadWithEnv(std::move(env), std::move(argv), seconds(60)), json()};
   // 1: the run ran and some requests failed; the summary is written either way.
   if (r.exit_code == 0 || r.exit_code == 1) r.summary = ReadJson(json_path);
   return r;
@@ -80,7 +69,7 @@ std::vector<std::string> MockArgs() {
   return {"--ttft", "2ms", "--itl", "1ms", "--output-tokens", std::to_string(kTokens)};
 }
 
-void ExpectAllSucceeded(const RunResult& r, const json& stats, const char* dialect) {
+void ExpectAllSucceeded(const QianfanRun& r, const json& stats, const char* dialect) {
   ASSERT_TRUE(r.summary.is_object()) << r.output;
   EXPECT_EQ(r.summary["requests"]["total"], kRequests) << r.summary.dump();
   EXPECT_EQ(r.summary["requests"]["succeeded"], kRequests) << r.summary.dump();
@@ -102,7 +91,7 @@ TEST_F(QianfanTest, BceSignedV1StreamedAndNot) {
   MockProcess mock(MockArgs());
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
   const std::vector<std::string> env = {"QIANFAN_ACCESS_KEY=mock-ak", "QIANFAN_SECRET_KEY=mock-sk"};
-  RunResult r = RunQianfan(mock, env, {}, dir_);
+  QianfanRun r = RunQianfan(mock, env, {}, dir_);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ExpectAllSucceeded(r, mock.Stats(), "qianfan");
   EXPECT_FALSE(absl::StrContains(r.output, "mock-sk"));
@@ -124,7 +113,7 @@ TEST_F(QianfanTest, OAuthTokenV1) {
   ScopedEnv keys({{"QIANFAN_AK", "oauth-ak"}, {"QIANFAN_SK", "oauth-sk"}});
   MockProcess mock(MockArgs());
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  RunResult r = RunQianfan(mock, {"QIANFAN_AK=oauth-ak", "QIANFAN_SK=oauth-sk"}, {}, dir_);
+  QianfanRun r = RunQianfan(mock, {"QIANFAN_AK=oauth-ak", "QIANFAN_SK=oauth-sk"}, {}, dir_);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json stats = mock.Stats();
   ASSERT_TRUE(r.summary.is_object()) << r.output;
@@ -146,7 +135,7 @@ TEST_F(QianfanTest, V2WithTheApiKeyAndInjectedRateLimitsOnV1) {
   ScopedEnv keys({{"QIANFAN_API_KEY", "v2-key"}, {"QIANFAN_AK", ""}});
   MockProcess mock(MockArgs());
   ASSERT_GT(mock.port(), 0) << mock.process().Output();
-  RunResult r = RunQianfan(mock, {"QIANFAN_API_KEY=v2-key"}, {}, dir_);
+  QianfanRun r = RunQianfan(mock, {"QIANFAN_API_KEY=v2-key"}, {}, dir_);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ExpectAllSucceeded(r, mock.Stats(), "qianfan-v2");
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/str_split.h"
 #include "support/subprocess.h"
@@ -11,7 +12,17 @@
 namespace llmload::testing {
 
 RunResult RunLlmload(std::vector<std::string> args, std::chrono::seconds timeout) {
-  std::vector<std::string> argv = {LlmloadBinary()};
+  return RunLlmloadWithEnv({}, std::move(args), timeout);
+}
+
+RunResult RunLlmloadWithEnv(std::vector<std::string> env, std::vector<std::string> args,
+                            std::chrono::seconds timeout) {
+  std::vector<std::string> argv;
+  if (!env.empty()) {
+    argv.push_back("/usr/bin/env");
+    argv.insert(argv.end(), env.begin(), env.end());
+  }
+  argv.push_back(LlmloadBinary());
   argv.insert(argv.end(), args.begin(), args.end());
   Subprocess p(argv);
   RunResult r;

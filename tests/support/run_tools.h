@@ -19,6 +19,11 @@ struct RunResult {
 // Runs `llmload <args>` to its end (killed after `timeout`).
 RunResult RunLlmload(std::vector<std::string> args,
                      std::chrono::seconds timeout = std::chrono::seconds(120));
+// The same under env(1) with `env` before llmload: NAME=VALUE sets a variable, "-u", NAME
+// unsets one, for llmload only (the test's own environment, which other children inherit, is
+// left alone).
+RunResult RunLlmloadWithEnv(std::vector<std::string> env, std::vector<std::string> args,
+                            std::chrono::seconds timeout = std::chrono::seconds(120));
 
 // The absolute path of `name` on $PATH, or "" (Subprocess does not search PATH).
 std::string FindOnPath(const std::string& name);

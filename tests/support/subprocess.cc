@@ -29,12 +29,15 @@ std::string LlmloadBinary() { return LLMLOAD_BINARY; }
 Subprocess::Subprocess(std::vector<std::string> argv) {
   // Servers a test starts listen on loopback only. llmload's /metrics defaults to 0.0.0.0 (what
   // a Kubernetes scrape needs), so an llmload run, master or agent that names no
-  // --metrics-bind of its own serves it on a free loopback port instead.
-  if (argv.size() > 1 && argv[0] == LlmloadBinary() &&
-      (argv[1] == "run" || argv[1] == "master" || argv[1] == "agent") &&
-      std::none_of(argv.begin(), argv.end(), [](const std::string& a) {
-        return a.rfind("--metrics-bind", 0) == 0;
-      })) {
+  // --metrics-bind of its own serves it on a free loopback port instead: started directly, or
+  // by /usr/bin/env with variables for it.
+  const auto llmload = argv.empty() || argv[0] != "/usr/bin/env"
+                           ? argv.begin()
+                           : std::find(argv.begin(), argv.end(), LlmloadBinary());
+  if (llmload != argv.end() && llmload + 1 != argv.end() && *llmload == LlmloadBinary() &&
+      (llmload[1] == "run" || llmload[1] == "master" || llmload[1] == "agent") &&
+      std::none_of(llmload, argv.end(),
+                   [](const std::string& a) { return a.rfind("--metrics-bind", 0) == 0; })) {
     argv.push_back("--metrics-bind");
     argv.push_back("127.0.0.1:0");
   }
