@@ -65,86 +65,13 @@ esac
 mkdir -p "$OUT"
 [[ -x $LLMLOAD ]] || { echo "engine_bench: build first (scripts/build.sh)" >&2; exit 2; }
 
+# start_mock, stop_mock, sample, wait_bounded, run_bounded, the EXIT trap that stops them.
+source benchmarks/bench_lib.sh
+metrics_flags "$LOAD_BIN"
+
 # 10,000 users need 10,000 sockets in llmload and as many in the mock (separate processes),
 # plus epoll, timer and log descriptors.
-ulimit -n "$(ulimit -Hn)"
-if (($(ulimit -n) < 10500)); then
-  echo "engine_bench: ulimit -n is $(ulimit -n); 10,000 users need about 10,100" >&2
-fi
-
-MOCK_PID=""
-PIDS=()  # everything else started in the background, stopped by pid on exit
-cleanup() {
-  for p in "${PIDS[@]}" $MOCK_PID; do kill -TERM "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-# start_mock DIR ARGS...: one mock thread on $MOCK_CPU on an ephemeral port; sets PORT.
-start_mock() {
-  local dir=$1
-  shift
-  : >"$dir/mock.log"  # exists before the background shell opens it, for the sed below
-  taskset -c "$MOCK_CPU" "$LLMLOAD" mock --port 0 --threads 1 "$@" >"$dir/mock.log" 2>&1 &
-  MOCK_PID=$!
-  PORT=""
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's|^llmload mock listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$dir/mock.log")
-    [[ -n $PORT ]] && break
-    sleep 0.05
-  done
-  [[ -n $PORT ]] || { echo "engine_bench: the mock did not start: $(cat "$dir/mock.log")" >&2; exit 1; }
-  sample "$MOCK_PID" "$dir/mock.samples" &
-  PIDS+=($!)
-}
-
-# stop_mock DIR: saves /mock/stats, then stops the mock by its pid.
-stop_mock() {
-  local dir=$1
-  curl -s --max-time 10 "http://127.0.0.1:$PORT/mock/stats" >"$dir/mock_stats.json"
-  kill -TERM "$MOCK_PID" 2>/dev/null || true
-  wait "$MOCK_PID" 2>/dev/null || true
-  MOCK_PID=""
-}
-
-# sample PID FILE: every 0.25 s, "wall_s utime+stime_ticks VmRSS_kB VmHWM_kB" of PID until it
-# exits. Only shell builtins besides sleep, so the sampler costs next to nothing.
-sample() {
-  local pid=$1 st rest k v rss hwm
-  local -a f
-  while true; do
-    { read -r st <"/proc/$pid/stat"; } 2>/dev/null || break
-    rest=${st##*) }
-    read -r -a f <<<"$rest"
-    [[ ${f[0]} == Z ]] && break
-    rss=0 hwm=0
-    while read -r k v _; do
-      case $k in VmRSS:) rss=$v ;; VmHWM:) hwm=$v ;; esac
-    done 2>/dev/null <"/proc/$pid/status" || true
-    echo "$EPOCHREALTIME $((f[11] + f[12])) $rss $hwm"
-    sleep 0.25
-  done >"$2"
-}
-
-# wait_bounded PID SECONDS: waits for PID; past SECONDS it is stopped (TERM, then KILL).
-wait_bounded() {
-  local pid=$1 limit=$2 waited=0
-  while kill -0 "$pid" 2>/dev/null && ((waited < limit * 4)); do
-    sleep 0.25
-    waited=$((waited + 1))
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "engine_bench: pid $pid still running after ${limit}s; stopping it" >&2
-    kill -TERM "$pid" 2>/dev/null || true
-    sleep 5
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null
-}
-
-# The Prometheus endpoint of `llmload run` (where this build has one) would listen on
-# 0.0.0.0:9646 and collide between runs; nothing scrapes it here.
-METRICS_FLAGS=()
-if "$LOAD_BIN" run --help 2>&1 | grep -q -- --metrics-bind; then METRICS_FLAGS=(--metrics-bind off); fi
+raise_fd_limit 10500 "10,000 users need about 10,100"
 
 spawn_rate() { local u=$1; echo $((u < 2000 ? u : 2000)); }  # ramp <= 5 s at 10,000 users
 
@@ -158,16 +85,10 @@ run_llmload() {
   local rate
   rate=$(spawn_rate "$users")
   echo "$users $rate" >"$dir/params"
-  taskset -c "$LOAD_CPU" "$LOAD_BIN" run --url "http://127.0.0.1:$PORT" --model mock-llm \
-    -u "$users" -r "$rate" -t "${DURATION}s" --stop-timeout 10s --threads 1 -q "${METRICS_FLAGS[@]}" \
-    --json-out "$dir/run.json" --csv-stats "$dir/stats.csv" >"$dir/run.out" 2>"$dir/run.err" &
-  local pid=$!
-  PIDS+=("$pid")
-  sample "$pid" "$dir/llmload.samples" &
-  PIDS+=($!)
   local rc=0
-  wait_bounded "$pid" $((DURATION + 60)) || rc=$?
-  echo "$rc" >"$dir/exit_code"
+  run_bounded "$dir" run llmload $((DURATION + 60)) "$LOAD_BIN" run --url "http://127.0.0.1:$PORT" \
+    --model mock-llm -u "$users" -r "$rate" -t "${DURATION}s" --stop-timeout 10s --threads 1 -q \
+    "${METRICS_FLAGS[@]}" --json-out "$dir/run.json" --csv-stats "$dir/stats.csv" || rc=$?
   ((rc == 0)) || echo "engine_bench: llmload run exited $rc: $(tail -3 "$dir/run.err")" >&2
   stop_mock "$dir"
 }
@@ -180,19 +101,12 @@ run_locust() {
   local rate
   rate=$(spawn_rate "$users")
   echo "$users $rate" >"$dir/params"
-  LOCUST_TTFT_FILE="$dir/locust_ttft.txt" taskset -c "$LOAD_CPU" /usr/bin/locust \
-    -f benchmarks/locustfile.py --headless -u "$users" -r "$rate" -t "${DURATION}s" \
-    --host "http://127.0.0.1:$PORT" --csv "$dir/locust" --only-summary --loglevel WARNING \
-    >"$dir/locust.out" 2>"$dir/locust.err" &
-  local pid=$!
-  PIDS+=("$pid")
   echo "$EPOCHREALTIME" >"$dir/started"
-  sample "$pid" "$dir/locust.samples" &
-  PIDS+=($!)
-  local rc=0
-  wait_bounded "$pid" $((DURATION + 60)) || rc=$?
+  # exit_code is 1 when any request failed: see locust_failures.csv
+  run_bounded "$dir" locust locust $((DURATION + 60)) env LOCUST_TTFT_FILE="$dir/locust_ttft.txt" \
+    /usr/bin/locust -f benchmarks/locustfile.py --headless -u "$users" -r "$rate" -t "${DURATION}s" \
+    --host "http://127.0.0.1:$PORT" --csv "$dir/locust" --only-summary --loglevel WARNING || true
   echo "$EPOCHREALTIME" >"$dir/ended"
-  echo "$rc" >"$dir/exit_code"  # 1 when any request failed: see locust_failures.csv
   stop_mock "$dir"
 }
 
@@ -364,8 +278,7 @@ PY
 }
 export DURATION
 
-echo "# $(date -u +%FT%TZ) $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r)"
-echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg); output files: $OUT"
+print_machine "$OUT"
 echo "# mock on CPU $MOCK_CPU (--threads 1), load generator on CPU $LOAD_CPU, ${DURATION}s per run"
 
 # scenario NAME USERS TITLE MOCK_ARGS...: `llmload run` for each user count in USERS, each
