@@ -30,17 +30,11 @@ void SseOrBody::Reset() {
   mode_ = InitialMode();
 }
 
-bool SseOrBody::Feed(absl::string_view bytes, SseParser::EventCallback on_event) {
-  if (mode_ == Mode::kUnknown) {
-    const absl::string_view rest = absl::StripLeadingAsciiWhitespace(bytes);
-    if (rest.empty()) return true;
-    mode_ = rest.front() == '{' ? Mode::kBody : Mode::kSse;
-    bytes = rest;
-  }
-  if (mode_ == Mode::kBody) return body_->Append(bytes);
-  // The parser refuses an event over the cap (its only error); a decoder's JSON buffer holds
-  // one event, so it is bounded by the same cap.
-  return sse_.Feed(bytes, on_event).ok();
+bool SseOrBody::Decide(absl::string_view* bytes) {
+  *bytes = absl::StripLeadingAsciiWhitespace(*bytes);
+  if (bytes->empty()) return false;
+  mode_ = bytes->front() == '{' ? Mode::kBody : Mode::kSse;
+  return true;
 }
 
 FramingEnd SseOrBody::Finish() {

@@ -33,7 +33,14 @@ class SseOrBody {
   void Reset();
   // Bytes of a 2xx body. Streamed, calls `on_event` for each SSE event they complete; else
   // keeps them. False: an event or the body is over the cap and the transfer must stop.
-  [[nodiscard]] bool Feed(absl::string_view bytes, SseParser::EventCallback on_event);
+  // (Inline: it runs once per read, and the decoders' own Feed used to be this switch.)
+  [[nodiscard]] bool Feed(absl::string_view bytes, SseParser::EventCallback on_event) {
+    if (mode_ == Mode::kUnknown && !Decide(&bytes)) return true;
+    if (mode_ == Mode::kBody) return body_->Append(bytes);
+    // The parser refuses an event over the cap (its only error); a decoder's JSON buffer holds
+    // one event, so it is bounded by the same cap.
+    return sse_.Feed(bytes, on_event).ok();
+  }
   // The body ended: how its framing did. For one body (is_body()), kTooLarge when it was over
   // the cap (nothing of it is kept), else kClean.
   FramingEnd Finish();
@@ -50,6 +57,9 @@ class SseOrBody {
     kBody,
   };
   Mode InitialMode() const;
+  // Streamed, before the first byte that is not whitespace: skips the whitespace in *bytes and,
+  // when something follows, decides SSE or one body by it (false: nothing yet).
+  bool Decide(absl::string_view* bytes);
 
   const bool stream_;
   const bool json_body_when_streamed_;
