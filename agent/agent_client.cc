@@ -406,7 +406,12 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
   }
   if (stopping_) return;
   generation_ = a.generation();
-  engine_->SetTarget(a.users(), a.spawn_rate());
+  engine_->SetTarget(schedule::LoadTarget{.users = a.users(),
+                                          .spawn_rate = a.spawn_rate(),
+                                          .open = {.rate = a.rate(),
+                                                   .phase_ns = a.rate_phase_ns(),
+                                                   .max_concurrency = a.max_concurrency(),
+                                                   .max_queue = a.max_queue()}});
   if (fd_warned_run_id_ != run_id_) {
     if (std::optional<std::string> warning = FdLimitWarning(a.users(), fd_limits_)) {
       std::fprintf(stderr, "llmload agent: warning: %s\n", warning->c_str());

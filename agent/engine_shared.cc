@@ -21,6 +21,8 @@ absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpe
   auto shared = std::make_unique<EngineShared>();
   shared->spec = spec;
   shared->agent_index = agent_index;
+  shared->warmup_ns = absl::ToInt64Nanoseconds(spec.warmup);
+  shared->warmup_left.store(spec.warmup_requests, std::memory_order_relaxed);
   absl::StatusOr<std::unique_ptr<ApiAdapter>> adapter = CreateApiAdapter(spec);
   if (!adapter.ok()) return adapter.status();
   shared->adapter = *std::move(adapter);

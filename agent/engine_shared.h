@@ -29,6 +29,10 @@ struct EngineShared {
   int64_t run_start_ns = 0;                // monotonic; per-request offsets count from here
   uint32_t agent_index = 0;                // stamped on per-request records
   int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over
+  int64_t warmup_ns = 0;                   // spec.warmup
+
+  // Warm-up requests still to take by count (spec.warmup_requests), engine-wide.
+  mutable std::atomic<int64_t> warmup_left{0};
 
   // Requests started so far, engine-wide: enforces --requests without a lock. The one field
   // threads write, hence mutable in an otherwise const-shared struct.
@@ -38,6 +42,11 @@ struct EngineShared {
   bool TakeRequestSlot() const {
     if (spec.max_requests <= 0) return true;
     return requests_started.fetch_add(1, std::memory_order_relaxed) < spec.max_requests;
+  }
+  // True while the first spec.warmup_requests requests are being taken.
+  bool TakeWarmup() const {
+    return warmup_left.load(std::memory_order_relaxed) > 0 &&
+           warmup_left.fetch_sub(1, std::memory_order_relaxed) > 0;
   }
   bool budget_exhausted() const {
     return spec.max_requests > 0 &&

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,22 +27,41 @@ using schedule::UsersOnThread;
 constexpr int kMaxEvents = 256;
 // The eventfd's epoll tag; curl sockets are tagged (shard << 32) | fd, which never equals it.
 constexpr uint64_t kWakeTag = ~uint64_t{0};
-constexpr uint32_t kGenerationMask = 0x7fffffff;
+// A timer's tag: its kind in the low two bits, the owner's generation above them.
+constexpr uint32_t kKindBits = 2;
+constexpr uint32_t kKindMask = (1u << kKindBits) - 1;
+constexpr uint32_t kGenerationMask = 0x3fffffff;
 constexpr int64_t kConnectFailurePauseNs = 100 * kNsPerMs;
+// An open loop's first send is due at the stream start plus its phase. An agent that gets its
+// first assignment later than that (the master's run start is a few ms behind it) skips the
+// arrivals that were due before it had a share; past this much it starts from now instead of
+// drawing its way through the past.
+constexpr int64_t kMaxArrivalCatchUpNs = kNsPerSecond;
+// The most scheduled sends one pass of the loop makes before it serves its sockets, timers and
+// commands again. A client that has fallen behind its schedule (sends cost more than the gaps
+// between them) must still read replies, free slots and obey a stop; its backlog then shows as
+// send lateness, not as a loop that never comes back (50,000 req/s on one loaded core did that).
+constexpr int kMaxArrivalsPerPass = 128;
 
 uint32_t TimerTagFor(uint32_t kind, uint32_t generation) {
-  return ((generation & kGenerationMask) << 1) | kind;
+  return ((generation & kGenerationMask) << kKindBits) | kind;
+}
+uint32_t TimerKind(uint32_t tag) { return tag & kKindMask; }
+bool SameGeneration(uint32_t tag, uint32_t generation) {
+  return (tag >> kKindBits) == (generation & kGenerationMask);
 }
 
 }  // namespace
 
-EngineThread::EngineThread(const EngineShared& shared, int index, int count)
+EngineThread::EngineThread(const EngineShared& shared, int index, int count,
+                           std::unique_ptr<schedule::ArrivalProcess> arrivals)
     : shared_(shared),
       index_(index),
       count_(count),
       picker_(std::max<size_t>(1, shared.requests.size()), shared.spec.prompt_order,
               shared.spec.seed, static_cast<uint64_t>(shared.agent_index) * 1024 + index),
-      retry_rng_(shared.spec.seed ^ (static_cast<uint64_t>(shared.agent_index) * 1024 + index)) {
+      retry_rng_(shared.spec.seed ^ (static_cast<uint64_t>(shared.agent_index) * 1024 + index)),
+      arrivals_(std::move(arrivals)) {
   EnsureCurlGlobalInit();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -76,11 +96,11 @@ void EngineThread::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void EngineThread::SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns,
+void EngineThread::SetTarget(const schedule::LoadTarget& target, int64_t ramp_start_ns,
                              int64_t spawned) {
   {
     absl::MutexLock lock(&mu_);
-    commands_.push_back(Command{Command::kTarget, users, spawn_rate, ramp_start_ns, spawned});
+    commands_.push_back(Command{Command::kTarget, target, ramp_start_ns, spawned});
   }
   uint64_t one = 1;
   (void)!write(wake_fd_, &one, sizeof(one));
@@ -89,7 +109,7 @@ void EngineThread::SetTarget(int64_t users, double spawn_rate, int64_t ramp_star
 void EngineThread::Stop(int64_t deadline_ns) {
   {
     absl::MutexLock lock(&mu_);
-    commands_.push_back(Command{Command::kStop, 0, 0, deadline_ns});
+    commands_.push_back(Command{Command::kStop, {}, deadline_ns});
   }
   uint64_t one = 1;
   (void)!write(wake_fd_, &one, sizeof(one));
@@ -112,14 +132,19 @@ void EngineThread::ApplyCommands() {
   }
   for (const Command& c : commands) {
     if (c.kind == Command::kTarget) {
-      ApplyTarget(c.users, c.spawn_rate, c.at_ns, c.spawned);
+      ApplyTarget(c.target, c.at_ns, c.spawned);
     } else if (stopping_) {
       // A second stop (e.g. a second Ctrl-C) may only bring the deadline closer.
       stop_deadline_ns_ = std::min(stop_deadline_ns_, c.at_ns);
     } else {
       stopping_ = true;
       stop_deadline_ns_ = c.at_ns;
-      ++spawn_generation_;  // no user starts any more
+      ++spawn_generation_;    // no user starts any more
+      ++arrival_generation_;  // and no arrival comes
+      next_arrival_ns_ = -1;
+      // Arrivals still waiting were scheduled and never sent: dropped, not forgotten.
+      stats_.dropped += waiting_.size();
+      waiting_.Clear();
       for (size_t local = 0; local < users_.size(); ++local) {
         User& u = users_[local];
         if (u.state == UserState::kRetryWait) {
@@ -136,9 +161,15 @@ void EngineThread::ApplyCommands() {
   }
 }
 
-void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns,
+void EngineThread::ApplyTarget(const schedule::LoadTarget& target, int64_t ramp_start_ns,
                                int64_t spawned) {
   if (stopping_) return;
+  if (arrivals_ != nullptr) {
+    ApplyOpenTarget(target.open, ramp_start_ns);
+    return;
+  }
+  const int64_t users = target.users;
+  const double spawn_rate = target.spawn_rate;
   // Users below `previous` that are (re)started start at once; the rest queue up at the
   // spawn rate. Users of the old target still waiting for their turn count as "the rest":
   // they are re-timed, not left on the old schedule beside the new one.
@@ -161,6 +192,115 @@ void EngineThread::ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_st
   }
   spawn_cursor_ = 0;  // retired users below the target start again, in their turn
   ArmSpawnTimer();
+}
+
+void EngineThread::ApplyOpenTarget(const schedule::RateShare& share, int64_t stream_start_ns) {
+  const double old_rate = open_.rate;
+  open_ = share;
+  stats_.dropped += waiting_.TruncateTo(static_cast<size_t>(std::max<int64_t>(0, share.max_queue)));
+  if (share.rate <= 0) {  // no arrivals until a rate comes back
+    ++arrival_generation_;
+    next_arrival_ns_ = -1;
+    return;
+  }
+  const int64_t now = MonotonicNowNs();
+  if (next_arrival_ns_ < 0) {
+    const int64_t first = stream_start_ns + share.phase_ns;
+    next_arrival_ns_ = first >= now - kMaxArrivalCatchUpNs ? first : now;
+    // Arrivals due before this thread had its share belong to no one: skip them.
+    while (next_arrival_ns_ >= 0 && next_arrival_ns_ < now) {
+      const int64_t gap = arrivals_->NextGapNs(open_.rate);
+      next_arrival_ns_ = gap >= schedule::kNoMoreArrivals ? -1 : next_arrival_ns_ + gap;
+    }
+  } else if (old_rate != share.rate && next_arrival_ns_ > now) {
+    // The gap in progress is re-scaled to the new rate: a change of time scale, which keeps a
+    // constant stream evenly spaced and a Poisson stream Poisson (its remaining wait is
+    // memoryless).
+    next_arrival_ns_ = now + static_cast<int64_t>(static_cast<double>(next_arrival_ns_ - now) *
+                                                  old_rate / share.rate);
+  }
+  StartWaiting();  // a raised cap frees slots for arrivals that waited
+  ArmArrivalTimer();
+}
+
+void EngineThread::ArmArrivalTimer(int64_t not_before_ns) {
+  ++arrival_generation_;
+  if (stopping_ || next_arrival_ns_ < 0) return;
+  timers_.Push(std::max(next_arrival_ns_, not_before_ns), 0,
+               TimerTagFor(kArrival, arrival_generation_));
+}
+
+void EngineThread::RunArrivals() {
+  const int64_t now = MonotonicNowNs();
+  for (int sent = 0;
+       sent < kMaxArrivalsPerPass && !stopping_ && next_arrival_ns_ >= 0 && next_arrival_ns_ <= now;
+       ++sent) {
+    if (shared_.budget_exhausted()) {  // --requests is spent: the stream ends
+      next_arrival_ns_ = -1;
+      break;
+    }
+    const int64_t scheduled = next_arrival_ns_;
+    const int64_t gap = arrivals_->NextGapNs(open_.rate);
+    next_arrival_ns_ = gap >= schedule::kNoMoreArrivals ? -1 : scheduled + gap;
+    Arrive(scheduled);
+  }
+  // A backlog left over is served from the next pass (the timer fires at once then), never
+  // from this one: RunDueTimers would pop a timer armed at a past time again right away.
+  ArmArrivalTimer(now + 1);
+}
+
+void EngineThread::Arrive(int64_t scheduled_ns) {
+  if (!SlotFree()) {
+    if (static_cast<int64_t>(waiting_.size()) < open_.max_queue) {
+      waiting_.Push(scheduled_ns);
+    } else {
+      stats_.dropped++;
+    }
+    return;
+  }
+  uint32_t local;
+  if (idle_slots_.empty()) {
+    local = NewUserSlot();
+  } else {
+    local = idle_slots_.back();
+    idle_slots_.pop_back();
+  }
+  User& u = users_[local];
+  ++u.generation;
+  u.retire_after_request = false;
+  running_users_.fetch_add(1, std::memory_order_relaxed);
+  ++open_busy_;
+  const int64_t now = MonotonicNowNs();
+  if (StartRequest(local, now, scheduled_ns)) {
+    stats_.sent++;
+    stats_.send_lateness.Record(now - scheduled_ns);
+  } else {
+    next_arrival_ns_ = -1;  // the budget is spent (or the run stops): no more arrivals
+  }
+}
+
+void EngineThread::StartWaiting() {
+  while (!stopping_ && !waiting_.empty() && SlotFree()) Arrive(waiting_.Pop());
+}
+
+uint32_t EngineThread::NewUserSlot() {
+  users_.emplace_back();
+  users_.back().reader =
+      std::make_unique<ResponseReader>(shared_.spec, shared_.adapter->NewDecoder());
+  EnsureShards(users_.size());
+  return static_cast<uint32_t>(users_.size() - 1);
+}
+
+void EngineThread::EndUser(uint32_t local) {
+  User& u = users_[local];
+  u.state = UserState::kRetired;
+  u.retire_after_request = false;
+  ++u.generation;
+  running_users_.fetch_sub(1, std::memory_order_relaxed);
+  if (arrivals_ != nullptr) {
+    --open_busy_;
+    idle_slots_.push_back(local);
+  }
 }
 
 void EngineThread::ArmSpawnTimer() {
@@ -186,17 +326,13 @@ void EngineThread::SpawnDueUsers(int64_t now_ns) {
     const int64_t at = SpawnAtNs(GlobalUser(spawn_cursor_, index_, count_), spawn_previous_,
                                  spawn_rate_, spawn_ramp_start_ns_);
     if (at > now_ns) break;
-    if (local == users_.size()) {  // born: its slot, shard and reader exist from now on
-      users_.emplace_back();
-      users_.back().reader =
-          std::make_unique<ResponseReader>(shared_.spec, shared_.adapter->NewDecoder());
-      EnsureShards(users_.size());
-    }
+    // Born: its slot, shard and reader exist from now on.
+    if (local == users_.size()) NewUserSlot();
     User& u = users_[local];
     ++u.generation;
     running_users_.fetch_add(1, std::memory_order_relaxed);
     ++spawn_cursor_;
-    StartRequest(static_cast<uint32_t>(local), now_ns);
+    StartRequest(static_cast<uint32_t>(local), now_ns, now_ns);
   }
   ArmSpawnTimer();
 }
@@ -230,6 +366,9 @@ int64_t EngineThread::NextWakeNs() const {
 
 void EngineThread::Loop() {
   epoll_event events[kMaxEvents];
+  // An open loop's sends are timed by epoll_pwait2's nanosecond timeout; the kernel's default
+  // timer slack (50 us) would add up to that much to every wake-up.
+  if (arrivals_ != nullptr) prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   int64_t next_publish_ns = MonotonicNowNs() + shared_.publish_every_ns;
   loop_start_ns_.store(MonotonicNowNs(), std::memory_order_relaxed);
   while (true) {
@@ -304,14 +443,18 @@ void EngineThread::RunDueCurlTimers(int64_t now_ns) {
 void EngineThread::RunDueTimers(int64_t now_ns) {
   while (!timers_.empty() && timers_.next_deadline_ns() <= now_ns) {
     const TimerQueue::Entry e = timers_.Pop();
-    if ((e.tag & 1) == kSpawn) {
-      if ((e.tag >> 1) == (spawn_generation_ & kGenerationMask)) SpawnDueUsers(now_ns);
+    if (TimerKind(e.tag) == kSpawn) {
+      if (SameGeneration(e.tag, spawn_generation_)) SpawnDueUsers(now_ns);
+      continue;
+    }
+    if (TimerKind(e.tag) == kArrival) {
+      if (SameGeneration(e.tag, arrival_generation_)) RunArrivals();
       continue;
     }
     User& u = users_[e.target];
-    if ((e.tag >> 1) != (u.generation & kGenerationMask)) continue;  // stale
+    if (!SameGeneration(e.tag, u.generation)) continue;  // stale
     if (u.state == UserState::kThinking) {
-      StartRequest(e.target, now_ns);
+      StartRequest(e.target, now_ns, now_ns);
     } else if (u.state == UserState::kRetryWait) {
       if (stopping_ || u.retire_after_request) {
         AbandonRetry(e.target);
@@ -324,23 +467,23 @@ void EngineThread::RunDueTimers(int64_t now_ns) {
   }
 }
 
-void EngineThread::StartRequest(uint32_t local, int64_t now_ns) {
+bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns) {
   User& u = users_[local];
   // Counted in flight before taking a budget slot, so that "budget used up and nothing in
   // flight" is never observed between the two steps.
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   if (stopping_ || u.retire_after_request || !shared_.TakeRequestSlot()) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    u.state = UserState::kRetired;
-    u.retire_after_request = false;
-    ++u.generation;
-    running_users_.fetch_sub(1, std::memory_order_relaxed);
-    return;
+    EndUser(local);
+    return false;
   }
   u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
-  u.send_ns = now_ns;
+  u.send_ns = scheduled_ns;
+  u.actual_send_ns = now_ns;
+  u.in_warmup = scheduled_ns - shared_.run_start_ns < shared_.warmup_ns || shared_.TakeWarmup();
   u.retries_done = 0;
   SendAttempt(local, now_ns);
+  return true;
 }
 
 void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
@@ -414,7 +557,7 @@ void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
   u.state = UserState::kInFlight;
   stats_.attempts++;
   // A retry is timed from the request's first attempt (common/retry_policy.h).
-  u.reader->Begin(u.easy.get(), u.send_ns);
+  u.reader->Begin(u.easy.get(), u.send_ns, u.actual_send_ns);
   curl_multi_add_handle(ShardOf(local).multi.get(), u.easy.get());
 }
 
@@ -464,30 +607,29 @@ void EngineThread::AbandonRetry(uint32_t local) {
   User& u = users_[local];
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
   Record(*u.reader, u, u.pending_outcome);
-  u.state = UserState::kRetired;
-  u.retire_after_request = false;
-  ++u.generation;
-  running_users_.fetch_sub(1, std::memory_order_relaxed);
+  EndUser(local);
 }
 
 void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_connect,
                                 int64_t not_before_ns) {
   User& u = users_[local];
+  if (arrivals_ != nullptr) {  // open loop: the slot is free for the next arrival
+    EndUser(local);
+    StartWaiting();
+    return;
+  }
   int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
   // A refused or unreachable endpoint fails in microseconds; without a pause every user would
   // spin, burning the agent's CPU and counting thousands of identical failures a second.
   if (could_not_connect) think = std::max(think, kConnectFailurePauseNs);
   if (not_before_ns > now_ns) think = std::max(think, not_before_ns - now_ns);
   if (stopping_ || u.retire_after_request) {
-    u.state = UserState::kRetired;
-    u.retire_after_request = false;
-    ++u.generation;
-    running_users_.fetch_sub(1, std::memory_order_relaxed);
+    EndUser(local);
   } else if (think > 0) {
     u.state = UserState::kThinking;
     timers_.Push(now_ns + think, local, TimerTagFor(kThinkDone, u.generation));
   } else {
-    StartRequest(local, now_ns);
+    StartRequest(local, now_ns, now_ns);
   }
 }
 
@@ -499,19 +641,27 @@ void EngineThread::CancelInFlight(int64_t now_ns) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     u.reader->Finish(CURLE_ABORTED_BY_CALLBACK, now_ns, /*cancelled=*/true);
     Record(*u.reader, u, ErrorClass::kCancelled);
-    u.state = UserState::kRetired;
-    ++u.generation;
-    running_users_.fetch_sub(1, std::memory_order_relaxed);
+    EndUser(static_cast<uint32_t>(local));
   }
 }
 
 void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorClass outcome) {
+  if (user.in_warmup) {  // sent, and counted as warm-up only
+    stats_.warmup_requests++;
+    return;
+  }
   stats_.outcomes[static_cast<size_t>(outcome)]++;
   stats_.last_end_wall_ns = WallNowNs();
   const int64_t e2e = reader.e2e_ns();  // to the last byte (see ResponseReader::Finish)
   if (outcome == ErrorClass::kSuccess) {
     stats_.e2e.Record(e2e);
     if (reader.ttft_ns() >= 0) stats_.ttft.Record(reader.ttft_ns());
+    if (arrivals_ != nullptr) {  // a closed loop's uncorrected figures are the same ones
+      stats_.e2e_uncorrected.Record(reader.e2e_uncorrected_ns());
+      if (reader.ttft_uncorrected_ns() >= 0) {
+        stats_.ttft_uncorrected.Record(reader.ttft_uncorrected_ns());
+      }
+    }
     reader.RecordItlInto(&stats_.itl);
     const int64_t tpot = reader.tpot_ns();
     if (tpot >= 0) stats_.tpot.Record(tpot);
@@ -564,7 +714,10 @@ void EngineThread::PublishStats() {
   stats_.start_wall_ns = stats_started_wall_ns_;
   stats_.end_wall_ns = now_wall;
   stats_started_wall_ns_ = now_wall;
-  if (stats_.requests() == 0 && stats_.cancelled() == 0 && stats_.attempts == 0) return;
+  if (stats_.requests() == 0 && stats_.cancelled() == 0 && stats_.attempts == 0 &&
+      stats_.dropped == 0 && stats_.warmup_requests == 0) {
+    return;
+  }
   {
     absl::MutexLock lock(&mu_);
     published_.Merge(stats_);

@@ -9,6 +9,10 @@
 // timer for the next of them, and a user's slot, libcurl handle and reader come into existence
 // when it is born, so memory follows the users started, not the target (`-u 10000000 -r 5`
 // holds a few users after a few seconds).
+// In an open loop (WorkloadSpec::open_loop) the users are slots instead: an arrival process
+// (schedule/arrival_process.h) schedules sends on the thread's timer queue, each takes an idle
+// slot (or makes one), waits in a bounded FIFO when the thread's share of --max-concurrency
+// is in flight, or is dropped when that queue is full; latency runs from the scheduled time.
 // Everything a request touches lives on this thread, so recording a finished request takes no lock;
 // other threads talk to it through a command queue woken by an eventfd (a lock per command, never
 // per request).
@@ -23,31 +27,38 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "agent/arrival_queue.h"
 #include "agent/curl_handles.h"
 #include "agent/engine_shared.h"
 #include "agent/response_reader.h"
 #include "agent/timer_queue.h"
 #include "common/interval_stats.h"
 #include "common/prompt.h"
+#include "schedule/arrival_process.h"
+#include "schedule/load_target.h"
 
 namespace llmload::agent {
 
 class EngineThread {
  public:
   // `index` of `count` threads: this thread owns the engine's users index, index+count, ...
-  EngineThread(const EngineShared& shared, int index, int count);
+  // `arrivals`: this thread's arrival process in an open loop; null in a closed loop.
+  EngineThread(const EngineShared& shared, int index, int count,
+               std::unique_ptr<schedule::ArrivalProcess> arrivals);
   ~EngineThread();
   EngineThread(const EngineThread&) = delete;
   EngineThread& operator=(const EngineThread&) = delete;
 
   void Start();
 
-  // Desired state: the engine as a whole should run `users` users, new ones started at
-  // `spawn_rate` per second (engine-wide) from `ramp_start_ns` (monotonic). Users beyond the
-  // target retire after their current request.
+  // Desired state. Closed loop: the engine as a whole should run `target.users` users, new
+  // ones started at `target.spawn_rate` per second (engine-wide) from `ramp_start_ns`
+  // (monotonic). Users beyond the target retire after their current request.
   // `spawned`: users running engine-wide now. Users not started yet are (re)timed after
   // them at the new rate, so a rebalance during the ramp never runs two schedules at once.
-  void SetTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
+  // Open loop: `target.open` is this thread's own share; its first arrival is due at
+  // `ramp_start_ns` + phase, and a later change of rate re-scales the gap in progress.
+  void SetTarget(const schedule::LoadTarget& target, int64_t ramp_start_ns, int64_t spawned);
   // Stops starting requests; in-flight ones may finish until `deadline_ns` (monotonic), then
   // they are cancelled and counted as such. The thread exits once nothing is in flight.
   void Stop(int64_t deadline_ns);
@@ -71,7 +82,7 @@ class EngineThread {
   // backoff before the next (common/retry_policy.h); the request counts as in flight until
   // its final attempt ends.
   enum class UserState : uint8_t { kInFlight, kThinking, kRetryWait, kRetired };
-  enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1 };
+  enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1, kArrival = 2 };
 
   // Slots of users born on this thread, by local index; grows as users spawn (a User is moved
   // when it grows: nothing keeps a pointer to one, libcurl's callback data is the heap-owned
@@ -82,7 +93,9 @@ class EngineThread {
     bool retire_after_request = false;
     CurlEasy easy;
     std::unique_ptr<ResponseReader> reader;
-    int64_t send_ns = 0;  // the request's first attempt: its latency runs from here
+    int64_t send_ns = 0;         // the request's first attempt: its latency runs from here
+    int64_t actual_send_ns = 0;  // when it went out (later than send_ns when the client is late)
+    bool in_warmup = false;      // started in the warm-up: left out of the aggregates
     uint32_t prompt_index = 0;
     int retries_done = 0;      // of the request in flight
     int64_t url_prompt = -1;   // the prompt whose URL is set on `easy`; -1: none, or signed
@@ -93,7 +106,21 @@ class EngineThread {
 
   void Loop();
   void ApplyCommands();
-  void ApplyTarget(int64_t users, double spawn_rate, int64_t ramp_start_ns, int64_t spawned);
+  void ApplyTarget(const schedule::LoadTarget& target, int64_t ramp_start_ns, int64_t spawned);
+  void ApplyOpenTarget(const schedule::RateShare& share, int64_t stream_start_ns);
+  // A new user slot, with its reader and shard: a closed-loop user born, or an open-loop slot.
+  uint32_t NewUserSlot();
+  // The user's request is over and it takes no other (retired, or an open-loop slot freed).
+  void EndUser(uint32_t local);
+  // Open loop: the scheduled sends that are due, then the one arrival timer for the next.
+  void RunArrivals();
+  // Arms the one arrival timer for the next scheduled send, not before `not_before_ns`.
+  void ArmArrivalTimer(int64_t not_before_ns = 0);
+  // Open loop: an arrival scheduled at `scheduled_ns` takes a slot, waits, or is dropped.
+  void Arrive(int64_t scheduled_ns);
+  // Open loop: waiting arrivals take the slots that are free.
+  void StartWaiting();
+  bool SlotFree() const { return open_.max_concurrency <= 0 || open_busy_ < open_.max_concurrency; }
   // Starts every user from the spawn cursor on whose time has come, then arms the one spawn
   // timer for the next.
   void SpawnDueUsers(int64_t now_ns);
@@ -101,8 +128,10 @@ class EngineThread {
   void RunDueTimers(int64_t now_ns);
   // curl_multi_socket_action(CURL_SOCKET_TIMEOUT) on every shard whose libcurl timer is due.
   void RunDueCurlTimers(int64_t now_ns);
-  // A new request: takes a budget slot and a prompt, then sends its first attempt.
-  void StartRequest(uint32_t local, int64_t now_ns);
+  // A new request: takes a budget slot and a prompt, then sends its first attempt. Its latency
+  // runs from `scheduled_ns` (an open loop's arrival; `now_ns` in a closed loop). False: no
+  // request (stopping, retiring, or the budget is spent) and the user has ended.
+  bool StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns);
   // Sends an attempt of the user's current request (its first, or a retry).
   void SendAttempt(uint32_t local, int64_t now_ns);
   // A request waiting for a retry that will not be sent (stop, or fewer users): it ends with
@@ -192,6 +221,17 @@ class EngineThread {
   uint32_t spawn_generation_ = 0;
   bool stopping_ = false;
   int64_t stop_deadline_ns_ = 0;
+
+  // Open loop only. open_busy_: slots whose request is in flight (or waits for a retry);
+  // idle_slots_: slots free for the next arrival; waiting_: scheduled times of arrivals that
+  // found the cap in flight, oldest first, at most open_.max_queue of them.
+  std::unique_ptr<schedule::ArrivalProcess> arrivals_;
+  schedule::RateShare open_;
+  int64_t next_arrival_ns_ = -1;  // -1: none pending (no rate yet, or the stream ended)
+  uint32_t arrival_generation_ = 0;
+  int64_t open_busy_ = 0;
+  std::vector<uint32_t> idle_slots_;
+  ArrivalQueue waiting_;
   int running_ = 0;  // in-flight transfers (this thread's view)
 
   IntervalStats stats_;  // owned by the loop thread; merged into published_ every publish tick
@@ -200,8 +240,7 @@ class EngineThread {
   absl::Mutex mu_;  // guards commands_ and published_
   struct Command {
     enum Kind { kTarget, kStop } kind;
-    int64_t users = 0;
-    double spawn_rate = 0;
+    schedule::LoadTarget target;
     int64_t at_ns = 0;
     int64_t spawned = 0;  // kTarget: users running engine-wide when the target was set
   };

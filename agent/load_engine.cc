@@ -5,6 +5,8 @@
 
 #include "common/clock.h"
 #include "common/usable_cores.h"
+#include "schedule/arrival_table.h"
+#include "schedule/rate_split.h"
 
 namespace llmload::agent {
 
@@ -17,7 +19,19 @@ absl::StatusOr<std::unique_ptr<LoadEngine>> LoadEngine::Create(const WorkloadSpe
   engine->shared_ = std::move(*shared);
   const int n = options.threads > 0 ? options.threads : UsableCores();
   for (int i = 0; i < n; ++i) {
-    engine->threads_.push_back(std::make_unique<EngineThread>(*engine->shared_, i, n));
+    std::unique_ptr<schedule::ArrivalProcess> arrivals;
+    if (spec.open_loop) {
+      // Each thread's stream is seeded on its own, so that shares are independent processes
+      // (Poisson shares then sum to one Poisson stream) and a --seed replays the schedule.
+      absl::StatusOr<std::unique_ptr<schedule::ArrivalProcess>> made =
+          schedule::CreateArrivalProcess(
+              spec.arrival, spec.burstiness,
+              schedule::StreamSeed(spec.seed, options.agent_index, static_cast<uint64_t>(i)));
+      if (!made.ok()) return made.status();
+      arrivals = *std::move(made);
+    }
+    engine->threads_.push_back(
+        std::make_unique<EngineThread>(*engine->shared_, i, n, std::move(arrivals)));
   }
   return engine;
 }
@@ -32,10 +46,25 @@ void LoadEngine::Start(int64_t run_start_ns) {
   for (auto& t : threads_) t->Start();
 }
 
-void LoadEngine::SetTarget(int64_t users, double spawn_rate) {
+void LoadEngine::SetTarget(const schedule::LoadTarget& target) {
   const int64_t now = MonotonicNowNs();
   const int64_t spawned = running_users();
-  for (auto& t : threads_) t->SetTarget(users, spawn_rate, now, spawned);
+  if (!shared_->spec.open_loop) {
+    for (auto& t : threads_) t->SetTarget(target, now, spawned);
+    return;
+  }
+  // The engine's share of the rate, split over its threads as the master split the run's
+  // over agents; every thread's stream starts at the run's start (on the master's time line)
+  // plus its phase.
+  const std::vector<schedule::RateShare> shares =
+      schedule::SplitRate(target.open.rate, target.open.max_concurrency, target.open.max_queue,
+                          std::vector<double>(threads_.size(), 1.0));
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    schedule::LoadTarget mine = target;
+    mine.open = shares[i];
+    mine.open.phase_ns += target.open.phase_ns;
+    threads_[i]->SetTarget(mine, shared_->run_start_ns, spawned);
+  }
 }
 
 void LoadEngine::Stop(absl::Duration grace) {

@@ -16,6 +16,7 @@
 #include "agent/engine_thread.h"
 #include "common/interval_stats.h"
 #include "common/workload_spec.h"
+#include "schedule/load_target.h"
 
 namespace llmload::agent {
 
@@ -39,8 +40,10 @@ class LoadEngine {
 
   // Starts the event-loop threads; `run_start_ns` (monotonic) is time zero of the records.
   void Start(int64_t run_start_ns);
-  // Desired state: `users` in total on this engine, new ones at `spawn_rate` per second.
-  void SetTarget(int64_t users, double spawn_rate);
+  // Desired state of this engine as a whole: closed loop, `users` in total, new ones at
+  // `spawn_rate` per second; open loop, `open` is the engine's share of the rate, cap and
+  // queue, and its first send's phase after the run's start.
+  void SetTarget(const schedule::LoadTarget& target);
   // Stops starting requests; in-flight ones get `grace` to finish, then are cancelled.
   void Stop(absl::Duration grace);
   // Waits for every thread to exit (call after Stop).

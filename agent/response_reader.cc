@@ -33,7 +33,7 @@ ResponseReader::ResponseReader(const WorkloadSpec& spec, std::unique_ptr<Respons
       // Sized for a typical answer so the hot path does not grow it.
       itl_(static_cast<size_t>(spec.max_tokens.value_or(256))) {}
 
-void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
+void ResponseReader::Begin(CURL* easy, int64_t send_ns, int64_t actual_send_ns) {
   easy_ = easy;
   result_ = CURLE_OK;
   http_status_ = 0;
@@ -43,7 +43,7 @@ void ResponseReader::Begin(CURL* easy, int64_t send_ns) {
   socket_error_ = 0;
   decoder_->Reset();
   server_ = ServerTimings();
-  timing_.Start(send_ns);
+  timing_.Start(send_ns, actual_send_ns);
   metrics_ = RequestMetrics();
   itl_.Clear();
   body_bytes_ = 0;
@@ -81,7 +81,8 @@ void ResponseReader::ReadHead() {
 }
 
 bool ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
-  now_ns = RecordedArrivalNs(arrival_hint_ns_, std::max(last_byte_ns_, timing_.send_ns()), now_ns);
+  now_ns = RecordedArrivalNs(arrival_hint_ns_, std::max(last_byte_ns_, timing_.actual_send_ns()),
+                             now_ns);
   last_byte_ns_ = now_ns;
   if (!head_read_) ReadHead();
   body_bytes_ += static_cast<int64_t>(bytes.size());

@@ -38,8 +38,10 @@ class ResponseReader {
   ResponseReader(const ResponseReader&) = delete;
   ResponseReader& operator=(const ResponseReader&) = delete;
 
-  // Starts a request sent (or scheduled) at `send_ns` on `easy`.
-  void Begin(CURL* easy, int64_t send_ns);
+  // Starts a request on `easy`, scheduled at `send_ns` (its latency runs from there) and
+  // handed to libcurl at `actual_send_ns` (later in an open loop whose client is late; the
+  // same in a closed loop).
+  void Begin(CURL* easy, int64_t send_ns, int64_t actual_send_ns);
   // Bytes of the response body were read at `now_ns`. They arrived then, or at the arrival
   // hint if one is set (see set_arrival_hint). False: the response is refused (too large,
   // unexpected Content-Type or Content-Encoding); the transfer must stop.
@@ -67,6 +69,9 @@ class ResponseReader {
   // Not defined without a stream: the whole reply arrives at once.
   int64_t tpot_ns() const { return stream_ ? metrics_.tpot_ns.value_or(-1) : -1; }
   int64_t e2e_ns() const { return metrics_.e2e_ns; }
+  // From the actual send: what a client that hides its own queueing would report.
+  int64_t ttft_uncorrected_ns() const { return metrics_.ttft_uncorrected_ns.value_or(-1); }
+  int64_t e2e_uncorrected_ns() const { return metrics_.e2e_uncorrected_ns; }
   // Records the request's ITL gaps into `into` (for a successful request).
   void RecordItlInto(LatencyHistogram* into) const { itl_.RecordInto(into); }
   int64_t max_itl_ns() const { return metrics_.itl_max_ns; }

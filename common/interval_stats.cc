@@ -41,6 +41,12 @@ void IntervalStats::Merge(const IntervalStats& other) {
   server_prompt.Merge(other.server_prompt);
   server_decode.Merge(other.server_decode);
   server_queue.Merge(other.server_queue);
+  sent += other.sent;
+  dropped += other.dropped;
+  send_lateness.Merge(other.send_lateness);
+  e2e_uncorrected.Merge(other.e2e_uncorrected);
+  ttft_uncorrected.Merge(other.ttft_uncorrected);
+  warmup_requests += other.warmup_requests;
   records.insert(records.end(), other.records.begin(), other.records.end());
 }
 
@@ -57,6 +63,10 @@ void IntervalStats::Reset() {
   tpot.Reset();
   server_total.Reset();
   server_prompt = server_decode = server_queue = DurationSum();
+  sent = dropped = warmup_requests = 0;
+  send_lateness.Reset();
+  e2e_uncorrected.Reset();
+  ttft_uncorrected.Reset();
   records.clear();
 }
 

@@ -77,6 +77,18 @@ struct IntervalStats {
   DurationSum server_decode;
   DurationSum server_queue;
 
+  // Open loop (schedule/): requests sent for scheduled arrivals; arrivals dropped (the
+  // --max-queue was full, or the run stopped while they waited); how late each send went out
+  // after its scheduled time; and e2e and TTFT from the actual send ("uncorrected": they hide
+  // the client's own queueing, the corrected e2e/ttft above do not).
+  uint64_t sent = 0;
+  uint64_t dropped = 0;
+  LatencyHistogram send_lateness;
+  LatencyHistogram e2e_uncorrected;
+  LatencyHistogram ttft_uncorrected;
+  // Requests that ended but started in the warm-up: counted here and nowhere else.
+  uint64_t warmup_requests = 0;
+
   std::vector<RequestRecord> records;
 
   uint64_t requests() const;  // every ended request, cancelled ones excluded

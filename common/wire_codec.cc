@@ -74,6 +74,14 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_retry_backoff_max_ns(absl::ToInt64Nanoseconds(spec.retry.backoff_max));
   out->set_respect_retry_after(spec.retry.respect_retry_after);
   out->set_max_response_bytes(spec.max_response_bytes);
+  out->set_open_loop(spec.open_loop);
+  out->set_rate(spec.rate);
+  out->set_arrival(spec.arrival);
+  out->set_burstiness(spec.burstiness);
+  out->set_max_concurrency(spec.max_concurrency);
+  out->set_max_queue(spec.max_queue);
+  out->set_warmup_ns(absl::ToInt64Nanoseconds(spec.warmup));
+  out->set_warmup_requests(spec.warmup_requests);
 }
 
 absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
@@ -128,6 +136,21 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   spec.retry.respect_retry_after = in.respect_retry_after();
   if (in.max_response_bytes() < 0) return bad("negative max_response_bytes");
   if (in.max_response_bytes() > 0) spec.max_response_bytes = in.max_response_bytes();
+  spec.open_loop = in.open_loop();
+  if (spec.open_loop) {
+    // The agent's arrival table judges the name (and the burstiness it needs).
+    if (in.arrival().empty()) return bad("open loop without an arrival process");
+    if (!(in.rate() >= 0) || !(in.burstiness() > 0)) return bad("bad rate or burstiness");
+    if (in.max_concurrency() < 0 || in.max_queue() < 0) return bad("negative concurrency cap");
+    spec.rate = in.rate();
+    spec.arrival = in.arrival();
+    spec.burstiness = in.burstiness();
+    spec.max_concurrency = in.max_concurrency();
+    spec.max_queue = in.max_queue();
+  }
+  if (in.warmup_ns() < 0 || in.warmup_requests() < 0) return bad("negative warm-up");
+  spec.warmup = absl::Nanoseconds(in.warmup_ns());
+  spec.warmup_requests = in.warmup_requests();
   return spec;
 }
 
@@ -156,6 +179,12 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
   out->set_server_decode_sum_us(s.server_decode.sum_us);
   out->set_server_queue_count(s.server_queue.count);
   out->set_server_queue_sum_us(s.server_queue.sum_us);
+  out->set_sent(s.sent);
+  out->set_dropped(s.dropped);
+  s.send_lateness.ToProto(out->mutable_send_lateness());
+  s.e2e_uncorrected.ToProto(out->mutable_e2e_uncorrected());
+  s.ttft_uncorrected.ToProto(out->mutable_ttft_uncorrected());
+  out->set_warmup_requests(s.warmup_requests);
   out->clear_records();
   for (const RequestRecord& r : s.records) {
     proto::RequestRecord* p = out->add_records();
@@ -176,7 +205,8 @@ absl::Status ValidateStatsProto(const proto::StatsDelta& in) {
   // Outcome classes this build does not know (from a newer agent) are valid: they are counted
   // as "other" (see OutcomeSlot), so that every request stays in the totals.
   for (const proto::Histogram* h :
-       {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot(), &in.server_total()}) {
+       {&in.e2e(), &in.ttft(), &in.itl(), &in.tpot(), &in.server_total(), &in.send_lateness(),
+        &in.e2e_uncorrected(), &in.ttft_uncorrected()}) {
     absl::Status st = LatencyHistogram::ValidateProto(*h);
     if (!st.ok()) return st;
   }
@@ -206,6 +236,12 @@ void MergeValidatedStats(const proto::StatsDelta& in, IntervalStats* out) {
   out->server_prompt.Merge(DurationSum{in.server_prompt_count(), in.server_prompt_sum_us()});
   out->server_decode.Merge(DurationSum{in.server_decode_count(), in.server_decode_sum_us()});
   out->server_queue.Merge(DurationSum{in.server_queue_count(), in.server_queue_sum_us()});
+  out->sent += in.sent();
+  out->dropped += in.dropped();
+  out->send_lateness.MergeValidatedProto(in.send_lateness());
+  out->e2e_uncorrected.MergeValidatedProto(in.e2e_uncorrected());
+  out->ttft_uncorrected.MergeValidatedProto(in.ttft_uncorrected());
+  out->warmup_requests += in.warmup_requests();
 }
 
 void AppendRecordsFromProto(const proto::StatsDelta& in, std::vector<RequestRecord>* out) {

@@ -63,6 +63,27 @@ struct WorkloadSpec {
   int64_t max_requests = 0;
   absl::Duration think_time = absl::ZeroDuration();
 
+  // Open loop (--rate): requests start at the times an arrival process schedules, whatever
+  // the replies do, and latency runs from the scheduled time (schedule/). `rate`,
+  // `max_concurrency` and `max_queue` are the run's totals; each Assignment carries the
+  // agent's share of them beside the spec.
+  bool open_loop = false;
+  double rate = 0;                  // requests per second, in total
+  std::string arrival = "poisson";  // schedule/arrival_table.h
+  double burstiness = 1;            // the gamma process's shape (1: Poisson)
+  int64_t max_concurrency = 0;      // requests in flight at most; 0: no cap
+  int64_t max_queue = 0;            // arrivals waiting for a free slot at most
+  // Warm-up: requests started in the first `warmup` of the run, and the first
+  // `warmup_requests` (in an Assignment: the agent's share), are sent but left out of every
+  // aggregate.
+  absl::Duration warmup = absl::ZeroDuration();
+  int64_t warmup_requests = 0;
+  // Load stages (--stages, as typed and checked; schedule/stages.h): the master steps the
+  // target (users, or the rate in an open loop) through them and sends agents the target of
+  // the moment, so they stay on the master's side of the wire.
+  std::string stages;
+  bool stages_step = false;
+
   // Patience.
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration request_timeout = absl::Seconds(600);

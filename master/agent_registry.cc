@@ -6,6 +6,8 @@
 #include "common/clock.h"
 #include "common/wire_codec.h"
 #include "master/dispatch.h"
+#include "schedule/largest_remainder.h"
+#include "schedule/rate_split.h"
 
 namespace llmload::master {
 
@@ -220,7 +222,15 @@ void AgentRegistry::Redispatch(Outbox& out) {
     return;
   }
   const int64_t budget = budget_split_done_ ? 0 : spec_.max_requests;
-  const std::vector<AgentShare> shares = SplitLoad(target_users_, target_rate_, budget, weights);
+  const std::vector<AgentShare> shares =
+      SplitLoad(target_.users, target_.spawn_rate, budget, weights);
+  // Open loop: the rate, cap and queue split by weight, each share with its phase.
+  const std::vector<schedule::RateShare> rate_shares =
+      spec_.open_loop ? schedule::SplitRate(target_.open.rate, target_.open.max_concurrency,
+                                            target_.open.max_queue, weights)
+                      : std::vector<schedule::RateShare>(live.size());
+  const std::vector<int64_t> warmup_shares =
+      schedule::SplitLargestRemainder(spec_.warmup_requests, weights);
   ++generation_;
   proto::WorkloadSpec spec_proto;
   SpecToProto(spec_, &spec_proto);
@@ -242,7 +252,12 @@ void AgentRegistry::Redispatch(Outbox& out) {
     asg->set_users(shares[i].users);
     asg->set_spawn_rate(shares[i].spawn_rate);
     asg->set_start_at_unix_ns(run_start_wall_ns_);
+    asg->set_rate(rate_shares[i].rate);
+    asg->set_max_concurrency(rate_shares[i].max_concurrency);
+    asg->set_max_queue(rate_shares[i].max_queue);
+    asg->set_rate_phase_ns(rate_shares[i].phase_ns);
     *asg->mutable_spec() = spec_proto;
+    asg->mutable_spec()->set_warmup_requests(warmup_shares[i]);
     asg->mutable_spec()->set_max_requests(
         spec_.max_requests > 0 ? std::max<int64_t>(a.max_requests, 0) : 0);
     out.emplace_back(a.session, std::move(m));
@@ -250,14 +265,13 @@ void AgentRegistry::Redispatch(Outbox& out) {
   if (spec_.max_requests > 0) budget_split_done_ = true;
 }
 
-void AgentRegistry::SetTarget(int64_t users, double spawn_rate) {
+void AgentRegistry::SetTarget(const schedule::LoadTarget& target) {
   Outbox out;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!started_) run_start_wall_ns_ = WallNowNs();
     started_ = true;
-    target_users_ = users;
-    target_rate_ = spawn_rate;
+    target_ = target;
     Redispatch(out);
   }
   Flush(out);

@@ -64,7 +64,8 @@ class AgentRegistry : public LoadSource {
   int ConnectedAgents();
 
   // LoadSource.
-  void SetTarget(int64_t users, double spawn_rate) override;
+  using LoadSource::SetTarget;
+  void SetTarget(const schedule::LoadTarget& target) override;
   void Stop(absl::Duration grace) override;
   bool Finished() override;
   bool BudgetDone() override;
@@ -120,8 +121,7 @@ class AgentRegistry : public LoadSource {
   bool started_ = false;
   bool stopping_ = false;
   bool budget_split_done_ = false;
-  int64_t target_users_ = 0;
-  double target_rate_ = 0;
+  schedule::LoadTarget target_;
   uint64_t generation_ = 0;
   int64_t run_start_wall_ns_ = 0;  // set by the first SetTarget; Assignment.start_at_unix_ns
   absl::Duration grace_ = absl::ZeroDuration();

@@ -41,6 +41,9 @@ bool Aggregator::Add(absl::string_view source, uint64_t seq, const IntervalStats
   s.requests += delta.requests();
   totals_.Merge(delta);
   SlotFor(now_ns).Merge(delta);
+  if (IntervalStats* segment = SegmentFor(delta.start_wall_ns, delta.end_wall_ns)) {
+    segment->Merge(delta);
+  }
   return true;
 }
 
@@ -54,12 +57,31 @@ absl::StatusOr<bool> Aggregator::AddWire(absl::string_view source, uint64_t seq,
   s.requests += RequestsInStatsProto(delta);
   MergeValidatedStats(delta, &totals_);
   MergeValidatedStats(delta, &SlotFor(now_ns));
+  if (IntervalStats* segment = SegmentFor(delta.start_wall_ns(), delta.end_wall_ns())) {
+    MergeValidatedStats(delta, segment);
+  }
   return true;
 }
 
 uint64_t Aggregator::source_requests(absl::string_view source) const {
   auto it = sources_.find(source);
   return it == sources_.end() ? 0 : it->second.requests;
+}
+
+IntervalStats* Aggregator::SegmentFor(int64_t start_wall_ns, int64_t end_wall_ns) {
+  if (segments_.empty()) return nullptr;
+  const int64_t middle = start_wall_ns / 2 + end_wall_ns / 2;
+  size_t i = segments_.size() - 1;
+  while (i > 0 && segment_starts_[i] > middle) --i;
+  return &segments_[i];
+}
+
+const IntervalStats* Aggregator::PreviousSecond(int64_t now_ns) const {
+  const int64_t previous = now_ns / kNsPerSecond - 1;
+  for (const Slot& slot : slots_) {
+    if (slot.second == previous) return &slot.stats;
+  }
+  return nullptr;
 }
 
 Aggregator::WindowView Aggregator::Window(int64_t now_ns) const {

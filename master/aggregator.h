@@ -9,12 +9,13 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "absl/status/statusor.h"
 #include "common/interval_stats.h"
 #include "proto/llmload.pb.h"
 
@@ -44,6 +45,20 @@ class Aggregator {
     double span_s = 0;
   };
   WindowView Window(int64_t now_ns) const;
+  // What arrived in the last whole second before `now_ns`; null when nothing did.
+  const IntervalStats* PreviousSecond(int64_t now_ns) const;
+
+  // Segments of the run (the stages of --stages, the steps of a sweep), each beginning at a
+  // wall-clock time: every merged delta also goes into the totals of the segment in force at
+  // the middle of the delta's own interval (its start_wall_ns..end_wall_ns, on the agent's
+  // clock), so each segment gets the same aggregates as the whole run. A delta spans one
+  // stats interval (250 ms in `llmload run`, the agents' --stats-interval otherwise), so
+  // requests near a boundary may count in the segment next to theirs.
+  void StartSegment(int64_t start_wall_ns) {
+    segments_.emplace_back();
+    segment_starts_.push_back(start_wall_ns);
+  }
+  const std::deque<IntervalStats>& segments() const { return segments_; }
   void set_window_start(int64_t start_ns) { first_ns_ = start_ns; }
 
  private:
@@ -65,6 +80,10 @@ class Aggregator {
   IntervalStats totals_;
   absl::flat_hash_map<std::string, SourceState> sources_;
   std::deque<Slot> slots_;
+  // The segment of a delta that spans [start_wall_ns, end_wall_ns]; null without segments.
+  IntervalStats* SegmentFor(int64_t start_wall_ns, int64_t end_wall_ns);
+  std::deque<IntervalStats> segments_;  // a deque: references stay valid as it grows
+  std::vector<int64_t> segment_starts_;
   int64_t first_ns_ = -1;
 };
 

@@ -20,21 +20,30 @@ std::string Clock(const LiveSnapshot& s) {
   return absl::StrFormat("%6.1fs", s.elapsed_s);
 }
 
+// What the load is: users in a closed loop; the rate, what is in flight and what was dropped
+// in an open loop; and the stage of --stages.
+std::string Load(const LiveSnapshot& s) {
+  std::string out = s.open_loop ? absl::StrFormat("rate %.4g/s in flight %d sent %d dropped %d",
+                                                  s.target_rate, s.users, s.sent, s.dropped)
+                                : absl::StrFormat("users %d/%d", s.users, s.target_users);
+  if (s.stage >= 0) absl::StrAppendFormat(&out, " stage %d", s.stage);
+  return out;
+}
+
 }  // namespace
 
 std::string ConsoleView::FormatLine(const LiveSnapshot& s) {
   return absl::StrFormat(
-      "[%s] %s users %d/%d | req %d fail %d | qps %.1f rpm %.0f | ttft p50 %s p99 %s ms | "
+      "[%s] %s %s | req %d fail %d | qps %.1f rpm %.0f | ttft p50 %s p99 %s ms | "
       "latency p50 %s p99 %s ms | out tok/s %.0f",
-      Clock(s), s.phase, s.users, s.target_users, s.requests, s.failed, s.qps, s.rpm,
-      Ms(s.ttft, 0.5), Ms(s.ttft, 0.99), Ms(s.latency, 0.5), Ms(s.latency, 0.99),
-      s.output_tokens_per_s);
+      Clock(s), s.phase, Load(s), s.requests, s.failed, s.qps, s.rpm, Ms(s.ttft, 0.5),
+      Ms(s.ttft, 0.99), Ms(s.latency, 0.5), Ms(s.latency, 0.99), s.output_tokens_per_s);
 }
 
 std::string ConsoleView::FormatTable(const LiveSnapshot& s) {
   std::string out;
-  absl::StrAppendFormat(&out, "llmload  %s  %s  users %d/%d  agents %d\n", Clock(s), s.phase,
-                        s.users, s.target_users, s.agents);
+  absl::StrAppendFormat(&out, "llmload  %s  %s  %s  agents %d\n", Clock(s), s.phase, Load(s),
+                        s.agents);
   absl::StrAppendFormat(&out, "requests %d  ok %d  failed %d (last window: %d)\n", s.requests,
                         s.succeeded, s.failed, s.window_failures);
   absl::StrAppendFormat(&out, "now      %.1f req/s  %.0f req/min  %.0f output tok/s\n", s.qps,
@@ -48,6 +57,7 @@ std::string ConsoleView::FormatTable(const LiveSnapshot& s) {
   row("latency", s.latency);
   row("itl", s.itl);
   row("tpot", s.tpot);
+  if (s.open_loop) row("late", s.send_lateness);  // actual minus scheduled send
   return out;
 }
 

@@ -8,6 +8,8 @@ void FillFromAggregator(const Aggregator& aggregator, int64_t now_ns, LiveSnapsh
   snap.succeeded = totals.succeeded();
   snap.failed = totals.failed();
   snap.output_tokens = totals.output_tokens;
+  snap.sent = totals.sent;
+  snap.dropped = totals.dropped;
   const Aggregator::WindowView window = aggregator.Window(now_ns);
   snap.qps = window.stats.requests() / window.span_s;
   snap.rpm = snap.qps * 60;
@@ -17,6 +19,7 @@ void FillFromAggregator(const Aggregator& aggregator, int64_t now_ns, LiveSnapsh
   snap.ttft = LatencyStats::From(window.stats.ttft);
   snap.itl = LatencyStats::From(window.stats.itl);
   snap.tpot = LatencyStats::From(window.stats.tpot);
+  snap.send_lateness = LatencyStats::From(window.stats.send_lateness);
 }
 
 }  // namespace llmload::master

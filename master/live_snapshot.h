@@ -24,14 +24,20 @@ struct LiveSnapshot {
   // Agents by state (idle, running, stopping, stopped, missing). `llmload run` has one
   // in-process agent, "running" until the run stops.
   std::map<std::string, int64_t> agents_by_state;
+  // Open loop: the rate asked for now; the stage of --stages in force (-1: no stages).
+  bool open_loop = false;
+  double target_rate = 0;
+  int stage = -1;
 
   // Whole run so far.
   uint64_t requests = 0, succeeded = 0, failed = 0;
   uint64_t output_tokens = 0;
+  uint64_t sent = 0, dropped = 0;  // open loop
   // Over the sliding window.
   double qps = 0, rpm = 0, output_tokens_per_s = 0;
   uint64_t window_failures = 0;
   LatencyStats latency, ttft, itl, tpot;
+  LatencyStats send_lateness;  // open loop: actual minus scheduled send
 };
 
 // Fills the stats fields of a snapshot from the aggregator at `now_ns`.

@@ -14,6 +14,7 @@
 #include "common/interval_stats.h"
 #include "master/run_summary.h"
 #include "proto/llmload.pb.h"
+#include "schedule/load_target.h"
 
 namespace llmload::master {
 
@@ -29,8 +30,12 @@ class LoadSource {
   };
 
   virtual ~LoadSource() = default;
-  // Starts (or retargets) the load: `users` in total, new ones at `spawn_rate` per second.
-  virtual void SetTarget(int64_t users, double spawn_rate) = 0;
+  // Starts (or retargets) the load to the run's total target (schedule/load_target.h).
+  virtual void SetTarget(const schedule::LoadTarget& target) = 0;
+  // A closed loop's target: `users` in total, new ones at `spawn_rate` per second.
+  void SetTarget(int64_t users, double spawn_rate) {
+    SetTarget(schedule::LoadTarget{.users = users, .spawn_rate = spawn_rate, .open = {}});
+  }
   // No new requests; in-flight ones get `grace`, then are cancelled.
   virtual void Stop(absl::Duration grace) = 0;
   // True once stopped and every in-flight request has ended.

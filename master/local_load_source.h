@@ -20,9 +20,8 @@ class LocalLoadSource : public LoadSource {
   explicit LocalLoadSource(std::unique_ptr<agent::LoadEngine> engine)
       : engine_(std::move(engine)) {}
 
-  void SetTarget(int64_t users, double spawn_rate) override {
-    engine_->SetTarget(users, spawn_rate);
-  }
+  using LoadSource::SetTarget;
+  void SetTarget(const schedule::LoadTarget& target) override { engine_->SetTarget(target); }
   void Stop(absl::Duration grace) override { engine_->Stop(grace); }
   bool Finished() override { return engine_->finished(); }
   bool BudgetDone() override { return engine_->budget_done(); }

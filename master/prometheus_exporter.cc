@@ -58,6 +58,7 @@ class PrometheusExporter::State : public prometheus::Collectable {
     HistogramSample ttft = SampleHistogram(t.ttft, kLatencyBucketsS);
     HistogramSample itl = SampleHistogram(t.itl, kTokenGapBucketsS);
     HistogramSample tpot = SampleHistogram(t.tpot, kTokenGapBucketsS);
+    HistogramSample lateness = SampleHistogram(t.send_lateness, kLatenessBucketsS);
     std::map<std::string, int64_t> agents;
     for (const char* s : kAgentStates) agents[s] = 0;
     for (const auto& [state, n] : snap.agents_by_state) agents[state] += n;
@@ -74,6 +75,11 @@ class PrometheusExporter::State : public prometheus::Collectable {
     tpot_ = std::move(tpot);
     users_ = snap.users;
     target_users_ = snap.target_users;
+    open_loop_ = snap.open_loop;
+    target_rate_ = snap.target_rate;
+    stage_ = snap.stage;
+    dropped_ = t.dropped;
+    lateness_ = std::move(lateness);
     agents_ = std::move(agents);
     qps_ = snap.qps;
     rpm_ = snap.rpm;
@@ -127,6 +133,22 @@ class PrometheusExporter::State : public prometheus::Collectable {
         .gauge.value = static_cast<double>(users_);
     Series(Family(out, "llmload_target_users", MetricType::Gauge, "Virtual users the run ramps to"))
         .gauge.value = static_cast<double>(target_users_);
+    if (open_loop_) {
+      Series(Family(out, "llmload_target_rate", MetricType::Gauge,
+                    "Open loop: requests per second the schedule asks for now"))
+          .gauge.value = target_rate_;
+      Series(Family(out, "llmload_dropped_total", MetricType::Counter,
+                    "Open loop: arrivals not sent (the --max-concurrency queue was full)"))
+          .counter.value = static_cast<double>(dropped_);
+      AddHistogram(out, "llmload_send_lateness_seconds",
+                   "Open loop: actual minus scheduled send time of each request", kLatenessBucketsS,
+                   lateness_);
+    }
+    if (stage_ >= 0) {
+      Series(Family(out, "llmload_stage", MetricType::Gauge,
+                    "Index of the --stages stage in force (from 0)"))
+          .gauge.value = stage_;
+    }
     MetricFamily& agents = Family(out, "llmload_agents", MetricType::Gauge, "Agents, by state");
     for (const auto& [state, n] : agents_) {
       Series(agents, "state", state).gauge.value = static_cast<double>(n);
@@ -193,6 +215,11 @@ class PrometheusExporter::State : public prometheus::Collectable {
   HistogramSample e2e_, ttft_, itl_, tpot_;
   int64_t users_ = 0;
   int64_t target_users_ = 0;
+  bool open_loop_ = false;
+  double target_rate_ = 0;
+  int stage_ = -1;
+  uint64_t dropped_ = 0;
+  HistogramSample lateness_;
   std::map<std::string, int64_t> agents_;
   double qps_ = 0;
   double rpm_ = 0;

@@ -44,6 +44,9 @@ inline constexpr std::array<double, 23> kTokenGapBucketsS = {
     0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04,
     0.05,   0.075, 0.1,   0.15,  0.2,   0.3,    0.5,  1,     2.5,  5,     10};
 // The `quantile` label values of the current_* gauges.
+// An open loop's send lateness: how late the client sent, from 100 us (on time) to 1 s.
+inline constexpr std::array<double, 13> kLatenessBucketsS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
 inline constexpr std::array<double, 4> kCurrentQuantiles = {0.5, 0.9, 0.95, 0.99};
 // The `state` label values of llmload_agents, always all exported (0 when none).
 inline constexpr std::array<const char*, 5> kAgentStates = {"idle", "running", "stopping",

@@ -87,7 +87,8 @@ int Run(RunFlags& flags) {
     return kExitInterrupted;
   }
   if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
-  if (auto fd_warning = FdLimitWarning(spec->users, fd_limits, mock_server ? 2 : 1)) {
+  if (auto fd_warning = FdLimitWarning(spec->open_loop ? spec->max_concurrency : spec->users,
+                                       fd_limits, mock_server ? 2 : 1)) {
     std::fprintf(stderr, "llmload run: warning: %s\n", fd_warning->c_str());
   }
 

@@ -20,6 +20,8 @@
 #include "master/csv_output.h"
 #include "master/output_file.h"
 #include "master/prompt_breakdown.h"
+#include "master/target_driver.h"
+#include "schedule/stages.h"
 
 namespace llmload::master {
 namespace {
@@ -77,6 +79,43 @@ absl::StatusOr<absl::Duration> ParseStatsWindow(const std::string& text) {
   return *window;
 }
 
+namespace {
+
+// An open loop's sends are late when their p99 lateness passes this for kLateSecondsToWarn.
+constexpr int64_t kLateSendNs = kNsPerMs;
+constexpr int kLateSecondsToWarn = 3;
+
+// One stage of --stages as the run went through it, and its segment of the aggregates.
+struct StageSpan {
+  int stage = 0;
+  int64_t start_ns = 0, end_ns = 0;
+};
+
+std::vector<StageResult> SummarizeStages(const RunInfo& info, const std::vector<StageSpan>& spans,
+                                         const std::deque<IntervalStats>& segments,
+                                         const WorkloadSpec& spec) {
+  std::vector<StageResult> out;
+  absl::StatusOr<std::vector<schedule::Stage>> stages = schedule::ParseStages(spec.stages);
+  for (size_t i = 0; i < spans.size() && i < segments.size(); ++i) {
+    RunInfo stage_info = info;
+    stage_info.duration_s =
+        static_cast<double>(std::max<int64_t>(spans[i].end_ns - spans[i].start_ns, 1)) /
+        kNsPerSecond;
+    stage_info.send_duration_s = stage_info.duration_s;
+    StageResult r;
+    r.index = spans[i].stage;
+    if (stages.ok() && r.index >= 0 && static_cast<size_t>(r.index) < stages->size()) {
+      r.target = (*stages)[r.index].target;
+      stage_info.rate = r.target;
+    }
+    r.summary = std::make_shared<RunSummary>(Summarize(stage_info, segments[i]));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
             const RunLoopOptions& options, RunOutputs outputs) {
   // Created now that the run is sure to start (see RunOutputs). Should one fail after all
@@ -118,7 +157,30 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   int64_t end_ns = 0;
   std::string stop_reason;
 
-  source.SetTarget(spec.users, spec.spawn_rate);
+  absl::StatusOr<TargetDriver> driver = TargetDriver::Create(spec);
+  if (!driver.ok()) {
+    std::fprintf(stderr, "llmload: %s\n", std::string(driver.status().message()).c_str());
+    return kExitBadInput;
+  }
+  if (spec.open_loop) {
+    info.mode = "rate";
+    info.rate = spec.rate;
+  }
+  source.SetTarget(driver->current());
+  // Each stage of --stages gets its own aggregates: one segment per stage entered.
+  std::vector<StageSpan> stage_spans;
+  if (driver->has_shape()) {
+    aggregator.StartSegment(info.started_at_wall_ns);
+    stage_spans.push_back(StageSpan{driver->stage(), start_ns, 0});
+  }
+  int64_t sends_end_ns = 0;  // when the load was told to stop: an open loop's sending ended
+  int late_seconds = 0;      // consecutive seconds with send lateness p99 above 1 ms
+  auto stop_load = [&](const char* reason, absl::Duration grace, int64_t now) {
+    stopping = true;
+    stop_reason = reason;
+    sends_end_ns = now;
+    source.Stop(grace);
+  };
 
   std::vector<RequestRecord> wire_records;
   auto collect = [&](int64_t now) {
@@ -171,9 +233,14 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     snap.elapsed_s = static_cast<double>(now - start_ns) / kNsPerSecond;
     snap.planned_s = static_cast<double>(run_time_ns) / kNsPerSecond;
     snap.users = source.RunningUsers();
-    snap.target_users = spec.users;
+    snap.target_users = driver->current().users;
+    snap.open_loop = spec.open_loop;
+    snap.target_rate = spec.open_loop ? driver->current().open.rate : 0;
+    snap.stage = driver->stage();
     snap.agents = source.Agents();
-    const double ramp_s = static_cast<double>(spec.users) / spec.spawn_rate;
+    const double ramp_s = spec.open_loop || driver->has_shape()
+                              ? 0
+                              : static_cast<double>(spec.users) / spec.spawn_rate;
     snap.phase = stopping ? "stopping" : (snap.elapsed_s < ramp_s ? "ramping" : "running");
     const std::vector<AgentSummary> agent_list = source.AgentList();
     for (const AgentSummary& a : agent_list) ++snap.agents_by_state[a.state];
@@ -190,13 +257,11 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     const int64_t now = MonotonicNowNs();
     if (sig != 0) {
       if (!stopping) {
-        stopping = true;
-        stop_reason = "interrupted";
         console.Note(absl::StrFormat(
             "llmload: stopping (signal %d): letting in-flight requests finish for up to %s; "
             "press Ctrl-C again to cancel them now",
             sig, absl::FormatDuration(spec.stop_timeout)));
-        source.Stop(spec.stop_timeout);
+        stop_load("interrupted", spec.stop_timeout, now);
       } else if (!cancelled_hard) {
         cancelled_hard = true;
         console.Note("llmload: cancelling in-flight requests");
@@ -204,14 +269,22 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       }
     }
     if (!stopping && run_time_ns > 0 && now - start_ns >= run_time_ns) {
-      stopping = true;
-      stop_reason = "run time reached";
-      source.Stop(spec.stop_timeout);
+      stop_load("run time reached", spec.stop_timeout, now);
     }
     if (!stopping && source.BudgetDone()) {
-      stopping = true;
-      stop_reason = "request count reached";
-      source.Stop(spec.stop_timeout);
+      stop_load("request count reached", spec.stop_timeout, now);
+    }
+    if (!stopping && driver->has_shape()) {
+      const int stage_before = driver->stage();
+      if (std::optional<schedule::LoadTarget> t = driver->Tick(absl::Nanoseconds(now - start_ns))) {
+        source.SetTarget(*t);
+      }
+      if (driver->stage() != stage_before && !driver->done()) {
+        stage_spans.back().end_ns = now;
+        aggregator.StartSegment(WallNowNs());
+        stage_spans.push_back(StageSpan{driver->stage(), now, 0});
+      }
+      if (driver->done()) stop_load("stages done", spec.stop_timeout, now);
     }
     // Deltas are merged as soon as they are here (a tick at most), so the live figures lag
     // the agents by their stats interval only; the per-second work is the snapshot.
@@ -221,6 +294,21 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       warn_if_unreachable("; still counting");
       std::string notice = source.TakeNotice();
       if (!notice.empty()) console.Note(notice);
+      // An open loop whose sends go out late: the client, not the server, is behind.
+      if (spec.open_loop && !stopping) {
+        const IntervalStats* last = aggregator.PreviousSecond(now);
+        const bool late = last != nullptr && last->send_lateness.count() > 0 &&
+                          last->send_lateness.ValueAtQuantile(0.99) > kLateSendNs;
+        late_seconds = late ? late_seconds + 1 : 0;
+        if (late_seconds == kLateSecondsToWarn) {
+          console.Note(absl::StrFormat(
+              "llmload: warning: the client is late: send lateness p99 %.2f ms for %d s, so "
+              "the schedule is not kept (latency still runs from the scheduled times); use "
+              "more --threads or agents, or a lower --rate",
+              static_cast<double>(last->send_lateness.ValueAtQuantile(0.99)) / kNsPerMs,
+              kLateSecondsToWarn));
+        }
+      }
       LiveSnapshot snap = snapshot(now);
       if (stats_csv) {
         stats_csv->Append(snap);
@@ -255,7 +343,15 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   info.agents = source.Agents();
   info.agent_list = source.AgentList();
   info.goodput_enabled = !spec.slos.empty();
+  if (sends_end_ns > start_ns) {
+    info.send_duration_s = static_cast<double>(sends_end_ns - start_ns) / kNsPerSecond;
+  }
+  if (spec.open_loop) info.rate = driver->current().open.rate;
   RunSummary summary = Summarize(info, aggregator.totals());
+  if (!stage_spans.empty()) {
+    stage_spans.back().end_ns = sends_end_ns > 0 ? sends_end_ns : end_ns;
+    summary.stages = SummarizeStages(info, stage_spans, aggregator.segments(), spec);
+  }
   if (breakdown) summary.prompts = breakdown->Summarize(spec.prompts);
   // Every file is complete and closed before the summary goes to stdout, so a closed
   // stdout or stderr (SIGPIPE is ignored: see llmload_main.cc) cannot cost a file.

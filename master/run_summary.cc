@@ -104,6 +104,17 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   s.server_prompt_mean = mean(totals.server_prompt);
   s.server_decode_mean = mean(totals.server_decode);
   s.server_queue_mean = mean(totals.server_queue);
+  if (info.mode == "rate") {
+    RunSummary::Schedule& schedule = s.schedule.emplace();
+    schedule.target_rate = info.rate.value_or(0);
+    schedule.achieved_rate = totals.sent / (info.send_duration_s > 0 ? info.send_duration_s : d);
+    schedule.sent = totals.sent;
+    schedule.dropped = totals.dropped;
+    schedule.send_lateness = LatencyStats::From(totals.send_lateness);
+    s.latency_uncorrected = LatencyStats::From(totals.e2e_uncorrected);
+    s.ttft_uncorrected = LatencyStats::From(totals.ttft_uncorrected);
+  }
+  s.warmup_requests = totals.warmup_requests;
   s.input_tokens = totals.input_tokens;
   s.output_tokens = totals.output_tokens;
   s.input_mean = s.succeeded > 0 ? static_cast<double>(totals.input_tokens) / s.succeeded : 0;
@@ -121,6 +132,24 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
 }
 
 nlohmann::json SummaryToJson(const RunSummary& s) {
+  nlohmann::json j = AggregatesToJson(s);
+  if (!s.stages.empty()) {
+    nlohmann::json& list = j["stages"];
+    list = nlohmann::json::array();
+    for (const StageResult& stage : s.stages) {
+      nlohmann::json one = AggregatesToJson(*stage.summary);
+      one.erase("run");
+      one.erase("agents");
+      one["stage"] = stage.index;
+      one["target"] = stage.target;
+      one["duration_s"] = stage.summary->run.duration_s;
+      list.push_back(std::move(one));
+    }
+  }
+  return j;
+}
+
+nlohmann::json AggregatesToJson(const RunSummary& s) {
   nlohmann::json j;
   nlohmann::json& run = j["run"];
   run["id"] = s.run.id;
@@ -160,6 +189,17 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
   auto optional = [](const std::optional<double>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
+  if (s.schedule) {
+    j["latency_s_uncorrected"] = LatencyJson(s.latency_uncorrected);
+    j["ttft_s_uncorrected"] = LatencyJson(s.ttft_uncorrected);
+    const RunSummary::Schedule& sc = *s.schedule;
+    j["schedule"] = {{"target_rate", sc.target_rate},
+                     {"achieved_rate", sc.achieved_rate},
+                     {"sent", sc.sent},
+                     {"dropped", sc.dropped},
+                     {"send_lateness_s", LatencyJson(sc.send_lateness)}};
+  }
+  req["warmup"] = s.warmup_requests;
   j["server_total_s"] = LatencyJson(s.server_total);
   j["server_prompt_mean_s"] = optional(s.server_prompt_mean);
   j["server_decode_mean_s"] = optional(s.server_decode_mean);
@@ -205,8 +245,23 @@ std::string FormatSummaryTable(const RunSummary& s) {
   // The model id may come from the server (/v1/models): no escape code of its reaches the screen.
   absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api,
                         TerminalSafe(s.run.model));
-  absl::StrAppendFormat(&out, "load     %d users at %.4g/s spawn rate, %d agent(s), %.2f s\n",
-                        s.run.users, s.run.spawn_rate, s.run.agents, s.run.duration_s);
+  if (s.schedule) {
+    const RunSummary::Schedule& sc = *s.schedule;
+    absl::StrAppendFormat(&out, "load     open loop at %.4g req/s, %d agent(s), %.2f s\n",
+                          sc.target_rate, s.run.agents, s.run.duration_s);
+    absl::StrAppendFormat(&out,
+                          "schedule %d sent (%.2f req/s achieved), %d dropped; send lateness "
+                          "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+                          sc.sent, sc.achieved_rate, sc.dropped, 1e3 * sc.send_lateness.p(0.50),
+                          1e3 * sc.send_lateness.p(0.99), 1e3 * sc.send_lateness.max);
+  } else {
+    absl::StrAppendFormat(&out, "load     %d users at %.4g/s spawn rate, %d agent(s), %.2f s\n",
+                          s.run.users, s.run.spawn_rate, s.run.agents, s.run.duration_s);
+  }
+  if (s.warmup_requests > 0) {
+    absl::StrAppendFormat(&out, "warm-up  %d requests sent and left out of every figure below\n",
+                          s.warmup_requests);
+  }
   absl::StrAppendFormat(&out, "requests %d total, %d ok, %d failed (%.2f%% success)", s.total,
                         s.succeeded, s.failed, 100.0 * s.success_rate);
   if (s.cancelled > 0) absl::StrAppendFormat(&out, ", %d cancelled at stop", s.cancelled);
@@ -241,6 +296,10 @@ std::string FormatSummaryTable(const RunSummary& s) {
   row("itl", s.itl);
   row("tpot", s.tpot);
   if (s.server_total.count > 0) row("server", s.server_total);
+  if (s.schedule) {  // from the actual send: what a client hiding its own queueing reports
+    row("latency*", s.latency_uncorrected);
+    row("ttft*", s.ttft_uncorrected);
+  }
   // The rest of METRICS.md's aggregates, in a second block so that lines stay under 110
   // columns.
   absl::StrAppendFormat(&out, "\n%-10s %9s %9s %9s %9s %9s\n", "metric (s)", "std", "p66", "p75",
@@ -258,6 +317,11 @@ std::string FormatSummaryTable(const RunSummary& s) {
   more("itl", s.itl);
   more("tpot", s.tpot);
   if (s.server_total.count > 0) more("server", s.server_total);
+  if (s.schedule) {
+    out +=
+        "\nlatency and ttft run from each request's scheduled send; latency* and ttft* from its "
+        "actual send\n";
+  }
   if (s.server_total.count > 0 || s.server_prompt_mean || s.server_decode_mean ||
       s.server_queue_mean) {
     // The network's and the client's share at a glance: what the client measured beyond what
@@ -282,6 +346,17 @@ std::string FormatSummaryTable(const RunSummary& s) {
     if (!any_error) out += "\nerrors by class\n";
     any_error = true;
     absl::StrAppendFormat(&out, "  %-18s %d\n", ErrorClassName(c), s.outcomes[i]);
+  }
+  if (!s.stages.empty()) {
+    absl::StrAppendFormat(&out, "\n%-6s %10s %8s %9s %9s %9s %9s %9s\n", "stage",
+                          s.schedule ? "rate" : "users", "requests", "req/s", "lat p50", "lat p99",
+                          "ttft p50", "ttft p99");
+    for (const StageResult& stage : s.stages) {
+      const RunSummary& r = *stage.summary;
+      absl::StrAppendFormat(&out, "%-6d %10.4g %8d %9.2f %9.4f %9.4f %9.4f %9.4f\n", stage.index,
+                            stage.target, r.total, r.qps, r.latency.p(0.50), r.latency.p(0.99),
+                            r.ttft.p(0.50), r.ttft.p(0.99));
+    }
   }
   if (!s.prompts.empty()) {
     // The test design's per-prompt comparison: latency and TTFT side by side, per prompt.

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ struct RunInfo {
   std::string id;
   int64_t started_at_wall_ns = 0;
   double duration_s = 0;
+  // Open loop: from the start until the load was told to stop, the time over which requests
+  // were sent (duration_s also holds the drain of the last replies); 0: duration_s.
+  double send_duration_s = 0;
   std::string mode = "users";  // "users" or "rate"
   int64_t users = 0;
   double spawn_rate = 0;
@@ -62,6 +66,14 @@ struct PromptResult {
   uint64_t requests = 0, succeeded = 0, failed = 0;  // cancelled ones left out
   LatencyStats latency, ttft;                        // of successful requests
   double input_mean = 0, output_mean = 0;            // tokens per successful request
+};
+
+struct RunSummary;
+// One stage of --stages (master/target_driver.h): its target and its own aggregates.
+struct StageResult {
+  int index = 0;
+  double target = 0;  // users, or requests per second in an open loop
+  std::shared_ptr<const RunSummary> summary;
 };
 
 struct RunSummary {
@@ -83,11 +95,27 @@ struct RunSummary {
   uint64_t input_tokens = 0, output_tokens = 0;
   double input_mean = 0, output_mean = 0;
   std::vector<PromptResult> prompts;  // only with --per-prompt
+
+  // Open loop only (RunInfo::mode "rate"): what the client did against its schedule, and
+  // latency and TTFT from the actual send (they hide the client's own queueing).
+  struct Schedule {
+    double target_rate = 0;    // requests per second asked for (the last target)
+    double achieved_rate = 0;  // sent per second over the run
+    uint64_t sent = 0, dropped = 0;
+    LatencyStats send_lateness;  // actual minus scheduled send
+  };
+  std::optional<Schedule> schedule;
+  LatencyStats latency_uncorrected, ttft_uncorrected;
+  uint64_t warmup_requests = 0;     // sent in the warm-up and left out of everything above
+  std::vector<StageResult> stages;  // only with --stages
 };
 
 RunSummary Summarize(const RunInfo& info, const IntervalStats& totals);
 
 nlohmann::json SummaryToJson(const RunSummary& summary);
+// The aggregate blocks of one summary (run, requests, throughput, latencies, ...), without
+// the per-stage list: what each entry of "stages" holds too.
+nlohmann::json AggregatesToJson(const RunSummary& summary);
 
 // The end-of-run table for humans.
 std::string FormatSummaryTable(const RunSummary& summary);

@@ -1,5 +1,6 @@
 #include "master/workload_flags.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "api/api_table.h"
 #include "api/openai_request.h"
@@ -19,6 +21,8 @@
 #include "common/dataset.h"
 #include "common/duration.h"
 #include "common/prompt.h"
+#include "schedule/arrival_table.h"
+#include "schedule/stages.h"
 
 namespace llmload::master {
 namespace {
@@ -88,6 +92,133 @@ void AddRetryFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_flag_callback(
          "--no-respect-retry-after", [&f] { f.respect_retry_after = false; }, "Ignore Retry-After")
       ->group("Retries");
+}
+
+// The load model: closed loop (--users) or open loop (--rate), stages and warm-up. Called
+// once the durations are parsed, so that --think-time is known.
+absl::Status ApplyLoadModelFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
+  auto bad = [](auto... parts) { return absl::InvalidArgumentError(absl::StrCat(parts...)); };
+  if (f.rate.has_value()) {
+    if (f.users_given) {
+      return bad(
+          "--rate and --users: --rate runs an open loop (requests per second, sent whatever "
+          "the replies do) and --users a closed loop (users that each wait for their reply); "
+          "give one of them");
+    }
+    if (!std::isfinite(*f.rate) || *f.rate < 0) {
+      return bad("--rate: must be a finite number of requests per second, 0 or more, got ",
+                 *f.rate);
+    }
+    if (*f.rate == 0 && f.stages.empty()) {
+      return bad("--rate 0 sends nothing: give a rate above 0, or --stages to ramp it up");
+    }
+    if (!std::isfinite(f.burstiness) || f.burstiness <= 0) {
+      return bad("--burstiness: must be a finite number above 0, got ", f.burstiness);
+    }
+    const std::string arrival =
+        !f.arrival.empty() ? f.arrival : (f.burstiness != 1 ? "gamma" : "poisson");
+    const schedule::ArrivalEntry* entry = schedule::FindArrival(arrival);
+    if (entry == nullptr) {
+      return bad("--arrival: unknown process '", arrival,
+                 "'; one of: ", absl::StrJoin(schedule::ArrivalNames(), ", "));
+    }
+    if (!entry->uses_burstiness && f.burstiness != 1) {
+      return bad("--burstiness shapes gamma arrivals; --arrival ", arrival, " does not use it");
+    }
+    if (f.max_queue.has_value() && f.max_concurrency == 0) {
+      return bad("--max-queue: only with --max-concurrency (without a cap nothing waits)");
+    }
+    if (spec.think_time > absl::ZeroDuration()) {
+      return bad(
+          "--think-time is a closed-loop user's pause; an open loop (--rate) sends at "
+          "its schedule and has none");
+    }
+    spec.open_loop = true;
+    spec.rate = *f.rate;
+    spec.arrival = arrival;
+    spec.burstiness = f.burstiness;
+    spec.max_concurrency = f.max_concurrency;
+    spec.max_queue = f.max_queue.value_or(f.max_concurrency);
+  } else {
+    for (const auto& [given, flag] :
+         {std::pair{!f.arrival.empty(), "--arrival"}, std::pair{f.burstiness != 1, "--burstiness"},
+          std::pair{f.max_concurrency > 0, "--max-concurrency"},
+          std::pair{f.max_queue.has_value(), "--max-queue"}}) {
+      if (given) return bad(flag, ": only with --rate (an open loop)");
+    }
+  }
+  if (!f.stages.empty()) {
+    absl::StatusOr<std::vector<schedule::Stage>> stages = schedule::ParseStages(f.stages);
+    if (!stages.ok()) return stages.status();
+    if (!spec.open_loop) {
+      if (f.users_given) {
+        return bad(
+            "--stages and --users: in a closed loop the stages' targets are the users; "
+            "drop --users");
+      }
+      double most = 0;
+      for (const schedule::Stage& stage : *stages) most = std::max(most, stage.target);
+      if (most > static_cast<double>(kMaxUsers)) {
+        return bad("--stages: a target of ", most, " users is above the most a run may ask for (",
+                   kMaxUsers, ")");
+      }
+      spec.users = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(most)));
+    }
+    spec.stages = f.stages;
+    spec.stages_step = f.stages_step;
+  } else if (f.stages_step) {
+    return bad("--stages-step: only with --stages");
+  }
+  absl::StatusOr<absl::Duration> warmup = ParseDuration(f.warmup, "--warmup");
+  if (!warmup.ok()) return warmup.status();
+  if (*warmup < absl::ZeroDuration()) return bad("--warmup: must not be negative");
+  spec.warmup = *warmup;
+  spec.warmup_requests = f.warmup_requests;
+  return absl::OkStatus();
+}
+
+// The open loop, stages and warm-up (checked by ApplyLoadModelFlags).
+void AddLoadModelFlags(CLI::App& app, WorkloadFlags& f) {
+  app.add_option("--rate", f.rate,
+                 "Open loop: send this many requests per second in total, whatever the replies "
+                 "do; latency runs from each request's scheduled time (instead of --users)")
+      ->group("Load model");
+  app.add_option("--arrival", f.arrival,
+                 absl::StrCat("Open loop: how sends are spaced: ",
+                              absl::StrJoin(schedule::ArrivalNames(), ", "),
+                              " (default poisson; gamma when --burstiness is not 1)"))
+      ->group("Load model");
+  app.add_option("--burstiness", f.burstiness,
+                 "Open loop: the gamma shape of the gaps between sends, as vLLM's: 1 is Poisson, "
+                 "below 1 burstier, above 1 more even")
+      ->capture_default_str()
+      ->group("Load model");
+  app.add_option("--max-concurrency", f.max_concurrency,
+                 "Open loop: requests in flight at most (0: no cap); an arrival that finds them "
+                 "all busy waits in a queue of --max-queue, or is dropped")
+      ->check(CLI::Range(int64_t{0}, kMaxUsers))
+      ->group("Load model");
+  app.add_option("--max-queue", f.max_queue,
+                 "Open loop: arrivals waiting for a free slot at most (default: "
+                 "--max-concurrency); beyond it they are dropped and counted")
+      ->check(CLI::Range(int64_t{0}, kMaxUsers))
+      ->group("Load model");
+  app.add_option("--stages", f.stages,
+                 "Load stages, DURATION:TARGET,...: ramp the users (or with --rate the rate) "
+                 "linearly to each target, e.g. 30s:10,2m:100,30s:0; the run ends after the last")
+      ->group("Load model");
+  app.add_flag("--stages-step", f.stages_step,
+               "Hold each stage's target for its whole duration instead of ramping to it")
+      ->group("Load model");
+  app.add_option("--warmup", f.warmup,
+                 "Send but leave out of every figure the requests started in the run's first "
+                 "DURATION")
+      ->capture_default_str()
+      ->group("Load model");
+  app.add_option("--warmup-requests", f.warmup_requests,
+                 "Send but leave out of every figure the run's first N requests")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 53))
+      ->group("Load model");
 }
 
 }  // namespace
@@ -170,7 +301,8 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  absl::StrCat("Concurrent virtual users (1..", kMaxUsers, ")"))
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, kMaxUsers))
-      ->group("Load");
+      ->group("Load")
+      ->each([&f](const std::string&) { f.users_given = true; });
   app.add_option("-r,--spawn-rate", f.spawn_rate, "Users started per second")
       ->capture_default_str()
       ->group("Load");
@@ -203,6 +335,7 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
                  "e2e=10s (repeatable)")
       ->group("Load");
   AddRetryFlags(app, f);
+  AddLoadModelFlags(app, f);
 }
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {
@@ -402,6 +535,7 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   }
   spec.retry.respect_retry_after = f.respect_retry_after;
   spec.record_requests = f.record_requests;
+  if (absl::Status s = ApplyLoadModelFlags(f, spec); !s.ok()) return s;
   // The adapter checks its options and resolves the URL now, before anything starts.
   if (!spec.url.empty()) {
     if (absl::Status s = ResolveApiEndpoint(&spec); !s.ok()) return s;

@@ -47,7 +47,18 @@ struct WorkloadFlags {
   uint64_t seed = 0;
 
   int64_t users = 1;
+  bool users_given = false;  // set by the flag parser: --users was on the command line
   double spawn_rate = 1;
+  // Open loop (schedule/): --rate and its arrival process, cap and queue.
+  std::optional<double> rate;
+  std::string arrival;  // empty: poisson, or gamma when --burstiness is not 1
+  double burstiness = 1;
+  int64_t max_concurrency = 0;
+  std::optional<int64_t> max_queue;
+  std::string stages;
+  bool stages_step = false;
+  std::string warmup = "0s";
+  int64_t warmup_requests = 0;
   std::string run_time;
   int64_t requests = 0;
   std::string think_time = "0s";

@@ -36,11 +36,11 @@ TEST(LoadEngineRampTest, RetargetMidRampKeepsTheSpawnRate) {
   const int64_t start = MonotonicNowNs();
   (*engine)->Start(start);
   constexpr double kRate = 10;
-  (*engine)->SetTarget(10, kRate);
+  (*engine)->SetTarget({.users = 10, .spawn_rate = kRate, .open = {}});
   std::this_thread::sleep_for(std::chrono::milliseconds(350));
   // A rebalance: more users, same rate. Before the fix the 6 users still waiting kept their
   // old timers while the 10 new ones started a second schedule: ~20 users/s for a while.
-  (*engine)->SetTarget(20, kRate);
+  (*engine)->SetTarget({.users = 20, .spawn_rate = kRate, .open = {}});
   for (int i = 0; i < 8; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     ExpectWithinRate(**engine, start, kRate);

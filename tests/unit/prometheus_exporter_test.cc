@@ -229,6 +229,29 @@ TEST_F(PrometheusExporterTest, EverySeriesCarriesRunIdAndModelEscaped) {
   }
 }
 
+TEST_F(PrometheusExporterTest, AnOpenLoopAddsItsRateDropsLatenessAndStage) {
+  PrometheusExporter e("run-1", "m");
+  e.Update(snap_, agg_);
+  EXPECT_FALSE(Render(e).Value("llmload_target_rate").has_value());  // closed loop: absent
+  IntervalStats delta;
+  delta.dropped = 4;
+  delta.sent = 3;
+  delta.send_lateness.Record(200'000);    // 0.2 ms
+  delta.send_lateness.Record(3'000'000);  // 3 ms
+  agg_.Add("open", 1, delta, now_);
+  snap_.open_loop = true;
+  snap_.target_rate = 250;
+  snap_.stage = 2;
+  e.Update(snap_, agg_);
+  const PromText t = Render(e);
+  EXPECT_EQ(t.Value("llmload_target_rate"), 250);
+  EXPECT_EQ(t.Value("llmload_dropped_total"), 4);
+  EXPECT_EQ(t.Value("llmload_stage"), 2);
+  EXPECT_EQ(t.Value("llmload_send_lateness_seconds_count"), 2);
+  EXPECT_EQ(t.Value("llmload_send_lateness_seconds_bucket", {{"le", "0.00025"}}), 1);
+  EXPECT_EQ(t.Value("llmload_send_lateness_seconds_bucket", {{"le", "0.005"}}), 2);
+}
+
 // METRICS.md's names, plus the attempt and retry counters of issue 11 (docs/observability.md).
 TEST_F(PrometheusExporterTest, ExactlyTheNamesOfMetricsMd) {
   const std::vector<std::string> names = PrometheusExporter::MetricNames();

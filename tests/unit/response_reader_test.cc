@@ -91,7 +91,8 @@ Outcome Fetch(const std::string& response, const WorkloadSpec& spec, ResponseRea
   curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, reader);
   curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 10000L);
-  reader->Begin(easy.get(), MonotonicNowNs());
+  const int64_t now = MonotonicNowNs();
+  reader->Begin(easy.get(), now, now);
   const CURLcode rc = curl_easy_perform(easy.get());
   return Outcome{reader->Finish(rc, MonotonicNowNs()), rc};
 }

@@ -111,5 +111,52 @@ TEST(WireCodecTest, ServerTimingsTravel) {
   EXPECT_EQ(out.server_decode.count, 0u);
 }
 
+TEST(WireCodecTest, TheOpenLoopAndWarmUpTravel) {
+  WorkloadSpec spec;
+  spec.url = "http://127.0.0.1:8000/v1/chat/completions";
+  spec.prompts = {Prompt{"p", "hello"}};
+  spec.open_loop = true;
+  spec.rate = 250;
+  spec.arrival = "gamma";
+  spec.burstiness = 0.5;
+  spec.max_concurrency = 16;
+  spec.max_queue = 32;
+  spec.warmup = absl::Seconds(3);
+  spec.warmup_requests = 7;
+  proto::WorkloadSpec wire;
+  SpecToProto(spec, &wire);
+  absl::StatusOr<WorkloadSpec> back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->open_loop);
+  EXPECT_EQ(back->rate, 250);
+  EXPECT_EQ(back->arrival, "gamma");
+  EXPECT_EQ(back->burstiness, 0.5);
+  EXPECT_EQ(back->max_concurrency, 16);
+  EXPECT_EQ(back->max_queue, 32);
+  EXPECT_EQ(back->warmup, absl::Seconds(3));
+  EXPECT_EQ(back->warmup_requests, 7);
+  wire.set_burstiness(0);  // a gamma shape of 0 is no process at all
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+
+  IntervalStats s;
+  s.sent = 10;
+  s.dropped = 3;
+  s.warmup_requests = 2;
+  s.send_lateness.Record(40'000);
+  s.e2e_uncorrected.Record(9'000'000);
+  s.ttft_uncorrected.Record(1'000'000);
+  proto::StatsDelta delta;
+  StatsToProto(s, &delta);
+  ASSERT_TRUE(ValidateStatsProto(delta).ok());
+  IntervalStats out;
+  MergeValidatedStats(delta, &out);
+  EXPECT_EQ(out.sent, 10u);
+  EXPECT_EQ(out.dropped, 3u);
+  EXPECT_EQ(out.warmup_requests, 2u);
+  EXPECT_EQ(out.send_lateness.max_ns(), 40'000);
+  EXPECT_EQ(out.e2e_uncorrected.count(), 1u);
+  EXPECT_EQ(out.ttft_uncorrected.count(), 1u);
+}
+
 }  // namespace
 }  // namespace llmload
