@@ -105,7 +105,7 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   s.server_decode_mean = mean(totals.server_decode);
   s.server_queue_mean = mean(totals.server_queue);
   if (info.mode == "rate") {
-    RunSummary::Schedule& schedule = s.schedule.emplace();
+    ScheduleSummary& schedule = s.schedule.emplace();
     schedule.target_rate = info.rate.value_or(0);
     schedule.achieved_rate = totals.sent / (info.send_duration_s > 0 ? info.send_duration_s : d);
     schedule.sent = totals.sent;
@@ -192,7 +192,7 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
   if (s.schedule) {
     j["latency_s_uncorrected"] = LatencyJson(s.latency_uncorrected);
     j["ttft_s_uncorrected"] = LatencyJson(s.ttft_uncorrected);
-    const RunSummary::Schedule& sc = *s.schedule;
+    const ScheduleSummary& sc = *s.schedule;
     j["schedule"] = {{"target_rate", sc.target_rate},
                      {"achieved_rate", sc.achieved_rate},
                      {"sent", sc.sent},
@@ -246,7 +246,7 @@ std::string FormatSummaryTable(const RunSummary& s) {
   absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api,
                         TerminalSafe(s.run.model));
   if (s.schedule) {
-    const RunSummary::Schedule& sc = *s.schedule;
+    const ScheduleSummary& sc = *s.schedule;
     absl::StrAppendFormat(&out, "load     open loop at %.4g req/s, %d agent(s), %.2f s\n",
                           sc.target_rate, s.run.agents, s.run.duration_s);
     absl::StrAppendFormat(&out,

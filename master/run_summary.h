@@ -68,6 +68,14 @@ struct PromptResult {
   double input_mean = 0, output_mean = 0;            // tokens per successful request
 };
 
+// An open loop's schedule, as the client kept it (the JSON's "schedule").
+struct ScheduleSummary {
+  double target_rate = 0;    // requests per second asked for (the last target)
+  double achieved_rate = 0;  // sent per second over the time the load was sending
+  uint64_t sent = 0, dropped = 0;
+  LatencyStats send_lateness;  // actual minus scheduled send
+};
+
 struct RunSummary;
 // One stage of --stages (master/target_driver.h): its target and its own aggregates.
 struct StageResult {
@@ -98,13 +106,7 @@ struct RunSummary {
 
   // Open loop only (RunInfo::mode "rate"): what the client did against its schedule, and
   // latency and TTFT from the actual send (they hide the client's own queueing).
-  struct Schedule {
-    double target_rate = 0;    // requests per second asked for (the last target)
-    double achieved_rate = 0;  // sent per second over the run
-    uint64_t sent = 0, dropped = 0;
-    LatencyStats send_lateness;  // actual minus scheduled send
-  };
-  std::optional<Schedule> schedule;
+  std::optional<ScheduleSummary> schedule;
   LatencyStats latency_uncorrected, ttft_uncorrected;
   uint64_t warmup_requests = 0;     // sent in the warm-up and left out of everything above
   std::vector<StageResult> stages;  // only with --stages
