@@ -431,7 +431,9 @@ void AgentClient::StopEngine(absl::Duration grace) {
 void AgentClient::CollectStats(bool final) {
   if (!engine_) return;
   IntervalStats stats;
-  engine_->TakeStats(&stats);
+  // The engine publishes only what holds something (an ended request, a send, a drop, a
+  // warm-up request): all of it goes out, or a warm-up's sends would never be counted.
+  const bool published = engine_->TakeStats(&stats);
   if (final && engine_->finished()) {
     budget_spent_ += engine_->requests_started();
     engine_.reset();
@@ -439,7 +441,7 @@ void AgentClient::CollectStats(bool final) {
   } else {
     final = false;
   }
-  if (stats.requests() == 0 && stats.cancelled() == 0 && !final) return;
+  if (!published && !final) return;
   proto::StatsDelta delta;
   StatsToProto(stats, &delta);
   delta.set_seq(next_seq_++);
