@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -406,12 +407,17 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
   }
   if (stopping_) return;
   generation_ = a.generation();
-  engine_->SetTarget(schedule::LoadTarget{.users = a.users(),
-                                          .spawn_rate = a.spawn_rate(),
-                                          .open = {.rate = a.rate(),
-                                                   .phase_ns = a.rate_phase_ns(),
-                                                   .max_concurrency = a.max_concurrency(),
-                                                   .max_queue = a.max_queue()}});
+  // A rate off the wire is checked before it times sends: NaN or negative sends nothing
+  // (infinite, with a cap, keeps the slots busy).
+  const double rate = a.rate() >= 0 ? a.rate() : 0;
+  engine_->SetTarget(
+      schedule::LoadTarget{.users = a.users(),
+                           .spawn_rate = a.spawn_rate(),
+                           .open = {.rate = rate,
+                                    .phase_ns = a.rate_phase_ns(),
+                                    .max_concurrency = a.max_concurrency(),
+                                    .max_queue = a.max_queue()},
+                           .warmup_end_ns = std::max<int64_t>(0, a.warmup_end_ns())});
   if (fd_warned_run_id_ != run_id_) {
     if (std::optional<std::string> warning = FdLimitWarning(a.users(), fd_limits_)) {
       std::fprintf(stderr, "llmload agent: warning: %s\n", warning->c_str());

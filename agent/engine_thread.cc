@@ -164,6 +164,7 @@ void EngineThread::ApplyCommands() {
 void EngineThread::ApplyTarget(const schedule::LoadTarget& target, int64_t ramp_start_ns,
                                int64_t spawned) {
   if (stopping_) return;
+  warmup_end_ns_ = target.warmup_end_ns;
   if (arrivals_ != nullptr) {
     ApplyOpenTarget(target.open, ramp_start_ns);
     return;
@@ -198,7 +199,14 @@ void EngineThread::ApplyOpenTarget(const schedule::RateShare& share, int64_t str
   const double old_rate = open_.rate;
   open_ = share;
   stats_.dropped += waiting_.TruncateTo(static_cast<size_t>(std::max<int64_t>(0, share.max_queue)));
-  if (share.rate <= 0) {  // no arrivals until a rate comes back
+  if (Saturating()) {  // no schedule: the slots are kept busy
+    ++arrival_generation_;
+    next_arrival_ns_ = -1;
+    StartWaiting();
+    KeepSlotsBusy();
+    return;
+  }
+  if (!(share.rate > 0) || std::isinf(share.rate)) {  // no arrivals until a rate comes back
     ++arrival_generation_;
     next_arrival_ns_ = -1;
     return;
@@ -231,6 +239,10 @@ void EngineThread::ArmArrivalTimer(int64_t not_before_ns) {
 }
 
 void EngineThread::RunArrivals() {
+  if (Saturating()) {  // a slot's pause after a failed connection is over
+    KeepSlotsBusy();
+    return;
+  }
   const int64_t now = MonotonicNowNs();
   for (int sent = 0;
        sent < kMaxArrivalsPerPass && !stopping_ && next_arrival_ns_ >= 0 && next_arrival_ns_ <= now;
@@ -249,14 +261,14 @@ void EngineThread::RunArrivals() {
   ArmArrivalTimer(now + 1);
 }
 
-void EngineThread::Arrive(int64_t scheduled_ns) {
+bool EngineThread::Arrive(int64_t scheduled_ns) {
   if (!SlotFree()) {
     if (static_cast<int64_t>(waiting_.size()) < open_.max_queue) {
       waiting_.Push(scheduled_ns);
     } else {
       stats_.dropped++;
     }
-    return;
+    return true;
   }
   uint32_t local;
   if (idle_slots_.empty()) {
@@ -274,13 +286,20 @@ void EngineThread::Arrive(int64_t scheduled_ns) {
   if (StartRequest(local, now, scheduled_ns)) {
     stats_.sent++;
     stats_.send_lateness.Record(now - scheduled_ns);
-  } else {
-    next_arrival_ns_ = -1;  // the budget is spent (or the run stops): no more arrivals
+    return true;
   }
+  next_arrival_ns_ = -1;  // the budget is spent (or the run stops): no more arrivals
+  return false;
 }
 
 void EngineThread::StartWaiting() {
   while (!stopping_ && !waiting_.empty() && SlotFree()) Arrive(waiting_.Pop());
+}
+
+void EngineThread::KeepSlotsBusy() {
+  while (Saturating() && !stopping_ && waiting_.empty() && SlotFree()) {
+    if (!Arrive(MonotonicNowNs())) return;
+  }
 }
 
 uint32_t EngineThread::NewUserSlot() {
@@ -480,7 +499,8 @@ bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t schedule
   u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
   u.send_ns = scheduled_ns;
   u.actual_send_ns = now_ns;
-  u.in_warmup = scheduled_ns - shared_.run_start_ns < shared_.warmup_ns || shared_.TakeWarmup();
+  u.in_warmup = scheduled_ns - shared_.run_start_ns < std::max(shared_.warmup_ns, warmup_end_ns_) ||
+                shared_.TakeWarmup();
   u.retries_done = 0;
   SendAttempt(local, now_ns);
   return true;
@@ -616,6 +636,15 @@ void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_c
   if (arrivals_ != nullptr) {  // open loop: the slot is free for the next arrival
     EndUser(local);
     StartWaiting();
+    if (Saturating()) {
+      // As in a closed loop, a refused connection pauses its slot rather than spin on it.
+      if (could_not_connect) {
+        timers_.Push(now_ns + kConnectFailurePauseNs, 0,
+                     TimerTagFor(kArrival, arrival_generation_));
+      } else {
+        KeepSlotsBusy();
+      }
+    }
     return;
   }
   int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);

@@ -20,6 +20,7 @@
 #define LLMLOAD_AGENT_ENGINE_THREAD_H_
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -117,7 +118,13 @@ class EngineThread {
   // Arms the one arrival timer for the next scheduled send, not before `not_before_ns`.
   void ArmArrivalTimer(int64_t not_before_ns = 0);
   // Open loop: an arrival scheduled at `scheduled_ns` takes a slot, waits, or is dropped.
-  void Arrive(int64_t scheduled_ns);
+  // False when it took a slot but no request started (the budget is spent, or stopping).
+  bool Arrive(int64_t scheduled_ns);
+  // An open loop at an infinite rate (--rate inf) keeps its --max-concurrency slots busy: no
+  // schedule and no arrival timer, a new request whenever a slot frees (vLLM's
+  // --request-rate inf with --max-concurrency; a sweep's synchronous and throughput steps).
+  bool Saturating() const { return std::isinf(open_.rate) && open_.max_concurrency > 0; }
+  void KeepSlotsBusy();
   // Open loop: waiting arrivals take the slots that are free.
   void StartWaiting();
   bool SlotFree() const { return open_.max_concurrency <= 0 || open_busy_ < open_.max_concurrency; }
@@ -221,13 +228,15 @@ class EngineThread {
   uint32_t spawn_generation_ = 0;
   bool stopping_ = false;
   int64_t stop_deadline_ns_ = 0;
+  // The target's warm-up (LoadTarget::warmup_end_ns, ns since the run's start; a sweep step's).
+  int64_t warmup_end_ns_ = 0;
 
   // Open loop only. open_busy_: slots whose request is in flight (or waits for a retry);
   // idle_slots_: slots free for the next arrival; waiting_: scheduled times of arrivals that
   // found the cap in flight, oldest first, at most open_.max_queue of them.
   std::unique_ptr<schedule::ArrivalProcess> arrivals_;
   schedule::RateShare open_;
-  int64_t next_arrival_ns_ = -1;  // -1: none pending (no rate yet, or the stream ended)
+  int64_t next_arrival_ns_ = -1;  // -1: none pending (no rate yet, the stream ended, saturating)
   uint32_t arrival_generation_ = 0;
   int64_t open_busy_ = 0;
   std::vector<uint32_t> idle_slots_;

@@ -256,6 +256,7 @@ void AgentRegistry::Redispatch(Outbox& out) {
     asg->set_max_concurrency(rate_shares[i].max_concurrency);
     asg->set_max_queue(rate_shares[i].max_queue);
     asg->set_rate_phase_ns(rate_shares[i].phase_ns);
+    asg->set_warmup_end_ns(target_.warmup_end_ns);
     *asg->mutable_spec() = spec_proto;
     asg->mutable_spec()->set_warmup_requests(warmup_shares[i]);
     asg->mutable_spec()->set_max_requests(

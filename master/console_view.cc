@@ -27,6 +27,8 @@ std::string Load(const LiveSnapshot& s) {
                                                   s.target_rate, s.users, s.sent, s.dropped)
                                 : absl::StrFormat("users %d/%d", s.users, s.target_users);
   if (s.stage >= 0) absl::StrAppendFormat(&out, " stage %d", s.stage);
+  if (s.sweep_step >= 0)
+    absl::StrAppendFormat(&out, " sweep step %d (%s)", s.sweep_step, s.sweep_kind);
   return out;
 }
 

@@ -28,6 +28,9 @@ struct LiveSnapshot {
   bool open_loop = false;
   double target_rate = 0;
   int stage = -1;
+  // A sweep (`llmload sweep`): the step in force (-1: none) and its kind.
+  int sweep_step = -1;
+  std::string sweep_kind;
 
   // Whole run so far.
   uint64_t requests = 0, succeeded = 0, failed = 0;

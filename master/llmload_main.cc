@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   llmload::CommandAction action;
   for (llmload::AddCommandFn add : std::initializer_list<llmload::AddCommandFn>{
            llmload::master::AddRunCommand,
+           llmload::master::AddSweepCommand,
            llmload::master::AddMasterCommand,
            llmload::agent::AddAgentCommand,
            llmload::mock::AddMockCommand,

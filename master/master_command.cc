@@ -24,6 +24,7 @@
 #include "master/coordinator_service.h"
 #include "master/prometheus_exporter.h"
 #include "master/run_loop.h"
+#include "master/sweep_flags.h"
 #include "master/workload_flags.h"
 
 namespace llmload::master {
@@ -31,6 +32,7 @@ namespace {
 
 struct MasterFlags {
   WorkloadFlags workload;
+  SweepFlags sweep;  // --sweep: a distributed capacity search
   OutputFlags outputs;
   MetricsFlags metrics;
   std::string window = "10s";
@@ -96,6 +98,15 @@ int Run(MasterFlags& flags) {
       return Fail(absl::InvalidArgumentError("--stats-interval: at least 100ms"));
     }
     stats_interval = *parsed;
+  }
+  std::optional<SweepConfig> sweep;
+  if (!flags.sweep.sweep.empty()) {
+    // The agents hand over their stats every --stats-interval (theirs: 1 s by default).
+    absl::StatusOr<SweepConfig> setup = ApplySweepFlags(
+        flags.sweep, flags.workload,
+        stats_interval > absl::ZeroDuration() ? stats_interval : absl::Seconds(1), &*spec);
+    if (!setup.ok()) return Fail(setup.status());
+    sweep = *setup;
   }
   auto linger = ParseDuration(flags.metrics.linger, "--metrics-linger");
   if (!linger.ok()) return Fail(linger.status());
@@ -208,6 +219,7 @@ int Run(MasterFlags& flags) {
   info.api = spec->api;
   RunLoopOptions options;
   options.stats_window = *window;
+  options.sweep = sweep;
   if (*exporter) {
     options.on_tick = [e = exporter->get()](const LiveSnapshot& snap, const Aggregator& agg) {
       e->Update(snap, agg);
@@ -226,6 +238,7 @@ void AddMasterCommand(CLI::App& parent, CommandAction* action) {
   CLI::App* cmd = parent.add_subcommand(
       "master", "Coordinate agents (llmload agent) over gRPC and merge their stats");
   AddWorkloadFlags(*cmd, flags->workload);
+  AddSweepFlags(*cmd, flags->sweep, "");
   AddOutputFlags(*cmd, flags->outputs);
   AddMetricsFlags(*cmd, flags->metrics);
   cmd->add_option("--window", flags->window, "Sliding window for 'current' QPS and percentiles")

@@ -78,6 +78,8 @@ class PrometheusExporter::State : public prometheus::Collectable {
     open_loop_ = snap.open_loop;
     target_rate_ = snap.target_rate;
     stage_ = snap.stage;
+    sweep_step_ = snap.sweep_step;
+    sweep_kind_ = snap.sweep_kind;
     dropped_ = t.dropped;
     lateness_ = std::move(lateness);
     agents_ = std::move(agents);
@@ -149,6 +151,12 @@ class PrometheusExporter::State : public prometheus::Collectable {
                     "Index of the --stages stage in force (from 0)"))
           .gauge.value = stage_;
     }
+    if (sweep_step_ >= 0) {
+      Series(Family(out, "llmload_sweep_step", MetricType::Gauge,
+                    "Index of the sweep's step in force (from 0), labelled with its kind"),
+             "kind", sweep_kind_)
+          .gauge.value = sweep_step_;
+    }
     MetricFamily& agents = Family(out, "llmload_agents", MetricType::Gauge, "Agents, by state");
     for (const auto& [state, n] : agents_) {
       Series(agents, "state", state).gauge.value = static_cast<double>(n);
@@ -218,6 +226,8 @@ class PrometheusExporter::State : public prometheus::Collectable {
   bool open_loop_ = false;
   double target_rate_ = 0;
   int stage_ = -1;
+  int sweep_step_ = -1;
+  std::string sweep_kind_;
   uint64_t dropped_ = 0;
   HistogramSample lateness_;
   std::map<std::string, int64_t> agents_;

@@ -15,6 +15,7 @@
 #include "master/local_load_source.h"
 #include "master/prometheus_exporter.h"
 #include "master/run_loop.h"
+#include "master/sweep_flags.h"
 #include "master/workload_flags.h"
 #include "mock/mock_server.h"
 
@@ -22,6 +23,8 @@ namespace llmload::master {
 namespace {
 
 struct RunFlags {
+  std::string command = "run";  // "run", or "sweep" (with its search flags)
+  SweepFlags sweep;
   WorkloadFlags workload;
   OutputFlags outputs;
   MetricsFlags metrics;
@@ -32,16 +35,24 @@ struct RunFlags {
   int mock_output_tokens = 0;
 };
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "llmload run: %s\n", std::string(status.message()).c_str());
-  return kExitBadInput;
-}
-
 int Run(RunFlags& flags) {
+  const std::string prefix = "llmload " + flags.command;
+  auto Fail = [&prefix](const absl::Status& status) {
+    std::fprintf(stderr, "%s: %s\n", prefix.c_str(), std::string(status.message()).c_str());
+    return kExitBadInput;
+  };
   const FdLimits fd_limits = RaiseFdLimit();  // before any socket: one connection per user
   flags.workload.record_requests = flags.outputs.needs_request_records();
   absl::StatusOr<WorkloadSpec> spec = BuildWorkloadSpec(flags.workload);
   if (!spec.ok()) return Fail(spec.status());
+  std::optional<SweepConfig> sweep;
+  if (flags.command == "sweep") {
+    // The in-process engine hands its stats over every 250 ms (agent/engine_shared.h).
+    absl::StatusOr<SweepConfig> setup =
+        ApplySweepFlags(flags.sweep, flags.workload, absl::Milliseconds(250), &*spec);
+    if (!setup.ok()) return Fail(setup.status());
+    sweep = *setup;
+  }
   absl::StatusOr<absl::Duration> window = ParseStatsWindow(flags.window);
   if (!window.ok()) return Fail(window.status());
   absl::StatusOr<RunOutputs> outputs = PrepareRunOutputs(flags.outputs, &spec->prompts);
@@ -72,24 +83,24 @@ int Run(RunFlags& flags) {
       spec->model = mock_options.model;
     }
     std::fprintf(stderr,
-                 "llmload run: no --url given: started the built-in mock at %s "
+                 "%s: no --url given: started the built-in mock at %s "
                  "(ttft %s, itl %s); pass --url to test a real endpoint\n",
-                 base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
+                 prefix.c_str(), base.c_str(), flags.mock_ttft.c_str(), flags.mock_itl.c_str());
   }
   std::string warning;
   if (const std::string notice = ApiNotice(*spec); !notice.empty()) {
-    std::fprintf(stderr, "llmload run: %s\n", notice.c_str());
+    std::fprintf(stderr, "%s: %s\n", prefix.c_str(), notice.c_str());
   }
   if (absl::Status s = agent::FillModelIfMissing(&*spec, &warning); !s.ok()) {
     if (!absl::IsCancelled(s)) return Fail(s);
-    std::fprintf(stderr, "llmload run: stopped before the run started: %s\n",
+    std::fprintf(stderr, "%s: stopped before the run started: %s\n", prefix.c_str(),
                  std::string(s.message()).c_str());
     return kExitInterrupted;
   }
-  if (!warning.empty()) std::fprintf(stderr, "llmload run: warning: %s\n", warning.c_str());
+  if (!warning.empty()) std::fprintf(stderr, "%s: warning: %s\n", prefix.c_str(), warning.c_str());
   if (auto fd_warning = FdLimitWarning(spec->open_loop ? spec->max_concurrency : spec->users,
                                        fd_limits, mock_server ? 2 : 1)) {
-    std::fprintf(stderr, "llmload run: warning: %s\n", fd_warning->c_str());
+    std::fprintf(stderr, "%s: warning: %s\n", prefix.c_str(), fd_warning->c_str());
   }
 
   const std::string run_id = NewRunId();
@@ -119,6 +130,7 @@ int Run(RunFlags& flags) {
 
   RunLoopOptions options;
   options.stats_window = *window;
+  options.sweep = sweep;
   if (*exporter) {
     options.on_tick = [e = exporter->get()](const LiveSnapshot& snap, const Aggregator& agg) {
       e->Update(snap, agg);
@@ -131,11 +143,20 @@ int Run(RunFlags& flags) {
 
 }  // namespace
 
-void AddRunCommand(CLI::App& parent, CommandAction* action) {
+namespace {
+
+// `llmload run`, and `llmload sweep` (the same flags plus the search's).
+void AddRunLikeCommand(CLI::App& parent, CommandAction* action, const std::string& name) {
   auto flags = std::make_shared<RunFlags>();
+  flags->command = name;
   CLI::App* cmd = parent.add_subcommand(
-      "run", "Run a load test from this process (master + one in-process agent)");
+      name, name == "sweep"
+                ? "Search the endpoint's capacity from this process: the synchronous rate, the "
+                  "maximum throughput, then rates between (--sweep rates) or the highest rate "
+                  "under the SLOs (--sweep find-max)"
+                : "Run a load test from this process (master + one in-process agent)");
   AddWorkloadFlags(*cmd, flags->workload);
+  if (name == "sweep") AddSweepFlags(*cmd, flags->sweep, "rates");
   AddOutputFlags(*cmd, flags->outputs);
   AddMetricsFlags(*cmd, flags->metrics);
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
@@ -156,6 +177,16 @@ void AddRunCommand(CLI::App& parent, CommandAction* action) {
       ->check(CLI::Range(1, 1 << 20))
       ->group("Built-in mock");
   cmd->callback([flags, action] { *action = [flags] { return Run(*flags); }; });
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& parent, CommandAction* action) {
+  AddRunLikeCommand(parent, action, "run");
+}
+
+void AddSweepCommand(CLI::App& parent, CommandAction* action) {
+  AddRunLikeCommand(parent, action, "sweep");
 }
 
 }  // namespace llmload::master

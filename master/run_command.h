@@ -9,6 +9,8 @@
 namespace llmload::master {
 
 void AddRunCommand(CLI::App& parent, CommandAction* action);
+// `llmload sweep`: `run` plus a capacity search (master/sweep_flags.h).
+void AddSweepCommand(CLI::App& parent, CommandAction* action);
 
 }  // namespace llmload::master
 

@@ -165,8 +165,17 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
   if (spec.open_loop) {
     info.mode = "rate";
     info.rate = spec.rate;
+    info.max_concurrency = spec.max_concurrency;
   }
-  source.SetTarget(driver->current());
+  info.goodput_enabled = !spec.slos.empty();
+  std::optional<SweepDriver> sweep;
+  if (options.sweep) {
+    info.mode = "sweep";
+    sweep.emplace(*options.sweep, source, aggregator);
+    sweep->Start(start_ns, info.started_at_wall_ns, info);
+  } else {
+    source.SetTarget(driver->current());
+  }
   // Each stage of --stages gets its own aggregates: one segment per stage entered.
   std::vector<StageSpan> stage_spans;
   if (driver->has_shape()) {
@@ -235,8 +244,14 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     snap.users = source.RunningUsers();
     snap.target_users = driver->current().users;
     snap.open_loop = spec.open_loop;
-    snap.target_rate = spec.open_loop ? driver->current().open.rate : 0;
+    snap.target_rate = sweep            ? sweep->target_rate()
+                       : spec.open_loop ? driver->current().open.rate
+                                        : 0;
     snap.stage = driver->stage();
+    if (sweep) {
+      snap.sweep_step = sweep->step_index();
+      snap.sweep_kind = sweep->step_kind();
+    }
     snap.agents = source.Agents();
     const double ramp_s = spec.open_loop || driver->has_shape()
                               ? 0
@@ -289,6 +304,14 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     // Deltas are merged as soon as they are here (a tick at most), so the live figures lag
     // the agents by their stats interval only; the per-second work is the snapshot.
     collect(now);
+    if (sweep && !stopping) {
+      sweep->Tick(now, WallNowNs());
+      if (sweep->done()) {
+        if (!sweep->ended_early().empty()) console.Note("llmload: sweep: " + sweep->ended_early());
+        stop_load(sweep->ended_early().empty() ? "sweep done" : "sweep ended early",
+                  spec.stop_timeout, now);
+      }
+    }
     if (now >= next_snapshot) {
       next_snapshot = now + kSnapshotEveryNs;
       warn_if_unreachable("; still counting");
@@ -342,12 +365,15 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
                         : static_cast<double>(end_ns - start_ns) / kNsPerSecond;
   info.agents = source.Agents();
   info.agent_list = source.AgentList();
-  info.goodput_enabled = !spec.slos.empty();
   if (sends_end_ns > start_ns) {
     info.send_duration_s = static_cast<double>(sends_end_ns - start_ns) / kNsPerSecond;
   }
-  if (spec.open_loop) info.rate = driver->current().open.rate;
+  if (spec.open_loop && !sweep) info.rate = driver->current().open.rate;
   RunSummary summary = Summarize(info, aggregator.totals());
+  if (sweep) {
+    sweep->Abandon(stop_reason);  // a no-op when the search ended by itself
+    summary.sweep = sweep->Finish();
+  }
   if (!stage_spans.empty()) {
     stage_spans.back().end_ns = sends_end_ns > 0 ? sends_end_ns : end_ns;
     summary.stages = SummarizeStages(info, stage_spans, aggregator.segments(), spec);

@@ -16,6 +16,7 @@
 #include "master/live_snapshot.h"
 #include "master/load_source.h"
 #include "master/run_summary.h"
+#include "master/sweep_driver.h"
 #include "master/workload_flags.h"
 
 namespace llmload::master {
@@ -42,6 +43,9 @@ struct RunLoopOptions {
   // Called with a snapshot when the load starts, then once per second, then once more with
   // the final totals (e.g. to update Prometheus metrics); may be empty.
   std::function<void(const LiveSnapshot&, const Aggregator&)> on_tick;
+  // A capacity search (`llmload sweep`): the run is its steps, each with its own aggregates
+  // (master/sweep_driver.h), and ends when the search does. The spec is an open loop.
+  std::optional<SweepConfig> sweep;
 };
 
 // Runs the test and writes the outputs; returns the process exit code. Every file is

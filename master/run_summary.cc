@@ -107,6 +107,7 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
   if (info.mode == "rate") {
     ScheduleSummary& schedule = s.schedule.emplace();
     schedule.target_rate = info.rate.value_or(0);
+    schedule.max_concurrency = info.max_concurrency;
     schedule.achieved_rate = totals.sent / (info.send_duration_s > 0 ? info.send_duration_s : d);
     schedule.sent = totals.sent;
     schedule.dropped = totals.dropped;
@@ -146,6 +147,7 @@ nlohmann::json SummaryToJson(const RunSummary& s) {
       list.push_back(std::move(one));
     }
   }
+  if (s.sweep) j["sweep"] = SweepToJson(*s.sweep);
   return j;
 }
 
@@ -193,7 +195,10 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
     j["latency_s_uncorrected"] = LatencyJson(s.latency_uncorrected);
     j["ttft_s_uncorrected"] = LatencyJson(s.ttft_uncorrected);
     const ScheduleSummary& sc = *s.schedule;
-    j["schedule"] = {{"target_rate", sc.target_rate},
+    // JSON has no infinity: --rate inf (no schedule, the cap kept busy) is null.
+    j["schedule"] = {{"target_rate", std::isinf(sc.target_rate) ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(sc.target_rate)},
+                     {"max_concurrency", sc.max_concurrency},
                      {"achieved_rate", sc.achieved_rate},
                      {"sent", sc.sent},
                      {"dropped", sc.dropped},
@@ -245,10 +250,19 @@ std::string FormatSummaryTable(const RunSummary& s) {
   // The model id may come from the server (/v1/models): no escape code of its reaches the screen.
   absl::StrAppendFormat(&out, "target   %s  (%s, model %s)\n", s.run.url, s.run.api,
                         TerminalSafe(s.run.model));
-  if (s.schedule) {
+  if (s.sweep) {
+    absl::StrAppendFormat(&out, "load     sweep (%s): %d step(s), %d agent(s), %.2f s\n",
+                          s.sweep->mode, s.sweep->steps.size(), s.run.agents, s.run.duration_s);
+  } else if (s.schedule) {
     const ScheduleSummary& sc = *s.schedule;
-    absl::StrAppendFormat(&out, "load     open loop at %.4g req/s, %d agent(s), %.2f s\n",
-                          sc.target_rate, s.run.agents, s.run.duration_s);
+    if (std::isinf(sc.target_rate)) {
+      absl::StrAppendFormat(
+          &out, "load     open loop keeping %d in flight (--rate inf), %d agent(s), %.2f s\n",
+          sc.max_concurrency, s.run.agents, s.run.duration_s);
+    } else {
+      absl::StrAppendFormat(&out, "load     open loop at %.4g req/s, %d agent(s), %.2f s\n",
+                            sc.target_rate, s.run.agents, s.run.duration_s);
+    }
     absl::StrAppendFormat(&out,
                           "schedule %d sent (%.2f req/s achieved), %d dropped; send lateness "
                           "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
@@ -388,6 +402,7 @@ std::string FormatSummaryTable(const RunSummary& s) {
                             a.users, a.requests, a.state);
     }
   }
+  if (s.sweep) out += FormatSweepTable(*s.sweep);
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/histogram.h"
 #include "common/interval_stats.h"
+#include "master/sweep_summary.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload::master {
@@ -51,7 +52,8 @@ struct RunInfo {
   std::string mode = "users";  // "users" or "rate"
   int64_t users = 0;
   double spawn_rate = 0;
-  std::optional<double> rate;
+  std::optional<double> rate;   // open loop: the target rate (infinite: --rate inf)
+  int64_t max_concurrency = 0;  // open loop: the cap (0: none)
   int agents = 1;
   std::string url;
   std::string model;
@@ -70,8 +72,9 @@ struct PromptResult {
 
 // An open loop's schedule, as the client kept it (the JSON's "schedule").
 struct ScheduleSummary {
-  double target_rate = 0;    // requests per second asked for (the last target)
-  double achieved_rate = 0;  // sent per second over the time the load was sending
+  double target_rate = 0;       // requests per second asked for (the last target; inf: --rate inf)
+  int64_t max_concurrency = 0;  // the cap in flight (0: none)
+  double achieved_rate = 0;     // sent per second over the time the load was sending
   uint64_t sent = 0, dropped = 0;
   LatencyStats send_lateness;  // actual minus scheduled send
 };
@@ -108,8 +111,9 @@ struct RunSummary {
   // latency and TTFT from the actual send (they hide the client's own queueing).
   std::optional<ScheduleSummary> schedule;
   LatencyStats latency_uncorrected, ttft_uncorrected;
-  uint64_t warmup_requests = 0;     // sent in the warm-up and left out of everything above
-  std::vector<StageResult> stages;  // only with --stages
+  uint64_t warmup_requests = 0;       // sent in the warm-up and left out of everything above
+  std::vector<StageResult> stages;    // only with --stages
+  std::optional<SweepSummary> sweep;  // only in `llmload sweep`
 };
 
 RunSummary Summarize(const RunInfo& info, const IntervalStats& totals);

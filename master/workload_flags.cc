@@ -105,8 +105,22 @@ absl::Status ApplyLoadModelFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
           "the replies do) and --users a closed loop (users that each wait for their reply); "
           "give one of them");
     }
-    if (!std::isfinite(*f.rate) || *f.rate < 0) {
-      return bad("--rate: must be a finite number of requests per second, 0 or more, got ",
+    if (std::isinf(*f.rate) && *f.rate > 0) {
+      // vLLM's --request-rate inf: no schedule, the cap's slots kept busy.
+      if (f.max_concurrency == 0) {
+        return bad(
+            "--rate inf sends as fast as the slots allow, so it needs --max-concurrency (how "
+            "many requests to keep in flight)");
+      }
+      for (const auto& [given, flag] :
+           {std::pair{!f.stages.empty(), "--stages"}, std::pair{!f.arrival.empty(), "--arrival"},
+            std::pair{f.burstiness != 1, "--burstiness"},
+            std::pair{f.max_queue.has_value(), "--max-queue"}}) {
+        if (given)
+          return bad(flag, ": not with --rate inf (it has no schedule, and nothing waits)");
+      }
+    } else if (!std::isfinite(*f.rate) || *f.rate < 0) {
+      return bad("--rate: must be a number of requests per second, 0 or more (or inf), got ",
                  *f.rate);
     }
     if (*f.rate == 0 && f.stages.empty()) {
@@ -181,7 +195,8 @@ absl::Status ApplyLoadModelFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
 void AddLoadModelFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--rate", f.rate,
                  "Open loop: send this many requests per second in total, whatever the replies "
-                 "do; latency runs from each request's scheduled time (instead of --users)")
+                 "do; latency runs from each request's scheduled time (instead of --users); inf "
+                 "with --max-concurrency keeps that many in flight")
       ->group("Load model");
   app.add_option("--arrival", f.arrival,
                  absl::StrCat("Open loop: how sends are spaced: ",
@@ -212,8 +227,9 @@ void AddLoadModelFlags(CLI::App& app, WorkloadFlags& f) {
       ->group("Load model");
   app.add_option("--warmup", f.warmup,
                  "Send but leave out of every figure the requests started in the run's first "
-                 "DURATION")
+                 "DURATION (in a sweep: of each step)")
       ->capture_default_str()
+      ->each([&f](const std::string&) { f.warmup_given = true; })
       ->group("Load model");
   app.add_option("--warmup-requests", f.warmup_requests,
                  "Send but leave out of every figure the run's first N requests")
@@ -332,7 +348,8 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
       ->group("Load");
   app.add_option("--slo", f.slos,
                  "Service-level objective for goodput, e.g. ttft=500ms, tpot=50ms, itl=100ms, "
-                 "e2e=10s (repeatable)")
+                 "e2e=10s (repeatable, or comma-separated)")
+      ->delimiter(',')
       ->group("Load");
   AddRetryFlags(app, f);
   AddLoadModelFlags(app, f);

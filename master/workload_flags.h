@@ -58,6 +58,7 @@ struct WorkloadFlags {
   std::string stages;
   bool stages_step = false;
   std::string warmup = "0s";
+  bool warmup_given = false;  // set by the flag parser: --warmup was on the command line
   int64_t warmup_requests = 0;
   std::string run_time;
   int64_t requests = 0;

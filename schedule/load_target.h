@@ -16,8 +16,12 @@ struct LoadTarget {
   // Closed loop.
   int64_t users = 0;
   double spawn_rate = 0;  // users started per second; <= 0: all at once
-  // Open loop (WorkloadSpec::open_loop): the rate, cap, queue and first-send phase.
+  // Open loop (WorkloadSpec::open_loop): the rate, cap, queue and first-send phase. An
+  // infinite rate with a cap keeps the cap's slots busy (vLLM's --request-rate inf).
   RateShare open;
+  // Requests scheduled before this time (ns since the run's start, on the master's time line)
+  // are warm-up, beside those of --warmup: a sweep step's own warm-up. 0: none.
+  int64_t warmup_end_ns = 0;
 };
 
 }  // namespace llmload::schedule

@@ -38,6 +38,13 @@ std::vector<RateShare> SplitRate(double rate, int64_t max_concurrency, int64_t m
     const std::vector<int64_t> queues = SplitLargestRemainder(max_queue, split_weights);
     for (size_t i = 0; i < shares.size(); ++i) shares[i].max_queue = queues[i];
   }
+  if (std::isinf(rate) && rate > 0 && max_concurrency > 0) {
+    // No schedule to split: every share with slots keeps them busy, and needs no phase.
+    for (size_t i = 0; i < shares.size(); ++i) {
+      if (split_weights[i] > 0) shares[i].rate = rate;
+    }
+    return shares;
+  }
   if (!(rate > 0) || !std::isfinite(rate) || weight_sum <= 0) return shares;
   // Every share is a whole multiple of `quantum`, the spacing of doubles just below `rate`:
   // then every partial sum up to `rate` is a double, so the shares sum to `rate` exactly, in

@@ -27,8 +27,9 @@ struct RateShare {
 // idle rather than uncapped). `max_queue` goes by largest remainder in the same proportion as
 // the rate. The last share with a rate takes the floating-point remainder, and the shares
 // are whole multiples of the rate's ulp, so they sum to `rate` exactly in any order. The k-th share
-// with a rate (k = 0, 1, ...) has phase round(k * 1e9 / rate) ns. A `rate` that is not > 0 gives
-// every share rate 0 and phase 0.
+// with a rate (k = 0, 1, ...) has phase round(k * 1e9 / rate) ns. An infinite `rate` with a cap
+// (keep the slots busy) gives every share with slots an infinite rate and phase 0. Any other
+// `rate` that is not a finite number > 0 gives every share rate 0 and phase 0.
 std::vector<RateShare> SplitRate(double rate, int64_t max_concurrency, int64_t max_queue,
                                  const std::vector<double>& weights);
 

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -9,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/error_class.h"
 #include "common/interval_stats.h"
 #include "common/wire_codec.h"
@@ -237,6 +240,28 @@ TEST(AgentRegistryTest, SetTargetSplitsUsersAndRateByCores) {
   EXPECT_EQ(next_a.users() + next_b.users(), 21);
   EXPECT_DOUBLE_EQ(next_a.spawn_rate() + next_b.spawn_rate(), 1.0);
   EXPECT_EQ(next_a.start_at_unix_ns(), asg_a.start_at_unix_ns());
+}
+
+TEST(AgentRegistryTest, AnOpenLoopTargetCarriesItsWarmUpAndAnInfiniteRateToEveryAgent) {
+  WorkloadSpec spec = TestSpec();
+  spec.open_loop = true;
+  spec.arrival = "constant";
+  AgentRegistry reg(spec, Options());
+  Joined a = JoinAgent(reg, "a", 1);
+  Joined b = JoinAgent(reg, "b", 1);
+  schedule::LoadTarget target;
+  target.open.rate = std::numeric_limits<double>::infinity();
+  target.open.max_concurrency = 5;
+  target.warmup_end_ns = 7 * kNsPerSecond;
+  reg.SetTarget(target);
+  const proto::Assignment asg_a = a.session->LastAssignment();
+  const proto::Assignment asg_b = b.session->LastAssignment();
+  EXPECT_TRUE(std::isinf(asg_a.rate()));
+  EXPECT_TRUE(std::isinf(asg_b.rate()));
+  EXPECT_EQ(asg_a.max_concurrency() + asg_b.max_concurrency(), 5);
+  // A sweep step's warm-up is on the run's time line: the same for every agent.
+  EXPECT_EQ(asg_a.warmup_end_ns(), 7 * kNsPerSecond);
+  EXPECT_EQ(asg_b.warmup_end_ns(), 7 * kNsPerSecond);
 }
 
 TEST(AgentRegistryTest, SilentAgentIsCancelledMarkedMissingAndItsUsersMove) {

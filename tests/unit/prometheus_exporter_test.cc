@@ -4,6 +4,7 @@
 #include "master/prometheus_exporter.h"
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "absl/strings/str_format.h"
@@ -250,6 +251,22 @@ TEST_F(PrometheusExporterTest, AnOpenLoopAddsItsRateDropsLatenessAndStage) {
   EXPECT_EQ(t.Value("llmload_send_lateness_seconds_count"), 2);
   EXPECT_EQ(t.Value("llmload_send_lateness_seconds_bucket", {{"le", "0.00025"}}), 1);
   EXPECT_EQ(t.Value("llmload_send_lateness_seconds_bucket", {{"le", "0.005"}}), 2);
+}
+
+TEST_F(PrometheusExporterTest, ASweepLabelsItsStepAndAnInfiniteRateIsPlusInf) {
+  PrometheusExporter e("run-1", "m");
+  e.Update(snap_, agg_);
+  EXPECT_FALSE(Render(e).Value("llmload_sweep_step").has_value());  // no sweep: absent
+  snap_.open_loop = true;
+  snap_.target_rate = std::numeric_limits<double>::infinity();
+  snap_.sweep_step = 1;
+  snap_.sweep_kind = "throughput";
+  e.Update(snap_, agg_);
+  const PromText t = Render(e);
+  EXPECT_EQ(t.Value("llmload_sweep_step", {{"kind", "throughput"}}), 1);
+  const std::optional<double> rate = t.Value("llmload_target_rate");
+  ASSERT_TRUE(rate.has_value());
+  EXPECT_TRUE(std::isinf(*rate));
 }
 
 // METRICS.md's names, plus the attempt and retry counters of issue 11 (docs/observability.md).

@@ -71,8 +71,9 @@ TEST(RateSplitTest, ACapSmallerThanTheAgentsLeavesSomeIdleNotUncapped) {
 
 TEST(RateSplitTest, NoRateStillSplitsTheCap) {
   // `--rate 0 --stages ...` starts at rate 0: the caps are in place before the first send.
+  // (An infinite rate with a cap keeps the slots busy instead: see below.)
   for (double rate : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(),
-                      std::numeric_limits<double>::infinity()}) {
+                      -std::numeric_limits<double>::infinity()}) {
     const std::vector<RateShare> shares = SplitRate(rate, 5, 5, {1, 1});
     EXPECT_EQ(shares[0].rate, 0);
     EXPECT_EQ(shares[1].rate, 0);
@@ -221,6 +222,27 @@ TEST(RateSplitTest, PoissonSharesSeededPerStreamMergeIntoPoisson) {
   const double variance_rel = std::sqrt(8.0 / gaps);
   EXPECT_NEAR(mean, 1e9 / kRate, 5 * mean_rel * 1e9 / kRate);
   EXPECT_NEAR(cv, 1, 5 * (mean_rel + variance_rel / 2));
+}
+
+TEST(RateSplitTest, AnInfiniteRateGoesToEveryShareWithSlots) {
+  const double inf = std::numeric_limits<double>::infinity();
+  // A cap of 3 over 4 equal shares: one share gets no slot, and then no rate either (never an
+  // uncapped share kept busy).
+  const std::vector<RateShare> shares = SplitRate(inf, 3, 0, {1, 1, 1, 1});
+  int with_slots = 0;
+  for (const RateShare& s : shares) {
+    if (s.max_concurrency > 0) {
+      ++with_slots;
+      EXPECT_TRUE(std::isinf(s.rate));
+    } else {
+      EXPECT_EQ(s.rate, 0);
+    }
+    EXPECT_EQ(s.phase_ns, 0);
+    EXPECT_EQ(s.max_queue, 0);
+  }
+  EXPECT_EQ(with_slots, 3);
+  // Without a cap an infinite rate has nothing to keep busy: no share sends.
+  for (const RateShare& s : SplitRate(inf, 0, 0, {1, 1})) EXPECT_EQ(s.rate, 0);
 }
 
 }  // namespace

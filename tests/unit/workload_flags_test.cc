@@ -1,5 +1,6 @@
 #include "master/workload_flags.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -223,6 +224,37 @@ TEST(WorkloadFlagsTest, UrlWithABadPortIsRefused) {
   absl::StatusOr<WorkloadSpec> spec = Parse({"--url", "http://127.0.0.1:99999"});
   ASSERT_FALSE(spec.ok());
   EXPECT_NE(spec.status().message().find("--url"), absl::string_view::npos);
+}
+
+TEST(WorkloadFlagsTest, RateInfNeedsACapAndNothingThatSchedules) {
+  absl::StatusOr<WorkloadSpec> spec = Parse({"--rate", "inf", "--max-concurrency", "4"});
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_TRUE(spec->open_loop);
+  EXPECT_TRUE(std::isinf(spec->rate));
+  EXPECT_EQ(spec->max_concurrency, 4);
+  EXPECT_EQ(spec->max_queue, 4);  // kept for the FIFO, which --rate inf never fills
+  absl::StatusOr<WorkloadSpec> no_cap = Parse({"--rate", "inf"});
+  ASSERT_FALSE(no_cap.ok());
+  EXPECT_NE(no_cap.status().message().find("needs --max-concurrency"), std::string::npos);
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--arrival", "constant"},
+                                                std::vector<std::string>{"--max-queue", "2"},
+                                                std::vector<std::string>{"--stages", "1s:5"}}) {
+    std::vector<std::string> args = {"--rate", "inf", "--max-concurrency", "4"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    absl::StatusOr<WorkloadSpec> refused = Parse(args);
+    ASSERT_FALSE(refused.ok()) << extra[0];
+    EXPECT_NE(refused.status().message().find(extra[0] + ": not with --rate inf"),
+              std::string::npos)
+        << refused.status();
+  }
+  EXPECT_FALSE(Parse({"--rate", "-inf"}).ok());
+  EXPECT_FALSE(Parse({"--rate", "nan"}).ok());
+}
+
+TEST(WorkloadFlagsTest, SlosMayBeCommaSeparated) {
+  absl::StatusOr<WorkloadSpec> spec = Parse({"--slo", "ttft=500ms,tpot=50ms", "--slo", "e2e=5s"});
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->slos.size(), 3u);
 }
 
 }  // namespace
