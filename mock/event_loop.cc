@@ -68,17 +68,23 @@ struct EventLoop::Connection {
   bool read_paused = false;        // stopped reading: too much pipelined input queued
   bool stream_stalled = false;     // stopped producing tokens until `out` drains
   uint64_t timer_id = 0;           // the armed timer; 0 when none
+  bool queued = false;             // busy, waiting in the loop's FIFO for a batch slot
+  bool generating = false;         // busy, holding a batch slot
+  uint32_t queue_prev = 0;         // neighbours in the FIFO while queued
+  uint32_t queue_next = 0;
 
   // The completion in progress.
   bool stream = false;
   bool keep_alive = true;
   bool finish_length = false;
+  bool http10 = false;  // the request was HTTP/1.0 (the parser forgets it after the request)
   int64_t tokens_total = 0;
   int64_t tokens_sent = 0;
   int64_t prompt_tokens = 0;
   int64_t truncate_after = -1;   // tokens to send before cutting the response; -1: never
   int64_t next_deadline = 0;     // when the next token (or the whole body) is due
-  int64_t read_ns = 0;           // when the request was parsed: the start of first_token
+  int64_t read_ns = 0;           // when the request was parsed, until it is admitted; then
+                                 // when it was admitted: the start of first_token
   int64_t first_token_ns = 0;    // MockOutcome::first_token_ns
   int64_t arrival_ns = 0;        // when it reached the socket: the start of ..._from_arrival
   int64_t last_arrival_ns = -1;  // the kernel's receive time of the latest bytes read; -1: none
@@ -164,6 +170,7 @@ void EventLoop::Run() {
     if (timers_due || (!timers_.empty() && timers_.top().deadline_ns <= NowNs())) {
       RunTimers(NowNs());
     }
+    AdmitWaiters();
     // Slots closed during this batch become reusable only now, so a stale event in the same
     // batch can never reach a new connection.
     for (uint32_t slot : closed_slots_) {
@@ -205,6 +212,7 @@ EventLoop::Connection* EventLoop::NewConnection(UniqueFd fd) {
   c.continue_sent = c.in_process_input = c.busy = c.close_after_write = false;
   c.lingering = c.read_paused = c.stream_stalled = false;
   c.timer_id = 0;
+  c.queued = c.generating = false;
   c.last_arrival_ns = -1;
   return &c;
 }
@@ -490,17 +498,32 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const Rou
   c.writer = writer.get();
   c.writer->Begin(creq, c.id, static_cast<int64_t>(time(nullptr)), /*chunked=*/!http10);
   c.busy = true;
+  c.http10 = http10;
   c.read_ns = now;
   // The latest bytes read completed this request (or a later pipelined one): never earlier
   // than its true arrival, so a pipelined request's wait is if anything undercounted.
   c.arrival_ns = c.last_arrival_ns >= 0 ? std::min(c.last_arrival_ns, now) : now;
+  // Earlier waiters go first, even when a slot was freed in this batch of events.
+  if (!SlotFree() || queue_head_ != kNoSlot) return Enqueue(c);
+  Admit(c, now);
+}
+
+void EventLoop::Admit(Connection& c, int64_t now) {
+  const MockOptions& o = *ctx_.options;
+  MockCounters& k = *ctx_.counters;
+  k.queue_wait.Record(now - c.read_ns);
+  c.read_ns = now;  // the TTFT deadline counts from admission, as a real engine's does
+  c.generating = true;
+  ++generating_;
+  MockCounters::SetGauge(k.generating_now, k.max_generating, static_cast<uint64_t>(generating_));
+  const int64_t n = c.tokens_total;
   if (c.stream) {
     MockCounters::Add(k.streamed);
     ResponseHead head;
     head.content_type = c.writer->stream_content_type();
     head.chunked = true;
     head.keep_alive = c.keep_alive;
-    head.http10 = http10;
+    head.http10 = c.http10;
     head.request_id = c.id;
     AppendResponseHead(head, &c.out);
     if (const int events = c.writer->AppendPrelude(&c.out); events > 0) {
@@ -518,6 +541,58 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const Rou
     c.next_deadline = now + delay;
   }
   Advance(c, now);
+}
+
+void EventLoop::EndGeneration(Connection& c) {
+  if (!c.generating) return;
+  c.generating = false;
+  --generating_;
+  ctx_.counters->generating_now.store(static_cast<uint64_t>(generating_),
+                                      std::memory_order_relaxed);
+}
+
+void EventLoop::Enqueue(Connection& c) {
+  MockCounters& k = *ctx_.counters;
+  c.queued = true;
+  c.timer_id = 0;  // nothing is due until admission
+  c.queue_prev = queue_tail_;
+  c.queue_next = kNoSlot;
+  if (queue_tail_ != kNoSlot) {
+    slots_[queue_tail_]->queue_next = c.slot;
+  } else {
+    queue_head_ = c.slot;
+  }
+  queue_tail_ = c.slot;
+  ++queued_;
+  MockCounters::Add(k.queued_total);
+  MockCounters::SetGauge(k.queued_now, k.max_queued, queued_);
+}
+
+void EventLoop::Dequeue(Connection& c) {
+  if (!c.queued) return;
+  c.queued = false;
+  if (c.queue_prev != kNoSlot) {
+    slots_[c.queue_prev]->queue_next = c.queue_next;
+  } else {
+    queue_head_ = c.queue_next;
+  }
+  if (c.queue_next != kNoSlot) {
+    slots_[c.queue_next]->queue_prev = c.queue_prev;
+  } else {
+    queue_tail_ = c.queue_prev;
+  }
+  --queued_;
+  ctx_.counters->queued_now.store(queued_, std::memory_order_relaxed);
+}
+
+void EventLoop::AdmitWaiters() {
+  // Iterative: an admitted completion may end at once (zero TTFT, an injected truncation) and
+  // free its slot for the next waiter in this same loop.
+  while (queue_head_ != kNoSlot && SlotFree()) {
+    Connection& c = *slots_[queue_head_];
+    Dequeue(c);
+    Admit(c, NowNs());
+  }
 }
 
 void EventLoop::Advance(Connection& c, int64_t now) {
@@ -538,7 +613,7 @@ void EventLoop::Advance(Connection& c, int64_t now) {
     ResponseHead head;
     head.content_type = c.writer->body_content_type();
     head.keep_alive = c.keep_alive;
-    head.http10 = c.parser.request().version_minor == 0;
+    head.http10 = c.http10;
     head.request_id = c.id;
     if (c.truncate_after >= 0) {
       // Promise the whole body, send half of it, hang up.
@@ -594,6 +669,7 @@ void EventLoop::Truncate(Connection& c) {
 }
 
 void EventLoop::FinishResponse(Connection& c) {
+  EndGeneration(c);
   c.busy = false;
   if (!c.keep_alive) c.close_after_write = true;
   if (c.in_process_input) return;  // ProcessInput's loop picks up the next request
@@ -650,6 +726,11 @@ void EventLoop::Schedule(Connection& c, int64_t deadline_ns) {
 void EventLoop::Close(Connection& c) {
   if (c.closed) return;
   c.closed = true;
+  if (c.queued) {
+    Dequeue(c);
+    MockCounters::Add(ctx_.counters->queue_abandoned);
+  }
+  EndGeneration(c);
   c.busy = false;
   c.timer_id = 0;  // its heap entry, if any, is now stale
   c.fd.Reset();    // close() also removes it from the epoll set
@@ -676,7 +757,7 @@ void EventLoop::RunTimers(int64_t now) {
     c.timer_id = 0;
     if (c.lingering) {
       Close(c);
-    } else if (c.busy) {
+    } else if (c.busy && !c.queued) {
       Advance(c, now);
     }
   }

@@ -3,6 +3,11 @@
 // deadline, an eventfd to be told to stop, and every connection it accepted. Sockets are
 // non-blocking and edge-triggered; a connection is a small state machine (read request ->
 // stream tokens on timer -> next pipelined request), never a thread.
+// With a concurrency cap (this loop's share of --max-concurrency) the loop has that many batch
+// slots: a valid completion request that finds them all generating waits in a FIFO (an
+// intrusive list through the connections, so a waiter that disconnects leaves it in O(1))
+// and is admitted, its TTFT deadline counting from then, when a generation ends. Admission
+// happens after each batch of events, never inside the handler that ended a generation.
 #ifndef LLMLOAD_MOCK_EVENT_LOOP_H_
 #define LLMLOAD_MOCK_EVENT_LOOP_H_
 
@@ -30,6 +35,7 @@ struct EventLoopContext {
   const std::vector<std::unique_ptr<MockCounters>>* all = nullptr;  // for GET /mock/stats
   std::atomic<uint64_t>* request_seq = nullptr;
   int64_t started_unix = 0;  // "created" of the listed model
+  int max_concurrency = 0;   // this loop's batch slots (LoopMaxConcurrency); 0: no limit
 };
 
 class EventLoop {
@@ -61,6 +67,16 @@ class EventLoop {
   void HandleRequest(Connection& c, const HttpRequest& req, int64_t now);
   void AnswerInfo(Connection& c, const HttpRequest& req, const RouteMatch& route);
   void StartCompletion(Connection& c, const HttpRequest& req, const RouteMatch& route, int64_t now);
+  // Takes a slot for the prepared completion on `c` and starts its clock at `now`.
+  void Admit(Connection& c, int64_t now);
+  // Gives back the slot of `c`'s completion, if it holds one (the next waiter is admitted by
+  // AdmitWaiters at the end of the batch).
+  void EndGeneration(Connection& c);
+  void Enqueue(Connection& c);
+  void Dequeue(Connection& c);
+  // Admits waiters in FIFO order while slots are free.
+  void AdmitWaiters();
+  bool SlotFree() const { return ctx_.max_concurrency <= 0 || generating_ < ctx_.max_concurrency; }
   void Advance(Connection& c, int64_t now);
   void FinishResponse(Connection& c);
   void Truncate(Connection& c);
@@ -93,6 +109,12 @@ class EventLoop {
   std::vector<uint32_t> closed_slots_;  // freed after the current batch of events
   std::string scratch_;                 // read buffer reused by every connection
   DialectSet dialects_;                 // this loop's instances: a dialect may keep a parser
+  // Batch slots and their FIFO of waiting connections (slot numbers; kNoSlot ends the list).
+  static constexpr uint32_t kNoSlot = ~uint32_t{0};
+  int generating_ = 0;
+  uint64_t queued_ = 0;
+  uint32_t queue_head_ = kNoSlot;
+  uint32_t queue_tail_ = kNoSlot;
 };
 
 }  // namespace llmload::mock

@@ -133,6 +133,10 @@ void AddMockCommand(CLI::App& parent, CommandAction* action) {
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   cmd->add_option("--model", o.model, "Model id listed by GET /v1/models")->capture_default_str();
+  // Range-checked by ValidateMockOptions, whose message also explains the --threads split.
+  cmd->add_option("--max-concurrency", o.max_concurrency,
+                  "Completion requests generated at once; more wait in a FIFO (0: no limit)")
+      ->capture_default_str();
   cmd->callback([flags, action] { *action = [flags] { return RunMock(*flags); }; });
 }
 

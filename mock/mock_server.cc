@@ -115,6 +115,16 @@ absl::Status ValidateMockOptions(const MockOptions& o) {
     }
   }
   if (o.model.empty()) return absl::InvalidArgumentError("--model: must not be empty");
+  if (o.max_concurrency < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-concurrency: ", o.max_concurrency, " is negative (0: no limit)"));
+  }
+  if (o.max_concurrency > 0 && o.max_concurrency < o.threads) {
+    // Each loop enforces its own share; a loop with a share of 0 could never admit anything.
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-concurrency: ", o.max_concurrency, " is below --threads ", o.threads,
+                     " (the limit is split over the event loops, each needs at least 1)"));
+  }
   // A reply's delay is ttft + (tokens - 1) * itl in int64 nanoseconds: with up to 2^20 tokens,
   // an hour each keeps it far from overflow.
   for (const auto& [value, flag] :
@@ -126,6 +136,12 @@ absl::Status ValidateMockOptions(const MockOptions& o) {
     }
   }
   return absl::OkStatus();
+}
+
+int LoopMaxConcurrency(const MockOptions& options, int loop) {
+  if (options.max_concurrency <= 0 || options.threads <= 0) return 0;
+  const int base = options.max_concurrency / options.threads;
+  return base + (loop < options.max_concurrency % options.threads ? 1 : 0);
 }
 
 MockServer::MockServer(PrivateTag, const MockOptions& options) : options_(options) {}
@@ -155,6 +171,7 @@ absl::StatusOr<std::unique_ptr<MockServer>> MockServer::Start(const MockOptions&
     ctx.all = &server->counters_;
     ctx.request_seq = &server->request_seq_;
     ctx.started_unix = started;
+    ctx.max_concurrency = LoopMaxConcurrency(server->options_, i);
     absl::StatusOr<std::unique_ptr<EventLoop>> loop =
         EventLoop::Create(ctx, std::move(listeners[i]));
     if (!loop.ok()) return loop.status();

@@ -2,6 +2,10 @@
 // without --url) or through `llmload mock`. Start() binds, starts its event-loop threads and
 // returns; Stop() (or the destructor) stops and joins them. Each thread runs an EventLoop with
 // its own SO_REUSEPORT listener, so there is no thread per connection and no shared lock.
+// --max-concurrency N caps the completions being generated at once, like a serving engine's
+// batch slots (vLLM's max_num_seqs): more wait in a FIFO. To keep the loops free of a shared
+// lock, the cap is split over the loops (LoopMaxConcurrency) and each loop enforces its share
+// on its own connections; exact with one loop (the default).
 #ifndef LLMLOAD_MOCK_MOCK_SERVER_H_
 #define LLMLOAD_MOCK_MOCK_SERVER_H_
 
@@ -41,7 +45,15 @@ struct MockOptions {
   size_t max_body_bytes = 4 * 1024 * 1024;  // larger bodies get 413
   size_t max_header_bytes = 64 * 1024;      // larger header sections get 431
   std::string model = "mock-llm";           // what GET /v1/models lists
+  // Completion requests generated at once; more wait in a FIFO, their TTFT counting from
+  // admission (0: no limit). With several loops each gets its share (LoopMaxConcurrency).
+  int max_concurrency = 0;
 };
+
+// Loop `loop`'s share of options.max_concurrency over options.threads loops, by largest
+// remainder (equal weights: N / threads each, one more for the first N % threads loops);
+// 0 (no limit) when max_concurrency is 0.
+int LoopMaxConcurrency(const MockOptions& options, int loop);
 
 // Checks ranges (port, threads, rates, status, token counts); InvalidArgument names the field.
 absl::Status ValidateMockOptions(const MockOptions& options);

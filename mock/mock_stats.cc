@@ -56,6 +56,12 @@ void MockCounters::AddTo(MockStats* s) const {
   const uint64_t closed = v(connections_closed);
   s->connections_accepted += accepted;
   s->connections_open += accepted >= closed ? accepted - closed : 0;
+  s->generating_now += v(generating_now);
+  s->max_generating += v(max_generating);
+  s->queued_now += v(queued_now);
+  s->max_queued += v(max_queued);
+  s->queued_total += v(queued_total);
+  s->queue_abandoned += v(queue_abandoned);
 }
 
 int LatenessBucket(uint64_t us) {
@@ -132,10 +138,14 @@ std::string MockStats::ToJson() const {
       ",\"bad_requests\":", bad_requests, ",\"tokens_sent\":", tokens_sent,
       ",\"chunks_sent\":", chunks_sent, ",\"bytes_sent\":", bytes_sent,
       ",\"connections_accepted\":", connections_accepted,
-      ",\"connections_open\":", connections_open,
+      ",\"connections_open\":", connections_open, ",\"generating_now\":", generating_now,
+      ",\"max_generating\":", max_generating, ",\"queued_now\":", queued_now,
+      ",\"max_queued\":", max_queued, ",\"queued_total\":", queued_total,
+      ",\"queue_abandoned\":", queue_abandoned,
       ",\"token_lateness_us\":{\"p50\":", token_lateness_p50_us, ",\"p99\":", token_lateness_p99_us,
       ",\"max\":", token_lateness_max_us, "},\"first_token_us\":", DurationsJson(first_token),
-      ",\"first_token_from_arrival_us\":", DurationsJson(first_token_from_arrival), "}");
+      ",\"first_token_from_arrival_us\":", DurationsJson(first_token_from_arrival),
+      ",\"queue_wait_us\":", DurationsJson(queue_wait), "}");
 }
 
 std::string MockStats::Summary() const {
@@ -149,7 +159,10 @@ std::string MockStats::Summary() const {
       " first_token_us_p50=", first_token.p50_us, " p99=", first_token.p99_us,
       " max=", first_token.max_us,
       " first_token_from_arrival_us_p50=", first_token_from_arrival.p50_us,
-      " p99=", first_token_from_arrival.p99_us, " max=", first_token_from_arrival.max_us);
+      " p99=", first_token_from_arrival.p99_us, " max=", first_token_from_arrival.max_us,
+      " max_generating=", max_generating, " queued=", queued_total, " max_queued=", max_queued,
+      " queue_abandoned=", queue_abandoned, " queue_wait_us_p50=", queue_wait.p50_us,
+      " p99=", queue_wait.p99_us, " max=", queue_wait.max_us);
 }
 
 }  // namespace llmload::mock

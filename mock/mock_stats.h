@@ -62,6 +62,19 @@ struct MockStats {
   // network and the client's own delays. Without a kernel timestamp, the parse time.
   Durations first_token_from_arrival;
 
+  // The batch-slot queue of --max-concurrency (all 0 but generating_now/max_generating without
+  // it). The *_now figures are gauges at the snapshot; the max_* figures each loop's peak,
+  // summed over the loops (exact with one loop, an upper bound of the true peak with more).
+  uint64_t generating_now = 0;   // completions admitted and not ended yet
+  uint64_t max_generating = 0;   // the most admitted at once
+  uint64_t queued_now = 0;       // completion requests waiting for a slot
+  uint64_t max_queued = 0;       // the most waiting at once
+  uint64_t queued_total = 0;     // completion requests that had to wait
+  uint64_t queue_abandoned = 0;  // waiters whose client went away before their admission
+  // Parse -> admission of every admitted completion (0 when a slot was free), the part of
+  // first_token_from_arrival spent waiting for a slot.
+  Durations queue_wait;
+
   // {"requests_total":..,"requests_by_endpoint":{...},"requests_by_dialect":{"openai":..},...}
   // (the /mock/stats body).
   std::string ToJson() const;
@@ -118,10 +131,22 @@ struct alignas(64) MockCounters {
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<uint64_t> connections_accepted{0};
   std::atomic<uint64_t> connections_closed{0};
+  // The batch-slot queue (see MockStats); the gauges are set by their loop.
+  std::atomic<uint64_t> generating_now{0};
+  std::atomic<uint64_t> max_generating{0};
+  std::atomic<uint64_t> queued_now{0};
+  std::atomic<uint64_t> max_queued{0};
+  std::atomic<uint64_t> queued_total{0};
+  std::atomic<uint64_t> queue_abandoned{0};
 
   // Single-writer increment: a relaxed load and store, cheaper than a locked add.
   static void Add(std::atomic<uint64_t>& c, uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  // Single-writer gauge: sets `now` and raises `peak` to it.
+  static void SetGauge(std::atomic<uint64_t>& now, std::atomic<uint64_t>& peak, uint64_t v) {
+    now.store(v, std::memory_order_relaxed);
+    if (v > peak.load(std::memory_order_relaxed)) peak.store(v, std::memory_order_relaxed);
   }
   // Lateness histogram: log-linear buckets, 8 per power of two (see LatenessBucket).
   static constexpr int kLatenessBuckets = 8 * 40;
@@ -130,11 +155,12 @@ struct alignas(64) MockCounters {
   void RecordLateness(int64_t late_ns);
   FineDurationHistogram first_token;               // see MockStats::first_token
   FineDurationHistogram first_token_from_arrival;  // see MockStats::first_token_from_arrival
+  FineDurationHistogram queue_wait;                // see MockStats::queue_wait
 
   // Adds this loop's counters into `*into` (percentiles are left to MergeHistograms).
   void AddTo(MockStats* into) const;
-  // Sums the lateness and first-token histograms of `loops` and sets the percentiles of
-  // `*into`.
+  // Sums the lateness, first-token and queue-wait histograms of `loops` and sets the
+  // percentiles of `*into`.
   template <typename Loops>
   static void MergeHistograms(const Loops& loops, MockStats* into) {
     std::array<uint64_t, kLatenessBuckets> lateness_merged{};
@@ -151,6 +177,8 @@ struct alignas(64) MockCounters {
         FineDurationHistogram::Summarize(loops, [](const auto& l) { return &l->first_token; });
     into->first_token_from_arrival = FineDurationHistogram::Summarize(
         loops, [](const auto& l) { return &l->first_token_from_arrival; });
+    into->queue_wait =
+        FineDurationHistogram::Summarize(loops, [](const auto& l) { return &l->queue_wait; });
   }
 
  private:

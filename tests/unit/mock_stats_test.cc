@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -81,6 +82,44 @@ TEST(MockStatsTest, SumsLoopsAndReportsLatenessPercentiles) {
   EXPECT_EQ(j["first_token_us"]["max"], 25'300);
   EXPECT_EQ(j["first_token_us"]["p99"], s.first_token.p99_us);
   EXPECT_EQ(j["first_token_from_arrival_us"]["max"], 26'300);
+}
+
+TEST(MockStatsTest, ReportsTheBatchSlotQueue) {
+  std::vector<std::unique_ptr<MockCounters>> loops;
+  loops.push_back(std::make_unique<MockCounters>());
+  loops.push_back(std::make_unique<MockCounters>());
+  // Loop 0 peaked at 3 waiting and has 1 now; loop 1 peaked at 2 and has 2.
+  MockCounters::SetGauge(loops[0]->queued_now, loops[0]->max_queued, 3);
+  MockCounters::SetGauge(loops[0]->queued_now, loops[0]->max_queued, 1);
+  MockCounters::SetGauge(loops[1]->queued_now, loops[1]->max_queued, 2);
+  MockCounters::SetGauge(loops[0]->generating_now, loops[0]->max_generating, 2);
+  MockCounters::SetGauge(loops[1]->generating_now, loops[1]->max_generating, 1);
+  MockCounters::Add(loops[0]->queued_total, 5);
+  MockCounters::Add(loops[1]->queued_total, 2);
+  MockCounters::Add(loops[1]->queue_abandoned);
+  for (int i = 0; i < 99; ++i) loops[i % 2]->queue_wait.Record(0);  // admitted at once
+  loops[1]->queue_wait.Record(400'000'000);                         // 400 ms
+  MockStats s;
+  for (const auto& l : loops) l->AddTo(&s);
+  MockCounters::MergeHistograms(loops, &s);
+  EXPECT_EQ(s.queued_now, 3u);
+  EXPECT_EQ(s.max_queued, 5u);  // the loops' peaks, summed
+  EXPECT_EQ(s.generating_now, 3u);
+  EXPECT_EQ(s.max_generating, 3u);
+  EXPECT_EQ(s.queued_total, 7u);
+  EXPECT_EQ(s.queue_abandoned, 1u);
+  EXPECT_EQ(s.queue_wait.p50_us, 0u);
+  EXPECT_EQ(s.queue_wait.max_us, 400'000u);
+  const nlohmann::json j = nlohmann::json::parse(s.ToJson());
+  EXPECT_EQ(j["queued_now"], 3);
+  EXPECT_EQ(j["max_queued"], 5);
+  EXPECT_EQ(j["generating_now"], 3);
+  EXPECT_EQ(j["max_generating"], 3);
+  EXPECT_EQ(j["queued_total"], 7);
+  EXPECT_EQ(j["queue_abandoned"], 1);
+  EXPECT_EQ(j["queue_wait_us"]["p50"], 0);
+  EXPECT_EQ(j["queue_wait_us"]["max"], 400'000);
+  EXPECT_NE(s.Summary().find(" queued=7 max_queued=5"), std::string::npos) << s.Summary();
 }
 
 }  // namespace
