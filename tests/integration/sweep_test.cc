@@ -114,6 +114,56 @@ TEST_F(SweepTest, RatesRunsTheTwoEndsThenTheRatesBetween) {
   EXPECT_EQ(mock.Stats()["requests_by_endpoint"]["chat_completions"].get<int64_t>(), sum);
 }
 
+// A mock with 4 generation slots of 100 ms each (20 ms to the first of 17 tokens, then 16 gaps
+// of 5 ms) serves at most 40 requests/s (docs/mock.md); past that its queue grows and the TTFT
+// SLO breaks. find-max must
+// settle just under that, and every rate it failed must lie above what it found.
+TEST_F(SweepTest, FindMaxConvergesOnASaturatingMock) {
+  MockProcess mock(
+      {"--ttft", "20ms", "--itl", "5ms", "--output-tokens", "16", "--max-concurrency", "4"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string json_path = dir_ + "/summary.json";
+  RunResult r = RunLlmload({"sweep",      "--url",
+                            mock.url(),   "--model",
+                            "m",          "--sweep",
+                            "find-max",   "--slo",
+                            "ttft=60ms",  "--sweep-step-time",
+                            "3s",         "--warmup",
+                            "500ms",      "--sweep-max-users",
+                            "16",         "--sweep-precision",
+                            "0.1",        "--threads",
+                            "1",          "-q",
+                            "--json-out", json_path},
+                           std::chrono::seconds(240));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("max rate under SLO: "), std::string::npos) << r.output;
+  const json s = ReadJson(json_path);
+  const json& sweep = s["sweep"];
+  ASSERT_TRUE(sweep["result"]["max_rate_under_slo"].is_number()) << sweep.dump(2);
+  const double found = sweep["result"]["max_rate_under_slo"];
+  const double most = sweep["result"]["max_throughput"];
+  // The mock's capacity is 4 / ~0.1 s; a loaded machine makes its timers late, never early.
+  EXPECT_LE(most, 44) << sweep["result"].dump();
+  EXPECT_GT(most, 20) << sweep["result"].dump();
+  EXPECT_GE(found, 0.6 * most) << sweep.dump(2);
+  EXPECT_LE(found, 1.05 * most) << sweep.dump(2);
+  const json& steps = sweep["steps"];
+  ASSERT_GE(steps.size(), 4u);
+  EXPECT_LE(steps.size(), 12u);
+  EXPECT_EQ(steps[0]["passed"], true);
+  for (size_t i = 2; i < steps.size(); ++i) {
+    ASSERT_TRUE(steps[i]["passed"].is_boolean()) << steps[i].dump();
+    const double target = steps[i]["target_rate"];
+    if (steps[i]["passed"].get<bool>()) {
+      EXPECT_LE(target, found);
+    } else {
+      EXPECT_GT(target, found);
+    }
+  }
+  // The mock queued requests beyond its four slots in the throughput step.
+  EXPECT_GT(mock.Stats()["queued_total"].get<int64_t>(), 0) << mock.Stats().dump();
+}
+
 TEST_F(SweepTest, FlagsThatSetTheLoadAreRefusedByName) {
   struct Case {
     std::vector<std::string> args;
