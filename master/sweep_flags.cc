@@ -12,11 +12,14 @@ namespace llmload::master {
 
 void AddSweepFlags(CLI::App& app, SweepFlags& f, const std::string& default_mode) {
   f.sweep = default_mode;
-  app.add_option("--sweep", f.sweep,
-                 "Capacity search: rates (the synchronous rate, the maximum throughput, then "
-                 "--sweep-steps rates between them) or find-max (the highest rate that keeps up "
-                 "and meets --slo)")
-      ->group("Sweep");
+  CLI::Option* mode =
+      app.add_option(
+             "--sweep", f.sweep,
+             "Capacity search: rates (the synchronous rate, the maximum throughput, then "
+             "--sweep-steps rates between them) or find-max (the highest rate that keeps up "
+             "and meets --slo)")
+          ->group("Sweep");
+  if (!default_mode.empty()) mode->capture_default_str();
   app.add_option("--sweep-steps", f.steps, "rates: how many rates between the two ends")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000))
