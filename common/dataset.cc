@@ -1,12 +1,7 @@
 #include "common/dataset.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdint>
-#include <cstdio>
-#include <memory>
 #include <optional>
-#include <system_error>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,78 +9,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
+#include "common/input_file.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
 namespace {
 
-constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// Reads the whole file. The error text is the system's (e.g. "No such file or directory"),
-// which the caller prefixes with what it was trying to read.
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  errno = 0;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
-  if (file == nullptr) {
-    return absl::NotFoundError(std::generic_category().message(errno));
-  }
-  std::string contents;
-  char buffer[64 * 1024];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
-    contents.append(buffer, n);
-  }
-  // fopen succeeds on a directory on Linux; the read then fails with EISDIR.
-  if (std::ferror(file.get())) {
-    return absl::DataLossError(std::generic_category().message(errno != 0 ? errno : EIO));
-  }
-  return contents;
-}
-
 absl::string_view Basename(absl::string_view path) {
   size_t slash = path.rfind('/');
   return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
-// Offset of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and
-// code points above U+10FFFF included), or nullopt. Prompts end up in JSON request bodies,
-// where bad UTF-8 would fail much later, once per request.
-std::optional<size_t> InvalidUtf8Offset(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) return i;
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return std::nullopt;
 }
 
 absl::string_view StripTrailingNewlines(absl::string_view s) {
@@ -93,92 +25,22 @@ absl::string_view StripTrailingNewlines(absl::string_view s) {
   return s;
 }
 
-std::string JsonTypeName(const nlohmann::json& value) { return value.type_name(); }
-
-// nlohmann's messages start with "[json.exception.parse_error.101] "; the tag means nothing
-// to a user, and the parser's "line 1" is always line 1 of the one record it was given, which
-// would contradict our file line number, so only the column is kept.
-std::string ParserMessage(const nlohmann::json::exception& e) {
-  absl::string_view what = e.what();
-  if (absl::StartsWith(what, "[json.exception.")) {
-    size_t end = what.find("] ");
-    if (end != absl::string_view::npos) what.remove_prefix(end + 2);
-  }
-  return absl::StrReplaceAll(what, {{"at line 1, column ", "at column "}});
-}
-
-// Extracts the prompt text of an OpenAI-style chat record: the content of the last message
-// whose role is "user". Content may be a string or an array of parts, of which the
-// {"type":"text","text":...} ones are joined with newlines (image parts cannot be replayed).
-absl::StatusOr<std::string> PromptFromMessages(const nlohmann::json& messages,
-                                               absl::string_view where) {
-  if (!messages.is_array()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": field 'messages' must be an array, got ", JsonTypeName(messages)));
-  }
-  for (size_t i = messages.size(); i-- > 0;) {
-    const nlohmann::json& message = messages[i];
-    if (!message.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": field 'messages[", i, "]' must be an object, got ", JsonTypeName(message)));
-    }
-    auto role = message.find("role");
-    if (role == message.end() || !role->is_string() ||
-        role->get_ref<const std::string&>() != "user") {
-      continue;
-    }
-    auto content = message.find("content");
-    if (content != message.end() && content->is_string()) return content->get<std::string>();
-    if (content != message.end() && content->is_array()) {
-      std::string text;
-      for (const nlohmann::json& part : *content) {
-        if (!part.is_object()) continue;
-        auto type = part.find("type");
-        auto part_text = part.find("text");
-        if (type != part.end() && *type == "text" && part_text != part.end() &&
-            part_text->is_string()) {
-          if (!text.empty()) text.push_back('\n');
-          text += part_text->get_ref<const std::string&>();
-        }
-      }
-      return text;
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": field 'messages[", i, "].content' must be a string or an array of text parts"));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(where, ": field 'messages' has no message with role 'user'"));
-}
-
 // Parses one JSONL record into `prompt`. `where` is "<path>:<line>".
 absl::Status ParseJsonRecord(absl::string_view line, absl::string_view where, Prompt& prompt) {
-  nlohmann::json record;
-  try {
-    record = nlohmann::json::parse(line.begin(), line.end());
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": invalid JSON: ", ParserMessage(e)));
-  }
+  absl::StatusOr<nlohmann::json> parsed = ParseJsonLine(line, where);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& record = *parsed;
   if (!record.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, ": expected a JSON object with a 'prompt' field, got ", JsonTypeName(record)));
   }
-  if (auto it = record.find("prompt"); it != record.end()) {
-    if (!it->is_string()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": field 'prompt' must be a string, got ", JsonTypeName(*it)));
-    }
-    prompt.text = it->get<std::string>();
-  } else if (auto messages = record.find("messages"); messages != record.end()) {
-    absl::StatusOr<std::string> text = PromptFromMessages(*messages, where);
-    if (!text.ok()) return text.status();
-    prompt.text = *std::move(text);
-  } else {
+  absl::StatusOr<std::optional<std::string>> text = RecordPrompt(record, where);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, ": missing field 'prompt' (a string; or a 'messages' array with a user message)"));
   }
-  if (absl::StripAsciiWhitespace(prompt.text).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": the prompt is empty"));
-  }
+  prompt.text = **std::move(text);
   if (auto id = record.find("id"); id != record.end()) {
     if (id->is_string() && !id->get_ref<const std::string&>().empty()) {
       prompt.id = id->get<std::string>();
@@ -231,7 +93,7 @@ absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg) {
           "--prompt: '@' must be followed by a file path (use '@@' for a literal '@')");
     }
     what = absl::StrCat("--prompt @", path);
-    absl::StatusOr<std::string> contents = ReadFile(path);
+    absl::StatusOr<std::string> contents = ReadInputFile(path);
     if (!contents.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--prompt: cannot read '", path, "': ", contents.status().message()));
@@ -260,7 +122,7 @@ absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
         "--dataset: '", path,
         "': .json files are not supported; use JSONL (.jsonl, one JSON object per line)"));
   }
-  absl::StatusOr<std::string> contents = ReadFile(path);
+  absl::StatusOr<std::string> contents = ReadInputFile(path);
   if (!contents.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--dataset: cannot read '", path, "': ", contents.status().message()));
@@ -271,35 +133,32 @@ absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
 absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
                                                  absl::string_view path,
                                                  const DatasetOptions& options) {
-  absl::string_view text = contents;
-  if (absl::StartsWith(text, kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-
   const absl::string_view base = Basename(path);
   std::vector<Prompt> prompts;
   absl::flat_hash_map<std::string, size_t> id_lines;  // JSONL only: id -> first line
-  size_t line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const std::string where = absl::StrCat(path, ":", line_number);
-    Prompt prompt{absl::StrCat(base, ":", line_number), ""};
-    if (format == DatasetFormat::kJsonl) {
-      if (absl::Status status = ParseJsonRecord(line, where, prompt); !status.ok()) return status;
-      auto [it, inserted] = id_lines.try_emplace(prompt.id, line_number);
-      if (!inserted) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ": duplicate id '", prompt.id,
-                                                       "' (first used on line ", it->second, ")"));
-      }
-    } else {
-      if (std::optional<size_t> bad = InvalidUtf8Offset(line)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ": invalid UTF-8 at column ", *bad + 1));
-      }
-      prompt.text = std::string(line);
-    }
-    prompts.push_back(std::move(prompt));
-  }
+  const absl::Status status =
+      ForEachInputLine(contents, [&](size_t line_number, absl::string_view line) -> absl::Status {
+        const std::string where = absl::StrCat(path, ":", line_number);
+        Prompt prompt{absl::StrCat(base, ":", line_number), ""};
+        if (format == DatasetFormat::kJsonl) {
+          absl::Status parsed = ParseJsonRecord(line, where, prompt);
+          if (!parsed.ok()) return parsed;
+          auto [it, inserted] = id_lines.try_emplace(prompt.id, line_number);
+          if (!inserted) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                where, ": duplicate id '", prompt.id, "' (first used on line ", it->second, ")"));
+          }
+        } else {
+          if (std::optional<size_t> bad = InvalidUtf8Offset(line)) {
+            return absl::InvalidArgumentError(
+                absl::StrCat(where, ": invalid UTF-8 at column ", *bad + 1));
+          }
+          prompt.text = std::string(line);
+        }
+        prompts.push_back(std::move(prompt));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
   if (prompts.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--dataset: '", path, "' has no prompts (the file is empty or only has blank lines)"));

@@ -7,20 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/splitmix64.h"
 
 namespace llmload {
-namespace {
-
-// SplitMix64 finalizer: spreads nearby seeds (0, 1, 2...) over the whole 64-bit space so that
-// seed 1 and seed 2 do not start PCG from neighbouring states.
-uint64_t Mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
 
 absl::StatusOr<PromptOrder> ParsePromptOrder(absl::string_view text) {
   std::string value = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
@@ -54,7 +43,7 @@ PromptPicker::PromptPicker(size_t count, PromptOrder order, uint64_t seed, uint6
   inc_ = (stream << 1u) | 1u;
   state_ = 0;
   NextRandom32();
-  state_ += Mix64(seed ^ Mix64(stream));
+  state_ += SplitMix64(seed ^ SplitMix64(stream));
   NextRandom32();
 }
 

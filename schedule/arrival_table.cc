@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/splitmix64.h"
 #include "schedule/constant_arrivals.h"
 #include "schedule/gamma_arrivals.h"
 #include "schedule/poisson_arrivals.h"
@@ -25,14 +26,6 @@ constexpr ArrivalEntry kArrivals[] = {
        return std::make_unique<GammaArrivals>(burstiness, seed);
      }},
 };
-
-// splitmix64's output function for state `x` (Steele, Lea and Flood; the seeder of xoshiro).
-uint64_t SplitMix64(uint64_t x) {
-  uint64_t z = x + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 }  // namespace
 
