@@ -98,7 +98,7 @@ class AnthropicAdapter final : public ApiAdapter {
   absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
     nlohmann::ordered_json body;
     if (!model_.empty()) body["model"] = model_;
-    body["max_tokens"] = max_tokens_;
+    body["max_tokens"] = prompt.max_tokens.value_or(max_tokens_);
     body["messages"] =
         nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
     if (temperature_.has_value()) body["temperature"] = *temperature_;

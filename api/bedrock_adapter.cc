@@ -15,6 +15,7 @@
 #include "api/aws_sigv4_signer.h"
 #include "api/bounded_body.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "api/json_reader.h"
 #include "api/request_headers.h"
 #include "api/response_headers.h"
@@ -291,6 +292,7 @@ class BedrockAdapter final : public ApiAdapter {
         url_(model_.empty() ? origin_.origin : absl::StrCat(origin_.origin, path_)),
         signer_(std::move(signer)),
         body_template_(std::move(body_template)),
+        param_sets_max_tokens_(HasParam(spec, "maxTokens")),
         header_lines_(CommonHeaderLines(spec, stream ? kEventStreamType : "")) {
     if (!spec.api_key.empty()) {
       header_lines_.push_back(absl::StrCat("Authorization: Bearer ", spec.api_key));
@@ -308,6 +310,9 @@ class BedrockAdapter final : public ApiAdapter {
         {{{"role", "user"},
           {"content", nlohmann::ordered_json::array({{{"text", prompt.text}}})}}});
     for (const auto& [key, value] : body_template_.items()) body[key] = value;
+    if (prompt.max_tokens && !param_sets_max_tokens_) {
+      body["inferenceConfig"]["maxTokens"] = *prompt.max_tokens;
+    }
     PreparedRequest request;
     request.url = url_;
     request.body =
@@ -346,6 +351,7 @@ class BedrockAdapter final : public ApiAdapter {
   const std::string url_;
   const std::optional<AwsSigV4Signer> signer_;
   const nlohmann::ordered_json body_template_;  // all but `messages`
+  const bool param_sets_max_tokens_;            // --param maxTokens
   std::vector<std::string> header_lines_;
 };
 

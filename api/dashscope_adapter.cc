@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/cumulative_text.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "api/json_reader.h"
 #include "api/request_headers.h"
 #include "api/sse_or_body.h"
@@ -264,6 +265,7 @@ class DashScopeAdapter final : public ApiAdapter {
         incremental_(incremental),
         max_bytes_(spec.max_response_bytes),
         parameters_(std::move(parameters)),
+        param_sets_max_tokens_(HasParam(spec, "max_tokens")),
         header_lines_(CommonHeaderLines(spec, spec.stream ? "text/event-stream" : "")) {
     if (stream_) header_lines_.push_back("X-DashScope-SSE: enable");
     if (!spec.api_key.empty()) {
@@ -279,6 +281,9 @@ class DashScopeAdapter final : public ApiAdapter {
     body["input"]["messages"] =
         nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
     body["parameters"] = parameters_;
+    if (prompt.max_tokens && !param_sets_max_tokens_) {
+      body["parameters"]["max_tokens"] = *prompt.max_tokens;
+    }
     PreparedRequest request;
     request.url = url_;
     // Invalid UTF-8 in a prompt is replaced with U+FFFD rather than failing the run.
@@ -299,6 +304,7 @@ class DashScopeAdapter final : public ApiAdapter {
   const bool incremental_;
   const int64_t max_bytes_;
   const nlohmann::ordered_json parameters_;
+  const bool param_sets_max_tokens_;
   std::vector<std::string> header_lines_;
 };
 

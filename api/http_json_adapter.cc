@@ -128,7 +128,8 @@ class HttpJsonAdapter final : public ApiAdapter {
   const std::string& endpoint_url() const override { return url_; }
 
   absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
-    const TemplateValues values{prompt.text, model_, max_tokens_, temperature_};
+    const TemplateValues values{prompt.text, model_,
+                                prompt.max_tokens ? prompt.max_tokens : max_tokens_, temperature_};
     PreparedRequest request;
     request.method = method_;
     request.url = url_template_.has_placeholders() ? url_template_.Render(values) : url_;

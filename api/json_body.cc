@@ -7,6 +7,13 @@ nlohmann::ordered_json ParamJson(const std::string& json) {
   return v.is_discarded() ? nlohmann::ordered_json(json) : v;
 }
 
+bool HasParam(const WorkloadSpec& spec, absl::string_view key) {
+  for (const auto& [name, json] : spec.params) {
+    if (name == key) return true;
+  }
+  return false;
+}
+
 PreparedRequest JsonPost(const std::string& url, const nlohmann::ordered_json& body,
                          const std::vector<std::string>& header_lines) {
   PreparedRequest request;

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "api/api_adapter.h"
+#include "common/workload_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
@@ -17,6 +19,10 @@ namespace llmload {
 nlohmann::ordered_json ParamJson(const std::string& json);
 
 // POST `body` (serialized compactly, fields in the order written) to `url` with `header_lines`.
+// Whether a --param of `spec` sets the top-level field `key` (it then wins over a prompt's
+// own max_tokens, as it does over --max-tokens).
+bool HasParam(const WorkloadSpec& spec, absl::string_view key);
+
 PreparedRequest JsonPost(const std::string& url, const nlohmann::ordered_json& body,
                          const std::vector<std::string>& header_lines);
 

@@ -202,6 +202,7 @@ class OllamaAdapter final : public ApiAdapter {
       // An `options` object adds to the one built from the flags (its fields win); anything
       // else is a top-level field (keep_alive, format, think, system, raw, ...).
       if (key == "options" && v.is_object()) {
+        param_sets_max_tokens_ = param_sets_max_tokens_ || v.contains("num_predict");
         options_.update(v);
       } else {
         extra_.emplace_back(key, std::move(v));
@@ -225,6 +226,9 @@ class OllamaAdapter final : public ApiAdapter {
     }
     body["stream"] = stream_;
     if (!options_.empty()) body["options"] = options_;
+    if (prompt.max_tokens && !param_sets_max_tokens_) {
+      body["options"]["num_predict"] = *prompt.max_tokens;
+    }
     for (const auto& [key, value] : extra_) body[key] = value;
     return JsonPost(url_, body, header_lines_);
   }
@@ -240,6 +244,7 @@ class OllamaAdapter final : public ApiAdapter {
   const int64_t max_bytes_;
   const std::string model_;
   nlohmann::ordered_json options_ = nlohmann::ordered_json::object();
+  bool param_sets_max_tokens_ = false;  // an --param options object sets num_predict
   std::vector<std::pair<std::string, nlohmann::ordered_json>> extra_;
   std::vector<std::string> header_lines_;
 };

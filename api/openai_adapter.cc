@@ -95,7 +95,13 @@ class OpenAiAdapter final : public ApiAdapter {
   absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
     PreparedRequest request;
     request.url = url_;
-    request.body = BuildRequestBody(request_, prompt.text);
+    if (prompt.max_tokens) {
+      OpenAiRequestSpec own = request_;
+      own.max_tokens = *prompt.max_tokens;
+      request.body = BuildRequestBody(own, prompt.text);
+    } else {
+      request.body = BuildRequestBody(request_, prompt.text);
+    }
     request.header_lines = header_lines_;
     return request;
   }

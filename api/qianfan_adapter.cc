@@ -195,7 +195,7 @@ class QianfanV1Adapter final : public ApiAdapter {
       absl::StrAppend(&request.url, parts_.query.empty() ? "?" : "&",
                       "access_token=", UriEncode(access_token_));
     }
-    request.body = ErnieBody(prompt.text);
+    request.body = ErnieBody(prompt.text, prompt.max_tokens);
     return request;
   }
 
@@ -229,7 +229,8 @@ class QianfanV1Adapter final : public ApiAdapter {
  private:
   // {"messages":[{"role":"user","content":P}]} or {"prompt":P}, then stream,
   // max_output_tokens, temperature and the --param fields (last, so they may override).
-  std::string ErnieBody(absl::string_view prompt) const {
+  // `max_tokens`: the prompt's own, standing in for --max-tokens.
+  std::string ErnieBody(absl::string_view prompt, std::optional<int64_t> max_tokens) const {
     nlohmann::ordered_json body;
     if (completion_) {
       body["prompt"] = std::string(prompt);
@@ -238,7 +239,11 @@ class QianfanV1Adapter final : public ApiAdapter {
           nlohmann::ordered_json::array({{{"role", "user"}, {"content", std::string(prompt)}}});
     }
     body["stream"] = stream_;
-    if (max_output_tokens_) body["max_output_tokens"] = *max_output_tokens_;
+    if (max_tokens) {
+      body["max_output_tokens"] = *max_tokens;
+    } else if (max_output_tokens_) {
+      body["max_output_tokens"] = *max_output_tokens_;
+    }
     if (temperature_) body["temperature"] = *temperature_;
     for (const auto& [key, json] : params_) {
       nlohmann::ordered_json v = nlohmann::ordered_json::parse(json, nullptr, false);

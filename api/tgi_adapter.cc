@@ -200,6 +200,7 @@ class TgiAdapter final : public ApiAdapter {
         max_bytes_(spec.max_response_bytes),
         header_lines_(CommonHeaderLines(spec, spec.stream ? "text/event-stream" : "")) {
     if (spec.max_tokens) parameters_["max_new_tokens"] = *spec.max_tokens;
+    param_sets_max_tokens_ = HasParam(spec, "max_new_tokens");
     // TGI refuses a temperature of 0 ("must be strictly positive"); greedy decoding is what
     // it does without one.
     if (spec.temperature && *spec.temperature != 0) parameters_["temperature"] = *spec.temperature;
@@ -221,6 +222,9 @@ class TgiAdapter final : public ApiAdapter {
     nlohmann::ordered_json body;
     body["inputs"] = prompt.text;
     body["parameters"] = parameters_;
+    if (prompt.max_tokens && !param_sets_max_tokens_) {
+      body["parameters"]["max_new_tokens"] = *prompt.max_tokens;
+    }
     // Ignored by /generate and /generate_stream; picks the answer's form on TGI's POST /.
     body["stream"] = stream_;
     return JsonPost(url_, body, header_lines_);
@@ -235,6 +239,7 @@ class TgiAdapter final : public ApiAdapter {
   const bool stream_;
   const int64_t max_bytes_;
   nlohmann::ordered_json parameters_ = nlohmann::ordered_json::object();
+  bool param_sets_max_tokens_ = false;
   std::vector<std::string> header_lines_;
 };
 

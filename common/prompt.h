@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,9 @@ namespace llmload {
 struct Prompt {
   std::string id;
   std::string text;
+  // This request's own max_tokens (a trace line's output_length), which stands in for the run's
+  // --max-tokens; a --param naming the API's max-tokens field still wins over both.
+  std::optional<int64_t> max_tokens = std::nullopt;
 
   friend bool operator==(const Prompt&, const Prompt&) = default;
 };
