@@ -12,6 +12,20 @@
 
 namespace llmload {
 
+// Bounds on what a trace file can make the master and the agents do; the parser refuses a
+// file past them, and an agent a trace off the wire.
+// The longest synthetic prompt a line may ask for, in tokens.
+inline constexpr int64_t kMaxTraceInputLength = 1'000'000;
+// The synthetic prompts' tokens summed over the trace: an agent builds its stripe's prompts
+// before it starts (about 5 bytes a token), so this bounds its memory to about 2 GB.
+inline constexpr int64_t kMaxTraceInputTokens = 400'000'000;
+// The latest offset, in ms from the trace's start (about 11.6 days)...
+inline constexpr int64_t kMaxTraceTimestampMs = 1'000'000'000;
+inline constexpr int64_t kMaxTraceOffsetNs = kMaxTraceTimestampMs * 1'000'000;
+// ...and the slowest --trace-speed: together they keep every line's due time within 32 years,
+// inside what the engine's timers hold (73 years, schedule/arrival_process.h).
+inline constexpr double kMinTraceSpeed = 0.001;
+
 struct TraceRequest {
   int64_t offset_ns = 0;  // the line's `timestamp` (ms from the trace's start), in ns
   int64_t line = 0;       // 1-based line of the file, for messages and prompt ids
