@@ -27,6 +27,8 @@ namespace llmload::agent {
 namespace {
 
 constexpr int64_t kTickNs = 100 * kNsPerMs;
+// The largest assignment an agent accepts: its spec holds every prompt, or the whole trace.
+constexpr int kMaxAssignmentBytes = 1 << 30;
 
 std::string Hostname() {
   char buf[256] = {0};
@@ -140,7 +142,11 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options_.master, creds);
+  // An assignment carries the run's whole prompt set or trace, which can be far above gRPC's
+  // 4 MiB default for a message received.
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxAssignmentBytes);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(options_.master, creds, args);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2))) {
     exit_message_ = ConnectFailure(channel);
     return SessionEnd::kLost;
@@ -370,7 +376,8 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
       engine_->Join();
       CollectStats(/*final=*/true);
     }
-    if (a.run_id() != run_id_) {  // a new run: nothing of its budget is spent yet
+    const bool resumed = a.run_id() == run_id_;  // an earlier engine of this run began it
+    if (!resumed) {                              // a new run: nothing of its budget is spent yet
       budget_spent_ = 0;
       budget_exhausted_ = false;
     }
@@ -389,6 +396,15 @@ void AgentClient::ApplyAssignment(const proto::Assignment& a) {
     EngineOptions eo;
     eo.threads = options_.threads;
     eo.agent_index = agent_index_;
+    eo.trace_stripe = a.trace_stripe();
+    eo.trace_stripes = a.trace_stripes();
+    eo.max_concurrency_share = a.max_concurrency();
+    if (resumed && spec->max_requests > 0) {
+      eo.trace_sent = budget_spent_;
+    } else if (resumed) {
+      eo.trace_sent = -1;
+      eo.trace_elapsed_ns = std::max<int64_t>(0, WallNowNs() - a.start_at_unix_ns());
+    }
     absl::StatusOr<std::unique_ptr<LoadEngine>> engine = LoadEngine::Create(*spec, eo);
     if (!engine.ok()) {
       std::fprintf(stderr, "llmload agent: cannot run assignment: %s\n",

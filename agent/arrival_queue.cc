@@ -4,20 +4,20 @@
 
 namespace llmload::agent {
 
-void ArrivalQueue::Push(int64_t scheduled_ns) {
+void ArrivalQueue::Push(QueuedArrival arrival) {
   if (size_ == ring_.size()) {
     // Unroll into a larger ring, oldest first.
-    std::vector<int64_t> grown(std::max<size_t>(16, ring_.size() * 2));
+    std::vector<QueuedArrival> grown(std::max<size_t>(16, ring_.size() * 2));
     for (size_t i = 0; i < size_; ++i) grown[i] = ring_[(head_ + i) % ring_.size()];
     ring_.swap(grown);
     head_ = 0;
   }
-  ring_[(head_ + size_) % ring_.size()] = scheduled_ns;
+  ring_[(head_ + size_) % ring_.size()] = arrival;
   ++size_;
 }
 
-int64_t ArrivalQueue::Pop() {
-  const int64_t oldest = ring_[head_];
+QueuedArrival ArrivalQueue::Pop() {
+  const QueuedArrival oldest = ring_[head_];
   head_ = (head_ + 1) % ring_.size();
   --size_;
   return oldest;

@@ -25,7 +25,10 @@ struct EngineShared {
   // requests[i]'s header lines as a curl_slist, which libcurl only reads: prompts whose lines
   // are the same share one list.
   std::vector<CurlSlist> header_lists;
-  std::vector<uint32_t> header_list_of;    // by prompt: its index in header_lists
+  std::vector<uint32_t> header_list_of;  // by prompt: its index in header_lists
+  // A trace replay's prompts are its stripe's lines: record_prompt_index[i] is prompt i's line
+  // in the whole trace, the index the master names (empty: prompts are the spec's own).
+  std::vector<uint32_t> record_prompt_index;
   int64_t run_start_ns = 0;                // monotonic; per-request offsets count from here
   uint32_t agent_index = 0;                // stamped on per-request records
   int64_t publish_every_ns = 250'000'000;  // how often threads hand their stats over

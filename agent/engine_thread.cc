@@ -198,7 +198,12 @@ void EngineThread::ApplyTarget(const schedule::LoadTarget& target, int64_t ramp_
 void EngineThread::ApplyOpenTarget(const schedule::RateShare& share, int64_t stream_start_ns) {
   const double old_rate = open_.rate;
   open_ = share;
-  stats_.dropped += waiting_.TruncateTo(static_cast<size_t>(std::max<int64_t>(0, share.max_queue)));
+  const size_t cut =
+      waiting_.TruncateTo(static_cast<size_t>(std::max<int64_t>(0, share.max_queue)));
+  stats_.dropped += cut;
+  if (!arrivals_->FollowsRate()) {  // dropped trace lines are spent (see Arrive)
+    for (size_t i = 0; i < cut; ++i) shared_.TakeRequestSlot();
+  }
   if (Saturating()) {  // no schedule: the slots are kept busy
     ++arrival_generation_;
     next_arrival_ns_ = -1;
@@ -206,21 +211,40 @@ void EngineThread::ApplyOpenTarget(const schedule::RateShare& share, int64_t str
     KeepSlotsBusy();
     return;
   }
-  if (!(share.rate > 0) || std::isinf(share.rate)) {  // no arrivals until a rate comes back
+  // No arrivals until a rate comes back; a trace is timed by its file and runs whatever its
+  // share of the rate (a thread without slots queues or drops its lines: SlotFree).
+  if (arrivals_->FollowsRate() && (!(share.rate > 0) || std::isinf(share.rate))) {
     ++arrival_generation_;
     next_arrival_ns_ = -1;
     return;
   }
   const int64_t now = MonotonicNowNs();
+  if (arrivals_ended_) {
+    StartWaiting();
+    return;
+  }
   if (next_arrival_ns_ < 0) {
-    const int64_t first = stream_start_ns + share.phase_ns;
-    next_arrival_ns_ = first >= now - kMaxArrivalCatchUpNs ? first : now;
-    // Arrivals due before this thread had its share belong to no one: skip them.
-    while (next_arrival_ns_ >= 0 && next_arrival_ns_ < now) {
-      const int64_t gap = arrivals_->NextGapNs(open_.rate);
-      next_arrival_ns_ = gap >= schedule::kNoMoreArrivals ? -1 : next_arrival_ns_ + gap;
+    const int64_t offset = arrivals_->FirstSendOffsetNs();
+    if (offset >= schedule::kNoMoreArrivals) {  // a stream with no sends (an empty stripe)
+      arrivals_ended_ = true;
+      return;
     }
-  } else if (old_rate != share.rate && next_arrival_ns_ > now) {
+    // A trace keeps its own offsets: the phase that interleaves constant-rate shares would
+    // shift them.
+    const int64_t first =
+        stream_start_ns + (arrivals_->FollowsRate() ? share.phase_ns : 0) + offset;
+    next_arrival_prompt_ = arrivals_->PromptOfNextSend();
+    if (!arrivals_->FollowsRate()) {
+      // A trace's lines are each sent, however late this thread got its share: one skipped
+      // would be a line missing from the replay. Lateness shows what was late.
+      next_arrival_ns_ = first;
+    } else {
+      next_arrival_ns_ = first >= now - kMaxArrivalCatchUpNs ? first : now;
+      // Arrivals due before this thread had its share belong to no one: skip them.
+      while (next_arrival_ns_ >= 0 && next_arrival_ns_ < now) AdvanceArrival();
+      if (next_arrival_ns_ < 0) return;
+    }
+  } else if (old_rate != share.rate && next_arrival_ns_ > now && arrivals_->FollowsRate()) {
     // The gap in progress is re-scaled to the new rate: a change of time scale, which keeps a
     // constant stream evenly spaced and a Poisson stream Poisson (its remaining wait is
     // memoryless).
@@ -252,21 +276,35 @@ void EngineThread::RunArrivals() {
       break;
     }
     const int64_t scheduled = next_arrival_ns_;
-    const int64_t gap = arrivals_->NextGapNs(open_.rate);
-    next_arrival_ns_ = gap >= schedule::kNoMoreArrivals ? -1 : scheduled + gap;
-    Arrive(scheduled);
+    const int64_t prompt = next_arrival_prompt_;
+    AdvanceArrival();
+    Arrive(scheduled, prompt);
   }
   // A backlog left over is served from the next pass (the timer fires at once then), never
   // from this one: RunDueTimers would pop a timer armed at a past time again right away.
   ArmArrivalTimer(now + 1);
 }
 
-bool EngineThread::Arrive(int64_t scheduled_ns) {
+void EngineThread::AdvanceArrival() {
+  const int64_t gap = arrivals_->NextGapNs(open_.rate);
+  if (gap >= schedule::kNoMoreArrivals) {
+    next_arrival_ns_ = -1;
+    arrivals_ended_ = true;
+    return;
+  }
+  next_arrival_ns_ += gap;
+  next_arrival_prompt_ = arrivals_->PromptOfNextSend();
+}
+
+bool EngineThread::Arrive(int64_t scheduled_ns, int64_t prompt) {
   if (!SlotFree()) {
     if (static_cast<int64_t>(waiting_.size()) < open_.max_queue) {
-      waiting_.Push(scheduled_ns);
+      waiting_.Push({.scheduled_ns = scheduled_ns, .prompt = prompt});
     } else {
       stats_.dropped++;
+      // A trace's request budget is its lines: a dropped line is spent too, or the replay
+      // would wait for it for ever.
+      if (!arrivals_->FollowsRate()) shared_.TakeRequestSlot();
     }
     return true;
   }
@@ -283,7 +321,7 @@ bool EngineThread::Arrive(int64_t scheduled_ns) {
   running_users_.fetch_add(1, std::memory_order_relaxed);
   ++open_busy_;
   const int64_t now = MonotonicNowNs();
-  if (StartRequest(local, now, scheduled_ns)) {
+  if (StartRequest(local, now, scheduled_ns, prompt)) {
     stats_.sent++;
     stats_.send_lateness.Record(now - scheduled_ns);
     return true;
@@ -293,7 +331,10 @@ bool EngineThread::Arrive(int64_t scheduled_ns) {
 }
 
 void EngineThread::StartWaiting() {
-  while (!stopping_ && !waiting_.empty() && SlotFree()) Arrive(waiting_.Pop());
+  while (!stopping_ && !waiting_.empty() && SlotFree()) {
+    const QueuedArrival a = waiting_.Pop();
+    Arrive(a.scheduled_ns, a.prompt);
+  }
 }
 
 void EngineThread::KeepSlotsBusy() {
@@ -486,7 +527,8 @@ void EngineThread::RunDueTimers(int64_t now_ns) {
   }
 }
 
-bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns) {
+bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns,
+                                int64_t prompt) {
   User& u = users_[local];
   // Counted in flight before taking a budget slot, so that "budget used up and nothing in
   // flight" is never observed between the two steps.
@@ -496,7 +538,11 @@ bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t schedule
     EndUser(local);
     return false;
   }
-  u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
+  if (prompt >= 0 && static_cast<size_t>(prompt) < shared_.requests.size()) {
+    u.prompt_index = static_cast<uint32_t>(prompt);
+  } else {
+    u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
+  }
   u.send_ns = scheduled_ns;
   u.actual_send_ns = now_ns;
   u.in_warmup = scheduled_ns - shared_.run_start_ns < std::max(shared_.warmup_ns, warmup_end_ns_) ||
@@ -732,7 +778,9 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
     r.itl_mean_ns = reader.itl_mean_ns();
     r.input_tokens = reader.input_tokens();
     r.output_tokens = reader.output_tokens();
-    r.prompt_index = user.prompt_index;
+    r.prompt_index = shared_.record_prompt_index.empty()
+                         ? user.prompt_index
+                         : shared_.record_prompt_index[user.prompt_index];
     r.agent_index = shared_.agent_index;
     stats_.records.push_back(r);
   }

@@ -115,11 +115,14 @@ class EngineThread {
   void EndUser(uint32_t local);
   // Open loop: the scheduled sends that are due, then the one arrival timer for the next.
   void RunArrivals();
+  // Moves the pending arrival to the one after it (or ends the stream).
+  void AdvanceArrival();
   // Arms the one arrival timer for the next scheduled send, not before `not_before_ns`.
   void ArmArrivalTimer(int64_t not_before_ns = 0);
-  // Open loop: an arrival scheduled at `scheduled_ns` takes a slot, waits, or is dropped.
-  // False when it took a slot but no request started (the budget is spent, or stopping).
-  bool Arrive(int64_t scheduled_ns);
+  // Open loop: an arrival scheduled at `scheduled_ns`, carrying `prompt` (-1: the prompt order
+  // picks), takes a slot, waits, or is dropped. False when it took a slot but no request
+  // started (the budget is spent, or stopping).
+  bool Arrive(int64_t scheduled_ns, int64_t prompt = -1);
   // An open loop at an infinite rate (--rate inf) keeps its --max-concurrency slots busy: no
   // schedule and no arrival timer, a new request whenever a slot frees (vLLM's
   // --request-rate inf with --max-concurrency; a sweep's synchronous and throughput steps).
@@ -127,7 +130,12 @@ class EngineThread {
   void KeepSlotsBusy();
   // Open loop: waiting arrivals take the slots that are free.
   void StartWaiting();
-  bool SlotFree() const { return open_.max_concurrency <= 0 || open_busy_ < open_.max_concurrency; }
+  // A thread whose share of a capped run has no slot has none free (it gets no rate, but a
+  // trace's lines still arrive); a share of 0 in an uncapped run means no cap.
+  bool SlotFree() const {
+    if (open_.max_concurrency <= 0) return shared_.spec.max_concurrency <= 0;
+    return open_busy_ < open_.max_concurrency;
+  }
   // Starts every user from the spawn cursor on whose time has come, then arms the one spawn
   // timer for the next.
   void SpawnDueUsers(int64_t now_ns);
@@ -135,10 +143,11 @@ class EngineThread {
   void RunDueTimers(int64_t now_ns);
   // curl_multi_socket_action(CURL_SOCKET_TIMEOUT) on every shard whose libcurl timer is due.
   void RunDueCurlTimers(int64_t now_ns);
-  // A new request: takes a budget slot and a prompt, then sends its first attempt. Its latency
-  // runs from `scheduled_ns` (an open loop's arrival; `now_ns` in a closed loop). False: no
-  // request (stopping, retiring, or the budget is spent) and the user has ended.
-  bool StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns);
+  // A new request: takes a budget slot and a prompt (`prompt`, or the prompt order's next when
+  // it is -1), then sends its first attempt. Its latency runs from `scheduled_ns` (an open
+  // loop's arrival; `now_ns` in a closed loop). False: no request (stopping, retiring, or the
+  // budget is spent) and the user has ended.
+  bool StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns, int64_t prompt = -1);
   // Sends an attempt of the user's current request (its first, or a retry).
   void SendAttempt(uint32_t local, int64_t now_ns);
   // A request waiting for a retry that will not be sent (stop, or fewer users): it ends with
@@ -237,6 +246,8 @@ class EngineThread {
   std::unique_ptr<schedule::ArrivalProcess> arrivals_;
   schedule::RateShare open_;
   int64_t next_arrival_ns_ = -1;  // -1: none pending (no rate yet, the stream ended, saturating)
+  int64_t next_arrival_prompt_ = -1;  // the prompt the pending arrival carries (-1: picked)
+  bool arrivals_ended_ = false;       // the process said kNoMoreArrivals: it never restarts
   uint32_t arrival_generation_ = 0;
   int64_t open_busy_ = 0;
   std::vector<uint32_t> idle_slots_;

@@ -1,26 +1,93 @@
 #include "agent/load_engine.h"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/usable_cores.h"
 #include "schedule/arrival_table.h"
 #include "schedule/rate_split.h"
+#include "schedule/trace_replay.h"
 
 namespace llmload::agent {
 
+namespace {
+
+// A trace replay's prompts, one per line of this engine's stripe, in the stripe's order (the
+// trace itself is dropped from the engine's copy), and each thread's stream of them: thread t
+// of n sends the stripe's lines t, t + n, ... at their offsets.
+struct TraceStreams {
+  WorkloadSpec spec;
+  std::vector<uint32_t> lines;  // by prompt: its line's index in the trace
+  std::vector<std::unique_ptr<schedule::ArrivalProcess>> streams;
+};
+
+TraceStreams ReplayStripe(const WorkloadSpec& spec, const EngineOptions& options, int threads) {
+  TraceStreams out;
+  out.spec = spec;
+  out.spec.trace.clear();
+  out.spec.trace.shrink_to_fit();
+  out.spec.prompts.clear();
+  const std::vector<size_t> lines =
+      schedule::StripeLines(spec.trace.size(), options.trace_stripe, options.trace_stripes);
+  for (size_t j : lines) {
+    out.lines.push_back(static_cast<uint32_t>(j));
+    out.spec.prompts.push_back(
+        schedule::TracePrompt(spec.trace[j], spec.trace_name, spec.trace_block_tokens));
+  }
+  // An engine with no line of its own (it joined after the replay began) sends nothing, but
+  // an engine is built from at least one prompt.
+  if (out.spec.prompts.empty()) {
+    out.spec.prompts.push_back(
+        schedule::TracePrompt(spec.trace.front(), spec.trace_name, spec.trace_block_tokens));
+  }
+  const int64_t period = schedule::TraceLoopPeriodNs(spec.trace);
+  for (int t = 0; t < threads; ++t) {
+    std::vector<int64_t> offsets, prompts;
+    for (size_t k = static_cast<size_t>(t); k < lines.size(); k += static_cast<size_t>(threads)) {
+      offsets.push_back(spec.trace[lines[k]].offset_ns);
+      prompts.push_back(static_cast<int64_t>(k));
+    }
+    const int64_t skip =
+        options.trace_sent >= 0
+            ? schedule::ThreadShareOfSends(options.trace_sent, static_cast<int64_t>(lines.size()),
+                                           t, threads)
+            : schedule::SendsDueBefore(offsets, period, spec.trace_speed, spec.trace_loop,
+                                       options.trace_elapsed_ns);
+    out.streams.push_back(std::make_unique<schedule::TraceArrivals>(
+        std::move(offsets), std::move(prompts), period, spec.trace_speed, spec.trace_loop, skip));
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<LoadEngine>> LoadEngine::Create(const WorkloadSpec& spec,
                                                                const EngineOptions& options) {
+  int n = options.threads > 0 ? options.threads : UsableCores();
+  std::optional<TraceStreams> trace;
+  if (spec.open_loop && !spec.trace.empty()) {
+    // Every thread of a capped replay gets a slot, so none has lines it can only drop.
+    if (spec.max_concurrency > 0) {
+      const int64_t slots =
+          options.max_concurrency_share > 0 ? options.max_concurrency_share : spec.max_concurrency;
+      n = static_cast<int>(std::min<int64_t>(n, slots));
+    }
+    trace = ReplayStripe(spec, options, n);
+  }
   absl::StatusOr<std::unique_ptr<EngineShared>> shared =
-      MakeEngineShared(spec, options.agent_index);
+      MakeEngineShared(trace ? trace->spec : spec, options.agent_index);
   if (!shared.ok()) return shared.status();
   auto engine = std::make_unique<LoadEngine>(PrivateTag());
   engine->shared_ = std::move(*shared);
-  const int n = options.threads > 0 ? options.threads : UsableCores();
+  if (trace) engine->shared_->record_prompt_index = std::move(trace->lines);
   for (int i = 0; i < n; ++i) {
     std::unique_ptr<schedule::ArrivalProcess> arrivals;
-    if (spec.open_loop) {
+    if (trace) {
+      arrivals = std::move(trace->streams[static_cast<size_t>(i)]);
+    } else if (spec.open_loop) {
       // Each thread's stream is seeded on its own, so that shares are independent processes
       // (Poisson shares then sum to one Poisson stream) and a --seed replays the schedule.
       absl::StatusOr<std::unique_ptr<schedule::ArrivalProcess>> made =

@@ -23,6 +23,19 @@ namespace llmload::agent {
 struct EngineOptions {
   int threads = 0;  // 0: one per core
   uint32_t agent_index = 0;
+  // Trace replay: the engine sends lines trace_stripe, trace_stripe + trace_stripes, ... of
+  // spec.trace (schedule/trace_replay.h); a local run is stripe 0 of 1.
+  int64_t trace_stripe = 0;
+  int64_t trace_stripes = 1;
+  // This engine's share of --max-concurrency (the master's split); 0: the spec's whole cap. A
+  // capped replay runs no more threads than it has slots, so that each thread has one.
+  int64_t max_concurrency_share = 0;
+  // Resuming a replay an earlier engine of the run began (an agent that lost its master and
+  // rejoined): the stripe's lines it already sent or dropped, when the run counts them (it
+  // has a budget); otherwise, with trace_sent < 0, the time elapsed on the run's time line,
+  // and the engine resumes with the first send due after it.
+  int64_t trace_sent = 0;
+  int64_t trace_elapsed_ns = 0;
 };
 
 class LoadEngine {

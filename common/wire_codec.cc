@@ -1,6 +1,8 @@
 #include "common/wire_codec.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -52,9 +54,13 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_stream(spec.stream);
   out->set_include_usage(spec.include_usage);
   out->set_insecure_tls(spec.insecure_tls);
-  for (const Prompt& p : spec.prompts) {
-    out->add_prompt_ids(p.id);
-    out->add_prompt_texts(p.text);
+  // A trace's prompts are built by each agent from its stripe of the trace: the master's
+  // `prompts` then only name the lines.
+  if (spec.trace.empty()) {
+    for (const Prompt& p : spec.prompts) {
+      out->add_prompt_ids(p.id);
+      out->add_prompt_texts(p.text);
+    }
   }
   out->set_prompt_order(static_cast<uint32_t>(spec.prompt_order));
   out->set_seed(spec.seed);
@@ -82,6 +88,20 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_max_queue(spec.max_queue);
   out->set_warmup_ns(absl::ToInt64Nanoseconds(spec.warmup));
   out->set_warmup_requests(spec.warmup_requests);
+  for (const TraceRequest& t : spec.trace) {
+    proto::TraceLine* line = out->add_trace();
+    line->set_offset_ns(t.offset_ns);
+    line->set_line(t.line);
+    line->set_prompt(t.prompt);
+    line->set_input_length(t.input_length);
+    for (int64_t id : t.hash_ids) line->add_hash_ids(id);
+    line->set_has_output_length(t.output_length.has_value());
+    line->set_output_length(t.output_length.value_or(0));
+  }
+  out->set_trace_speed(spec.trace_speed);
+  out->set_trace_loop(spec.trace_loop);
+  out->set_trace_block_tokens(spec.trace_block_tokens);
+  out->set_trace_name(spec.trace_name);
 }
 
 absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
@@ -106,7 +126,7 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   spec.include_usage = in.include_usage();
   spec.insecure_tls = in.insecure_tls();
   if (in.prompt_ids_size() != in.prompt_texts_size()) return bad("prompt ids and texts differ");
-  if (in.prompt_texts_size() == 0) return bad("no prompt");
+  if (in.prompt_texts_size() == 0 && in.trace_size() == 0) return bad("no prompt");
   for (int i = 0; i < in.prompt_texts_size(); ++i) {
     spec.prompts.push_back(Prompt{in.prompt_ids(i), in.prompt_texts(i)});
   }
@@ -151,6 +171,45 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   if (in.warmup_ns() < 0 || in.warmup_requests() < 0) return bad("negative warm-up");
   spec.warmup = absl::Nanoseconds(in.warmup_ns());
   spec.warmup_requests = in.warmup_requests();
+  if (in.trace_size() > 0) {
+    if (!spec.open_loop) return bad("a trace in a closed loop");
+    if (!(in.trace_speed() >= kMinTraceSpeed) || std::isinf(in.trace_speed())) {
+      return bad("bad trace speed");
+    }
+    if (in.trace_block_tokens() < 1) return bad("bad trace block size");
+    spec.trace_speed = in.trace_speed();
+    spec.trace_loop = in.trace_loop();
+    spec.trace_block_tokens = in.trace_block_tokens();
+    spec.trace_name = in.trace_name();
+    spec.trace.reserve(static_cast<size_t>(in.trace_size()));
+    int64_t input_tokens = 0;
+    for (const proto::TraceLine& line : in.trace()) {
+      // The master's parser checked these; an agent checks them again before it builds a
+      // prompt or times a send from them.
+      if (line.offset_ns() < 0 || line.offset_ns() > kMaxTraceOffsetNs ||
+          (!spec.trace.empty() && line.offset_ns() < spec.trace.back().offset_ns)) {
+        return bad("trace offsets not sorted or out of range");
+      }
+      if (line.input_length() < 0 || line.input_length() > kMaxTraceInputLength ||
+          (line.input_length() == 0 && line.prompt().empty())) {
+        return bad("a trace line without a prompt");
+      }
+      input_tokens += line.input_length();
+      if (input_tokens > kMaxTraceInputTokens) return bad("a trace of too many input tokens");
+      if (line.has_output_length() && line.output_length() < 1) return bad("bad output length");
+      TraceRequest t;
+      t.offset_ns = line.offset_ns();
+      t.line = line.line();
+      t.prompt = line.prompt();
+      t.input_length = line.input_length();
+      for (int64_t id : line.hash_ids()) {
+        if (id < 0) return bad("negative hash id");
+        t.hash_ids.push_back(id);
+      }
+      if (line.has_output_length()) t.output_length = line.output_length();
+      spec.trace.push_back(std::move(t));
+    }
+  }
   return spec;
 }
 

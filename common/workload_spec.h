@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/prompt.h"
 #include "common/retry_policy.h"
+#include "common/trace_request.h"
 
 namespace llmload {
 
@@ -83,6 +84,15 @@ struct WorkloadSpec {
   // the moment, so they stay on the master's side of the wire.
   std::string stages;
   bool stages_step = false;
+  // Trace replay (--trace): an open loop whose sends and prompts are the trace's lines, each
+  // at its recorded offset divided by `trace_speed`, repeated with `trace_loop`; the prompts
+  // of lines with an input_length are synthetic, of `trace_block_tokens`-token prefix blocks.
+  // Agents send their stripe of it (schedule/trace_replay.h); `prompts` is then empty.
+  std::vector<TraceRequest> trace;
+  std::string trace_name;  // the file's basename
+  double trace_speed = 1;
+  bool trace_loop = false;
+  int64_t trace_block_tokens = 512;
 
   // Patience.
   absl::Duration connect_timeout = absl::Seconds(10);

@@ -8,6 +8,7 @@
 #include "master/dispatch.h"
 #include "schedule/largest_remainder.h"
 #include "schedule/rate_split.h"
+#include "schedule/trace_replay.h"
 
 namespace llmload::master {
 
@@ -206,6 +207,33 @@ int AgentRegistry::ConnectedAgents() {
   return n;
 }
 
+void AgentRegistry::WeighByStripes(const std::vector<Agent*>& live, std::vector<double>& weights) {
+  if (trace_stripes_ == 0) {
+    // Stripes are dealt once, to the agents there at the start. A trace shorter than the list
+    // of agents, or a cap below it, leaves the last ones without a line: every stripe holder
+    // needs a slot of the cap, or it could only drop its lines.
+    int64_t stripes = std::min<int64_t>(static_cast<int64_t>(live.size()),
+                                        static_cast<int64_t>(spec_.trace.size()));
+    if (target_.open.max_concurrency > 0) {
+      stripes = std::min<int64_t>(stripes, target_.open.max_concurrency);
+    }
+    trace_stripes_ = std::max<int64_t>(stripes, 1);
+    for (int64_t i = 0; i < trace_stripes_; ++i) live[static_cast<size_t>(i)]->trace_stripe = i;
+  }
+  // The stripes hold equal shares of the trace (to a line), so the cap, the queue and a looped
+  // replay's --requests are split equally over their holders, and nothing goes to an agent
+  // without a line. If no holder is live, the weights stay as they are (nothing is sent).
+  std::vector<double> by_stripe(live.size(), 0.0);
+  bool any = false;
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (live[i]->trace_stripe >= 0) {
+      by_stripe[i] = 1.0;
+      any = true;
+    }
+  }
+  if (any) weights = std::move(by_stripe);
+}
+
 void AgentRegistry::Redispatch(Outbox& out) {
   std::vector<Agent*> live;
   std::vector<double> weights;
@@ -221,6 +249,7 @@ void AgentRegistry::Redispatch(Outbox& out) {
     notices_.push_back("llmload master: no agent is available; waiting for one to (re)join");
     return;
   }
+  if (!spec_.trace.empty()) WeighByStripes(live, weights);
   const int64_t budget = budget_split_done_ ? 0 : spec_.max_requests;
   const std::vector<AgentShare> shares =
       SplitLoad(target_.users, target_.spawn_rate, budget, weights);
@@ -237,8 +266,12 @@ void AgentRegistry::Redispatch(Outbox& out) {
   for (size_t i = 0; i < live.size(); ++i) {
     Agent& a = *live[i];
     if (!budget_split_done_ && spec_.max_requests > 0) {
-      a.max_requests = shares[i].max_requests;
-      a.in_budget_set = true;
+      // An unlooped replay's budget is its lines: each agent's, its stripe's.
+      a.max_requests = spec_.trace.empty() || spec_.trace_loop
+                           ? shares[i].max_requests
+                           : schedule::StripeSize(static_cast<int64_t>(spec_.trace.size()),
+                                                  a.trace_stripe, trace_stripes_);
+      a.in_budget_set = spec_.trace.empty() || a.trace_stripe >= 0;
     }
     a.users_assigned = shares[i].users;
     a.assigned = true;
@@ -257,6 +290,8 @@ void AgentRegistry::Redispatch(Outbox& out) {
     asg->set_max_queue(rate_shares[i].max_queue);
     asg->set_rate_phase_ns(rate_shares[i].phase_ns);
     asg->set_warmup_end_ns(target_.warmup_end_ns);
+    asg->set_trace_stripe(std::max<int64_t>(a.trace_stripe, 0));
+    asg->set_trace_stripes(a.trace_stripe >= 0 ? trace_stripes_ : 0);
     *asg->mutable_spec() = spec_proto;
     asg->mutable_spec()->set_warmup_requests(warmup_shares[i]);
     asg->mutable_spec()->set_max_requests(

@@ -92,6 +92,7 @@ class AgentRegistry : public LoadSource {
     int64_t users_running = 0;
     int64_t max_requests = 0;
     bool in_budget_set = false;  // received a share of --requests at the start
+    int64_t trace_stripe = -1;   // its stripe of a replayed trace; -1: none
     bool budget_done = false;
     bool assigned = false;    // got work in this run
     uint64_t generation = 0;  // of its latest assignment
@@ -108,6 +109,9 @@ class AgentRegistry : public LoadSource {
 
   // Recomputes every live agent's share and queues a new generation for each; caller holds mu_.
   void Redispatch(Outbox& out);
+  // A trace replay: deals the stripes on the first dispatch, then makes `weights` (the live
+  // agents', in order) one per stripe holder and zero for the rest.
+  void WeighByStripes(const std::vector<Agent*>& live, std::vector<double>& weights);
   bool Eligible(const Agent& a) const;
   void MarkMissing(Agent& a, const char* why, Outbox& out);
   static void Flush(Outbox& out);
@@ -121,6 +125,9 @@ class AgentRegistry : public LoadSource {
   bool started_ = false;
   bool stopping_ = false;
   bool budget_split_done_ = false;
+  // A trace replay is striped over the agents of its first dispatch, once: each keeps its
+  // stripe (and, without --trace-loop, a budget of its stripe's lines) across rebalances.
+  int64_t trace_stripes_ = 0;
   schedule::LoadTarget target_;
   uint64_t generation_ = 0;
   int64_t run_start_wall_ns_ = 0;  // set by the first SetTarget; Assignment.start_at_unix_ns

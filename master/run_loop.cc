@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -166,6 +167,13 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     info.mode = "rate";
     info.rate = spec.rate;
     info.max_concurrency = spec.max_concurrency;
+    if (!std::isinf(spec.rate)) info.arrival = spec.arrival;
+    if (!spec.trace.empty()) {
+      info.trace = TraceInfo{.name = spec.trace_name,
+                             .lines = static_cast<int64_t>(spec.trace.size()),
+                             .speed = spec.trace_speed,
+                             .loop = spec.trace_loop};
+    }
   }
   info.goodput_enabled = !spec.slos.empty();
   std::optional<SweepDriver> sweep;

@@ -108,6 +108,8 @@ RunSummary Summarize(const RunInfo& info, const IntervalStats& totals) {
     ScheduleSummary& schedule = s.schedule.emplace();
     schedule.target_rate = info.rate.value_or(0);
     schedule.max_concurrency = info.max_concurrency;
+    schedule.arrival = info.arrival;
+    schedule.trace = info.trace;
     schedule.achieved_rate = totals.sent / (info.send_duration_s > 0 ? info.send_duration_s : d);
     schedule.sent = totals.sent;
     schedule.dropped = totals.dropped;
@@ -196,13 +198,20 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
     j["ttft_s_uncorrected"] = LatencyJson(s.ttft_uncorrected);
     const ScheduleSummary& sc = *s.schedule;
     // JSON has no infinity: --rate inf (no schedule, the cap kept busy) is null.
-    j["schedule"] = {{"target_rate", std::isinf(sc.target_rate) ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(sc.target_rate)},
-                     {"max_concurrency", sc.max_concurrency},
-                     {"achieved_rate", sc.achieved_rate},
-                     {"sent", sc.sent},
-                     {"dropped", sc.dropped},
-                     {"send_lateness_s", LatencyJson(sc.send_lateness)}};
+    j["schedule"] = {
+        {"target_rate",
+         std::isinf(sc.target_rate) ? nlohmann::json(nullptr) : nlohmann::json(sc.target_rate)},
+        {"max_concurrency", sc.max_concurrency},
+        {"arrival", sc.arrival.empty() ? nlohmann::json(nullptr) : nlohmann::json(sc.arrival)},
+        {"trace", sc.trace ? nlohmann::json{{"file", sc.trace->name},
+                                            {"lines", sc.trace->lines},
+                                            {"speed", sc.trace->speed},
+                                            {"loop", sc.trace->loop}}
+                           : nlohmann::json(nullptr)},
+        {"achieved_rate", sc.achieved_rate},
+        {"sent", sc.sent},
+        {"dropped", sc.dropped},
+        {"send_lateness_s", LatencyJson(sc.send_lateness)}};
   }
   req["warmup"] = s.warmup_requests;
   j["server_total_s"] = LatencyJson(s.server_total);
@@ -259,6 +268,11 @@ std::string FormatSummaryTable(const RunSummary& s) {
       absl::StrAppendFormat(
           &out, "load     open loop keeping %d in flight (--rate inf), %d agent(s), %.2f s\n",
           sc.max_concurrency, s.run.agents, s.run.duration_s);
+    } else if (sc.trace) {
+      absl::StrAppendFormat(
+          &out, "load     trace %s: %d lines at %.4gx%s (%.4g req/s mean), %d agent(s), %.2f s\n",
+          TerminalSafe(sc.trace->name), sc.trace->lines, sc.trace->speed,
+          sc.trace->loop ? ", looped" : "", sc.target_rate, s.run.agents, s.run.duration_s);
     } else {
       absl::StrAppendFormat(&out, "load     open loop at %.4g req/s, %d agent(s), %.2f s\n",
                             sc.target_rate, s.run.agents, s.run.duration_s);

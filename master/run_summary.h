@@ -41,6 +41,14 @@ struct AgentSummary {
   std::string state;
 };
 
+// A replayed trace (--trace): which file, how many lines, how fast.
+struct TraceInfo {
+  std::string name;  // the file's basename
+  int64_t lines = 0;
+  double speed = 1;
+  bool loop = false;
+};
+
 // Facts about the run that the stats do not carry.
 struct RunInfo {
   std::string id;
@@ -54,6 +62,8 @@ struct RunInfo {
   double spawn_rate = 0;
   std::optional<double> rate;   // open loop: the target rate (infinite: --rate inf)
   int64_t max_concurrency = 0;  // open loop: the cap (0: none)
+  std::string arrival;          // open loop: the arrival process ("poisson", ..., "trace")
+  std::optional<TraceInfo> trace;
   int agents = 1;
   std::string url;
   std::string model;
@@ -74,7 +84,9 @@ struct PromptResult {
 struct ScheduleSummary {
   double target_rate = 0;       // requests per second asked for (the last target; inf: --rate inf)
   int64_t max_concurrency = 0;  // the cap in flight (0: none)
-  double achieved_rate = 0;     // sent per second over the time the load was sending
+  std::string arrival;          // the arrival process; empty: none (--rate inf)
+  std::optional<TraceInfo> trace;
+  double achieved_rate = 0;  // sent per second over the time the load was sending
   uint64_t sent = 0, dropped = 0;
   LatencyStats send_lateness;  // actual minus scheduled send
 };

@@ -50,7 +50,8 @@ absl::StatusOr<SweepConfig> ApplySweepFlags(const SweepFlags& f, const WorkloadF
   for (const auto& [given, flag] :
        {std::pair{w.users_given, "--users"}, std::pair{w.rate.has_value(), "--rate"},
         std::pair{!w.stages.empty(), "--stages"}, std::pair{w.requests > 0, "--requests"},
-        std::pair{w.warmup_requests > 0, "--warmup-requests"}}) {
+        std::pair{w.warmup_requests > 0, "--warmup-requests"},
+        std::pair{!w.trace.path.empty(), "--trace"}}) {
     if (given) {
       return bad(flag, ": not with --sweep: the sweep sets the load of each step itself (",
                  "use --sweep-step-time, --sweep-steps, --sweep-max-users, --max-concurrency)");

@@ -98,6 +98,7 @@ void AddRetryFlags(CLI::App& app, WorkloadFlags& f) {
 // once the durations are parsed, so that --think-time is known.
 absl::Status ApplyLoadModelFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
   auto bad = [](auto... parts) { return absl::InvalidArgumentError(absl::StrCat(parts...)); };
+  if (!f.trace.path.empty()) return ApplyTraceFlags(f, spec);  // an open loop of its own
   if (f.rate.has_value()) {
     if (f.users_given) {
       return bad(
@@ -183,13 +184,23 @@ absl::Status ApplyLoadModelFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
   } else if (f.stages_step) {
     return bad("--stages-step: only with --stages");
   }
+  return ApplyWarmupFlags(f, spec);
+}
+
+}  // namespace
+
+absl::Status ApplyWarmupFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
   absl::StatusOr<absl::Duration> warmup = ParseDuration(f.warmup, "--warmup");
   if (!warmup.ok()) return warmup.status();
-  if (*warmup < absl::ZeroDuration()) return bad("--warmup: must not be negative");
+  if (*warmup < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--warmup: must not be negative");
+  }
   spec.warmup = *warmup;
   spec.warmup_requests = f.warmup_requests;
   return absl::OkStatus();
 }
+
+namespace {
 
 // The open loop, stages and warm-up (checked by ApplyLoadModelFlags).
 void AddLoadModelFlags(CLI::App& app, WorkloadFlags& f) {
@@ -353,6 +364,7 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
       ->group("Load");
   AddRetryFlags(app, f);
   AddLoadModelFlags(app, f);
+  AddTraceFlags(app, f.trace);
 }
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/retry_policy.h"
 #include "common/workload_spec.h"
+#include "master/trace_flags.h"
 
 namespace CLI {
 class App;
@@ -74,6 +75,7 @@ struct WorkloadFlags {
   std::string retry_backoff_max = "30s";
   bool respect_retry_after = true;
   bool record_requests = false;  // set from OutputFlags::needs_request_records()
+  TraceFlags trace;              // --trace and its options (master/trace_flags.h)
 };
 
 // Declares the workload flags on `app`, writing into `flags`.
@@ -83,6 +85,10 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& flags);
 // flags are range-checked by AddWorkloadFlags as CLI11 parses them (so a number too large for
 // its type is refused as typed, not wrapped); the rest is checked here.
 absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& flags);
+
+// --warmup and --warmup-requests into `spec` (part of BuildWorkloadSpec; every load model has
+// a warm-up).
+absl::Status ApplyWarmupFlags(const WorkloadFlags& flags, WorkloadSpec& spec);
 
 // Where the outputs of a run go.
 struct OutputFlags {

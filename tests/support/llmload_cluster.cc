@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -21,7 +22,10 @@ MasterProcess StartMaster(std::vector<std::string> args, const std::string& bind
 }
 
 std::unique_ptr<Subprocess> StartAgent(const std::string& master, std::vector<std::string> args) {
-  std::vector<std::string> argv = {LlmloadBinary(), "agent", "--master", master, "--threads", "1"};
+  std::vector<std::string> argv = {LlmloadBinary(), "agent", "--master", master};
+  if (std::find(args.begin(), args.end(), "--threads") == args.end()) {
+    argv.insert(argv.end(), {"--threads", "1"});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return std::make_unique<Subprocess>(argv);
 }

@@ -26,7 +26,8 @@ inline constexpr char kMetricsPortPattern[] =
 // "listening" line.
 MasterProcess StartMaster(std::vector<std::string> args, const std::string& bind = "127.0.0.1:0");
 
-// Starts `llmload agent --master <master> --threads 1 <args>`.
+// Starts `llmload agent --master <master> --threads 1 <args>` (no --threads 1 when `args` has
+// its own).
 std::unique_ptr<Subprocess> StartAgent(const std::string& master, std::vector<std::string> args);
 
 // A loopback port nobody listens on right now (the kernel's pick for an ephemeral bind), for
