@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/anthropic_decoder.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "api/request_headers.h"
 #include "api/sse_or_body.h"
 #include "nlohmann/json.hpp"
@@ -99,8 +100,10 @@ class AnthropicAdapter final : public ApiAdapter {
     nlohmann::ordered_json body;
     if (!model_.empty()) body["model"] = model_;
     body["max_tokens"] = prompt.max_tokens.value_or(max_tokens_);
-    body["messages"] =
-        nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
+    if (std::string system = SystemPromptOf(prompt); !system.empty()) {
+      body["system"] = std::move(system);
+    }
+    body["messages"] = ChatMessagesJson(prompt, /*with_system=*/false);
     if (temperature_.has_value()) body["temperature"] = *temperature_;
     body["stream"] = stream_;
     // Last, so that a --param may override any field above.

@@ -1,6 +1,7 @@
 #include "api/api_table.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -39,6 +40,7 @@ const ApiEntry kApis[] = {
      .key_env = "OPENAI_API_KEY",
      .key_header = "Authorization",
      .lists_models = true,
+     .chat = true,
      .create = &CreateOpenAiChatAdapter},
     {.name = "openai-completions",
      .aliases = "completions",
@@ -53,6 +55,7 @@ const ApiEntry kApis[] = {
      .key_env = "AWS_BEARER_TOKEN_BEDROCK",
      .key_header = "Authorization",
      .credential_env = kBedrockCredentialEnv,
+     .chat = true,
      .options = kBedrockOptions,
      .create = &CreateBedrockConverseAdapter},
     {.name = "bedrock-converse-stream",
@@ -61,22 +64,26 @@ const ApiEntry kApis[] = {
      .key_env = "AWS_BEARER_TOKEN_BEDROCK",
      .key_header = "Authorization",
      .credential_env = kBedrockCredentialEnv,
+     .chat = true,
      .options = kBedrockOptions,
      .create = &CreateBedrockConverseStreamAdapter},
     {.name = "dashscope",
      .description = "Alibaba DashScope native text-generation API (Qwen)",
      .key_env = "DASHSCOPE_API_KEY",
      .key_header = "Authorization",
+     .chat = true,
      .create = &CreateDashScopeAdapter},
     {.name = "zhipu",
      .description = "Zhipu AI GLM chat/completions (an id.secret key is sent as a JWT)",
      .key_env = "ZHIPUAI_API_KEY",
      .key_header = "Authorization",
+     .chat = true,
      .create = &CreateZhipuAdapter},
     // Ollama needs no key; --api-key is sent as a Bearer token (a proxy in front of it).
     {.name = "ollama-chat",
      .description = "Ollama native chat (POST /api/chat, NDJSON stream)",
      .key_header = "Authorization",
+     .chat = true,
      .create = &CreateOllamaChatAdapter},
     {.name = "ollama-generate",
      .description = "Ollama native generate (POST /api/generate, NDJSON stream)",
@@ -93,6 +100,7 @@ const ApiEntry kApis[] = {
      .key_env = "QIANFAN_API_KEY",
      .key_header = "Authorization",
      .credential_env = "QIANFAN_ACCESS_KEY,QIANFAN_SECRET_KEY,QIANFAN_AK,QIANFAN_SK",
+     .chat = true,
      .options = kQianfanOptions,
      .create = &CreateQianfanAdapter},
     {.name = "anthropic-messages",
@@ -100,6 +108,7 @@ const ApiEntry kApis[] = {
      .description = "Anthropic Messages (POST /v1/messages, x-api-key, anthropic-version)",
      .key_env = "ANTHROPIC_API_KEY",
      .key_header = "x-api-key",
+     .chat = true,
      .create = &CreateAnthropicMessagesAdapter},
     {.name = "http-json",
      .aliases = "custom",
@@ -128,10 +137,12 @@ const ApiEntry* FindApi(absl::string_view name) {
   return nullptr;
 }
 
-std::string ApiNames() {
-  return absl::StrJoin(kApis, ", ", [](std::string* out, const ApiEntry& e) {
-    out->append(e.name.data(), e.name.size());
-  });
+std::string ApiNames(bool chat_only) {
+  std::vector<absl::string_view> names;
+  for (const ApiEntry& e : kApis) {
+    if (e.chat || !chat_only) names.push_back(e.name);
+  }
+  return absl::StrJoin(names, ", ");
 }
 
 absl::StatusOr<std::unique_ptr<ApiAdapter>> CreateApiAdapter(const WorkloadSpec& spec) {

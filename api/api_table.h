@@ -48,6 +48,9 @@ struct ApiEntry {
   // Whether --model is needed at all when the API has no model list (a custom endpoint's
   // template may not use one).
   bool requires_model = true;
+  // Whether the API takes a chat history (Prompt.history: a multi-turn conversation's
+  // earlier turns, agent/conversation_session.h); the others send one prompt alone.
+  bool chat = false;
   absl::Span<const ApiOption> options;  // the adapter's own options
   absl::StatusOr<std::unique_ptr<ApiAdapter>> (*create)(const WorkloadSpec& spec) = nullptr;
 };
@@ -57,8 +60,9 @@ absl::Span<const ApiEntry> ApiTable();
 // The entry named (or aliased) `name`; nullptr when there is none.
 const ApiEntry* FindApi(absl::string_view name);
 
-// "openai-chat, openai-completions, ...": for error messages and help.
-std::string ApiNames();
+// "openai-chat, openai-completions, ...": for error messages and help. `chat_only`: the APIs
+// that take a chat history (ApiEntry::chat) only.
+std::string ApiNames(bool chat_only = false);
 
 // Makes the adapter of `spec.api`: InvalidArgument naming the flag when the API is unknown, an
 // option belongs to another API, or the adapter refuses its configuration.

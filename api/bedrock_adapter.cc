@@ -306,9 +306,16 @@ class BedrockAdapter final : public ApiAdapter {
       return absl::InvalidArgumentError("--model: required with --api bedrock-converse*");
     }
     nlohmann::ordered_json body = nlohmann::ordered_json::object();
-    body["messages"] = nlohmann::ordered_json::array(
-        {{{"role", "user"},
-          {"content", nlohmann::ordered_json::array({{{"text", prompt.text}}})}}});
+    // Converse's messages hold content blocks, and its system prompt is a field of its own.
+    body["messages"] = nlohmann::ordered_json::array();
+    for (const nlohmann::ordered_json& m : ChatMessagesJson(prompt, /*with_system=*/false)) {
+      body["messages"].push_back(
+          {{"role", m["role"]},
+           {"content", nlohmann::ordered_json::array({{{"text", m["content"]}}})}});
+    }
+    if (std::string system = SystemPromptOf(prompt); !system.empty()) {
+      body["system"] = nlohmann::ordered_json::array({{{"text", std::move(system)}}});
+    }
     for (const auto& [key, value] : body_template_.items()) body[key] = value;
     if (prompt.max_tokens && !param_sets_max_tokens_) {
       body["inferenceConfig"]["maxTokens"] = *prompt.max_tokens;

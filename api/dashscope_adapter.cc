@@ -278,8 +278,7 @@ class DashScopeAdapter final : public ApiAdapter {
   absl::StatusOr<PreparedRequest> Prepare(const Prompt& prompt) const override {
     nlohmann::ordered_json body;
     body["model"] = model_;
-    body["input"]["messages"] =
-        nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
+    body["input"]["messages"] = ChatMessagesJson(prompt);
     body["parameters"] = parameters_;
     if (prompt.max_tokens && !param_sets_max_tokens_) {
       body["parameters"]["max_tokens"] = *prompt.max_tokens;

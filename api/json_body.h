@@ -18,11 +18,20 @@ namespace llmload {
 // A --param value as JSON; text that is not JSON (a hand-made spec) as a JSON string.
 nlohmann::ordered_json ParamJson(const std::string& json);
 
-// POST `body` (serialized compactly, fields in the order written) to `url` with `header_lines`.
 // Whether a --param of `spec` sets the top-level field `key` (it then wins over a prompt's
 // own max_tokens, as it does over --max-tokens).
 bool HasParam(const WorkloadSpec& spec, absl::string_view key);
 
+// A chat request's `messages` in the OpenAI shape, [{"role": ..., "content": ...}, ...]: the
+// prompt's history (common/prompt.h), its system messages too unless `with_system` is false
+// (for APIs that take the system prompt in a field of its own), then the prompt's text as the
+// user's message.
+nlohmann::ordered_json ChatMessagesJson(const Prompt& prompt, bool with_system = true);
+
+// The prompt's system messages, joined with newlines; "" when it has none.
+std::string SystemPromptOf(const Prompt& prompt);
+
+// POST `body` (serialized compactly, fields in the order written) to `url` with `header_lines`.
 PreparedRequest JsonPost(const std::string& url, const nlohmann::ordered_json& body,
                          const std::vector<std::string>& header_lines);
 

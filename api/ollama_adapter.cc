@@ -219,8 +219,7 @@ class OllamaAdapter final : public ApiAdapter {
     nlohmann::ordered_json body;
     body["model"] = model_;
     if (api_ == OllamaApi::kChat) {
-      body["messages"] =
-          nlohmann::ordered_json::array({{{"role", "user"}, {"content", prompt.text}}});
+      body["messages"] = ChatMessagesJson(prompt);
     } else {
       body["prompt"] = prompt.text;
     }

@@ -98,9 +98,9 @@ class OpenAiAdapter final : public ApiAdapter {
     if (prompt.max_tokens) {
       OpenAiRequestSpec own = request_;
       own.max_tokens = *prompt.max_tokens;
-      request.body = BuildRequestBody(own, prompt.text);
+      request.body = BuildRequestBody(own, prompt);
     } else {
-      request.body = BuildRequestBody(request_, prompt.text);
+      request.body = BuildRequestBody(request_, prompt);
     }
     request.header_lines = header_lines_;
     return request;

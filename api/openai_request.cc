@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/endpoint_url.h"
+#include "api/json_body.h"
 #include "nlohmann/json.hpp"
 
 namespace llmload {
@@ -34,15 +35,20 @@ absl::StatusOr<ExtraParam> ParseExtraParam(absl::string_view key_equals_value) {
 }
 
 std::string BuildRequestBody(const OpenAiRequestSpec& spec, absl::string_view prompt) {
+  Prompt p;
+  p.text = std::string(prompt);
+  return BuildRequestBody(spec, p);
+}
+
+std::string BuildRequestBody(const OpenAiRequestSpec& spec, const Prompt& prompt) {
   // ordered_json keeps fields in the order written, which makes bodies readable in logs.
   nlohmann::ordered_json body;
   // No model only when none was given and the endpoint could not be asked (model_discovery.h).
   if (!spec.model.empty()) body["model"] = spec.model;
   if (spec.api == OpenAiApi::kChat) {
-    body["messages"] =
-        nlohmann::ordered_json::array({{{"role", "user"}, {"content", std::string(prompt)}}});
+    body["messages"] = ChatMessagesJson(prompt);
   } else {
-    body["prompt"] = std::string(prompt);
+    body["prompt"] = prompt.text;
   }
   if (spec.max_tokens.has_value()) body["max_tokens"] = *spec.max_tokens;
   if (spec.temperature.has_value()) body["temperature"] = *spec.temperature;

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "api/openai_api.h"
+#include "common/prompt.h"
 
 namespace llmload {
 
@@ -45,6 +46,9 @@ struct OpenAiRequestSpec {
 // message, completions sends "prompt". Prompts may hold any UTF-8 text; escaping is exact.
 // Invalid UTF-8 in the prompt is replaced with U+FFFD rather than failing the request.
 std::string BuildRequestBody(const OpenAiRequestSpec& spec, absl::string_view prompt);
+// The same for a prompt with a chat history (common/prompt.h): the chat API sends the history
+// before the prompt; the completions API has no messages and sends the prompt's text alone.
+std::string BuildRequestBody(const OpenAiRequestSpec& spec, const Prompt& prompt);
 
 // "/v1/chat/completions" or "/v1/completions".
 absl::string_view DefaultPath(OpenAiApi api);

@@ -13,6 +13,7 @@
 #include "api/bce_auth_signer.h"
 #include "api/endpoint_url.h"
 #include "api/ernie_response_decoder.h"
+#include "api/json_body.h"
 #include "api/openai_adapter.h"
 #include "api/request_headers.h"
 #include "api/uri_encode.h"
@@ -195,7 +196,7 @@ class QianfanV1Adapter final : public ApiAdapter {
       absl::StrAppend(&request.url, parts_.query.empty() ? "?" : "&",
                       "access_token=", UriEncode(access_token_));
     }
-    request.body = ErnieBody(prompt.text, prompt.max_tokens);
+    request.body = ErnieBody(prompt);
     return request;
   }
 
@@ -227,20 +228,23 @@ class QianfanV1Adapter final : public ApiAdapter {
   }
 
  private:
-  // {"messages":[{"role":"user","content":P}]} or {"prompt":P}, then stream,
-  // max_output_tokens, temperature and the --param fields (last, so they may override).
-  // `max_tokens`: the prompt's own, standing in for --max-tokens.
-  std::string ErnieBody(absl::string_view prompt, std::optional<int64_t> max_tokens) const {
+  // {"messages":[...history, {"role":"user","content":P}]} (ERNIE takes the system prompt in
+  // `system`) or {"prompt":P}, then stream, max_output_tokens, temperature and the --param
+  // fields (last, so they may override). The prompt's own max_tokens stands in for
+  // --max-tokens.
+  std::string ErnieBody(const Prompt& prompt) const {
     nlohmann::ordered_json body;
     if (completion_) {
-      body["prompt"] = std::string(prompt);
+      body["prompt"] = prompt.text;
     } else {
-      body["messages"] =
-          nlohmann::ordered_json::array({{{"role", "user"}, {"content", std::string(prompt)}}});
+      body["messages"] = ChatMessagesJson(prompt, /*with_system=*/false);
+      if (std::string system = SystemPromptOf(prompt); !system.empty()) {
+        body["system"] = std::move(system);
+      }
     }
     body["stream"] = stream_;
-    if (max_tokens) {
-      body["max_output_tokens"] = *max_tokens;
+    if (prompt.max_tokens) {
+      body["max_output_tokens"] = *prompt.max_tokens;
     } else if (max_output_tokens_) {
       body["max_output_tokens"] = *max_output_tokens_;
     }

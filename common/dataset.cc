@@ -15,11 +15,6 @@
 namespace llmload {
 namespace {
 
-absl::string_view Basename(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
 absl::string_view StripTrailingNewlines(absl::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -41,23 +36,15 @@ absl::Status ParseJsonRecord(absl::string_view line, absl::string_view where, Pr
         where, ": missing field 'prompt' (a string; or a 'messages' array with a user message)"));
   }
   prompt.text = **std::move(text);
-  if (auto id = record.find("id"); id != record.end()) {
-    if (id->is_string() && !id->get_ref<const std::string&>().empty()) {
-      prompt.id = id->get<std::string>();
-    } else if (id->is_number_integer()) {
-      prompt.id = id->dump();
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": field 'id' must be a non-empty string or an integer, got ",
-                       id->is_string() ? "an empty string" : JsonTypeName(*id)));
-    }
-  }
+  absl::StatusOr<std::optional<std::string>> id = RecordId(record, where);
+  if (!id.ok()) return id.status();
+  if (id->has_value()) prompt.id = **std::move(id);
   return absl::OkStatus();
 }
 
 // The format of `path` by its extension; nullopt for .json (refused: see LoadDataset).
 std::optional<DatasetFormat> FormatOf(absl::string_view path) {
-  std::string name = absl::AsciiStrToLower(Basename(path));
+  std::string name = absl::AsciiStrToLower(PathBasename(path));
   if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) {
     return DatasetFormat::kJsonl;
   }
@@ -100,7 +87,7 @@ absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg) {
     }
     absl::string_view text = *contents;
     if (absl::StartsWith(text, kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-    prompt = {std::string(Basename(path)), std::string(StripTrailingNewlines(text))};
+    prompt = {std::string(PathBasename(path)), std::string(StripTrailingNewlines(text))};
   } else {
     prompt = {"prompt", std::string(arg)};
   }
@@ -133,7 +120,7 @@ absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
 absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
                                                  absl::string_view path,
                                                  const DatasetOptions& options) {
-  const absl::string_view base = Basename(path);
+  const absl::string_view base = PathBasename(path);
   std::vector<Prompt> prompts;
   absl::flat_hash_map<std::string, size_t> id_lines;  // JSONL only: id -> first line
   const absl::Status status =

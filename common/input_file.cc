@@ -45,30 +45,51 @@ absl::StatusOr<std::string> PromptFromMessages(const nlohmann::json& messages,
         role->get_ref<const std::string&>() != "user") {
       continue;
     }
-    auto content = message.find("content");
-    if (content != message.end() && content->is_string()) return content->get<std::string>();
-    if (content != message.end() && content->is_array()) {
-      std::string text;
-      for (const nlohmann::json& part : *content) {
-        if (!part.is_object()) continue;
-        auto type = part.find("type");
-        auto part_text = part.find("text");
-        if (type != part.end() && *type == "text" && part_text != part.end() &&
-            part_text->is_string()) {
-          if (!text.empty()) text.push_back('\n');
-          text += part_text->get_ref<const std::string&>();
-        }
-      }
-      return text;
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": field 'messages[", i, "].content' must be a string or an array of text parts"));
+    return MessageText(message, where, i);
   }
   return absl::InvalidArgumentError(
       absl::StrCat(where, ": field 'messages' has no message with role 'user'"));
 }
 
 }  // namespace
+
+absl::string_view PathBasename(absl::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+absl::StatusOr<std::string> MessageText(const nlohmann::json& message, absl::string_view where,
+                                        size_t index) {
+  auto content = message.find("content");
+  if (content != message.end() && content->is_string()) return content->get<std::string>();
+  if (content != message.end() && content->is_array()) {
+    std::string text;
+    for (const nlohmann::json& part : *content) {
+      if (!part.is_object()) continue;
+      auto type = part.find("type");
+      auto part_text = part.find("text");
+      if (type != part.end() && *type == "text" && part_text != part.end() &&
+          part_text->is_string()) {
+        if (!text.empty()) text.push_back('\n');
+        text += part_text->get_ref<const std::string&>();
+      }
+    }
+    return text;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      where, ": field 'messages[", index, "].content' must be a string or an array of text parts"));
+}
+
+absl::StatusOr<std::optional<std::string>> RecordId(const nlohmann::json& record,
+                                                    absl::string_view where) {
+  auto id = record.find("id");
+  if (id == record.end()) return std::nullopt;
+  if (id->is_string() && !id->get_ref<const std::string&>().empty()) return id->get<std::string>();
+  if (id->is_number_integer()) return id->dump();
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, ": field 'id' must be a non-empty string or an integer, got ",
+                   id->is_string() ? "an empty string" : JsonTypeName(*id)));
+}
 
 absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
   errno = 0;

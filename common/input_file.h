@@ -23,6 +23,9 @@ namespace llmload {
 
 inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
+// The file name at the end of `path` (after the last '/'), which prompt ids start with.
+absl::string_view PathBasename(absl::string_view path);
+
 // Reads the whole file. The error text is the system's (e.g. "No such file or directory"),
 // which the caller prefixes with what it was trying to read.
 absl::StatusOr<std::string> ReadInputFile(const std::string& path);
@@ -65,6 +68,17 @@ std::string JsonTypeName(const nlohmann::json& value);
 // 'messages[i].content'); a prompt that is empty or only white space is an error too.
 absl::StatusOr<std::optional<std::string>> RecordPrompt(const nlohmann::json& record,
                                                         absl::string_view where);
+
+// The text of an OpenAI-style message object, `messages[index]` of a record: its `content`, a
+// string or an array of parts whose {"type":"text","text":...} ones are joined with newlines.
+// The error names "<where>: field 'messages[<index>].content'".
+absl::StatusOr<std::string> MessageText(const nlohmann::json& message, absl::string_view where,
+                                        size_t index);
+
+// A JSONL record's own `id`: a non-empty string, or an integer (as written); nullopt when the
+// record has none. The error names `where` and the field.
+absl::StatusOr<std::optional<std::string>> RecordId(const nlohmann::json& record,
+                                                    absl::string_view where);
 
 }  // namespace llmload
 

@@ -8,11 +8,21 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace llmload {
+
+// One message of a chat request's history (a multi-turn conversation's earlier turns):
+// role "system", "user" or "assistant", and its text.
+struct ChatMessage {
+  std::string role;
+  std::string content;
+
+  friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
+};
 
 // One prompt. `id` is stable across runs of the same input so per-prompt results can be
 // compared: "builtin-3", "<file-basename>:<line>", a JSONL record's own `id`, or "prompt" for
@@ -23,6 +33,10 @@ struct Prompt {
   // This request's own max_tokens (a trace line's output_length), which stands in for the run's
   // --max-tokens; a --param naming the API's max-tokens field still wins over both.
   std::optional<int64_t> max_tokens = std::nullopt;
+  // The messages sent before `text` (the user's message) in a chat API's request: a
+  // conversation's system prompt and earlier turns. Only the APIs whose table entry says
+  // `chat` send it (api/api_table.h).
+  std::vector<ChatMessage> history = {};
 
   friend bool operator==(const Prompt&, const Prompt&) = default;
 };

@@ -465,6 +465,10 @@ void EventLoop::StartCompletion(Connection& c, const HttpRequest& req, const Rou
           dialect.ParseRequest(req, *route.route, route.captures, &creq)) {
     return SendError(c, *error, req.keep_alive, true, &dialect);
   }
+  if (creq.messages > 0) {
+    MockCounters::Add(
+        k.requests_by_messages[std::min<int64_t>(creq.messages, kMaxCountedMessages)]);
+  }
   const uint64_t seq = ctx_.request_seq->fetch_add(1, std::memory_order_relaxed);
   // Separate random streams per purpose, so e.g. changing --itl-distribution keeps the text.
   Rng draws(o.seed, seq * 4);

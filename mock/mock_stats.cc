@@ -43,6 +43,9 @@ void MockCounters::AddTo(MockStats* s) const {
   s->stats_requests += v(stats_requests);
   s->other_requests += v(other_requests);
   for (int i = 0; i < kMaxDialects; ++i) s->dialect_requests[i] += v(dialect_requests[i]);
+  for (int i = 0; i <= kMaxCountedMessages; ++i) {
+    s->requests_by_messages[i] += v(requests_by_messages[i]);
+  }
   s->streamed += v(streamed);
   s->completed += v(completed);
   s->errors_injected += v(errors_injected);
@@ -127,17 +130,24 @@ std::string MockStats::ToJson() const {
     absl::StrAppend(&by_dialect, i == 0 ? "" : ",", "\"", dialects[i].name,
                     "\":", dialect_requests[i]);
   }
+  // Only the counts seen: {"1":40,"3":40,"5":40}, the last key "64+".
+  std::string by_messages;
+  for (int n = 1; n <= kMaxCountedMessages; ++n) {
+    if (requests_by_messages[n] == 0) continue;
+    absl::StrAppend(&by_messages, by_messages.empty() ? "" : ",", "\"", n,
+                    n == kMaxCountedMessages ? "+" : "", "\":", requests_by_messages[n]);
+  }
   return absl::StrCat(
       "{\"requests_total\":", requests_total,
       ",\"requests_by_endpoint\":{\"chat_completions\":", chat_completions_requests,
       ",\"completions\":", completions_requests, ",\"models\":", models_requests,
       ",\"health\":", health_requests, ",\"stats\":", stats_requests, ",\"other\":", other_requests,
-      "},\"requests_by_dialect\":{", by_dialect, "},\"streamed\":", streamed,
-      ",\"completed\":", completed, ",\"errors_injected\":", errors_injected,
-      ",\"truncated\":", truncated, ",\"client_disconnects\":", client_disconnects,
-      ",\"bad_requests\":", bad_requests, ",\"tokens_sent\":", tokens_sent,
-      ",\"chunks_sent\":", chunks_sent, ",\"bytes_sent\":", bytes_sent,
-      ",\"connections_accepted\":", connections_accepted,
+      "},\"requests_by_dialect\":{", by_dialect, "},\"requests_by_messages\":{", by_messages,
+      "},\"streamed\":", streamed, ",\"completed\":", completed,
+      ",\"errors_injected\":", errors_injected, ",\"truncated\":", truncated,
+      ",\"client_disconnects\":", client_disconnects, ",\"bad_requests\":", bad_requests,
+      ",\"tokens_sent\":", tokens_sent, ",\"chunks_sent\":", chunks_sent,
+      ",\"bytes_sent\":", bytes_sent, ",\"connections_accepted\":", connections_accepted,
       ",\"connections_open\":", connections_open, ",\"generating_now\":", generating_now,
       ",\"max_generating\":", max_generating, ",\"queued_now\":", queued_now,
       ",\"max_queued\":", max_queued, ",\"queued_total\":", queued_total,

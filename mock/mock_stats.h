@@ -14,6 +14,8 @@ namespace llmload::mock {
 
 // How many dialects (mock/dialects/dialect_table.cc) the per-dialect counters have room for.
 inline constexpr int kMaxDialects = 16;
+// Chat requests are counted by how many messages they carried, 1 to this many; more count here.
+inline constexpr int kMaxCountedMessages = 64;
 
 // A point-in-time snapshot.
 struct MockStats {
@@ -26,6 +28,9 @@ struct MockStats {
   uint64_t other_requests = 0;             // unknown path or method, unparseable request
   // Requests on each dialect's paths (any method), by DialectTable() index.
   std::array<uint64_t, kMaxDialects> dialect_requests{};
+  // Accepted chat requests by their number of messages (index n: n messages; the last index
+  // kMaxCountedMessages or more): what a multi-turn client's history looks like from here.
+  std::array<uint64_t, kMaxCountedMessages + 1> requests_by_messages{};
   uint64_t streamed = 0;            // completion responses started as a stream
   uint64_t completed = 0;           // completion responses sent to their end
   uint64_t errors_injected = 0;     // answered with --error-status by --error-rate
@@ -120,6 +125,7 @@ struct alignas(64) MockCounters {
   std::atomic<uint64_t> stats_requests{0};
   std::atomic<uint64_t> other_requests{0};
   std::array<std::atomic<uint64_t>, kMaxDialects> dialect_requests{};
+  std::array<std::atomic<uint64_t>, kMaxCountedMessages + 1> requests_by_messages{};
   std::atomic<uint64_t> streamed{0};
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> errors_injected{0};

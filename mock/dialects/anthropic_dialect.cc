@@ -136,6 +136,7 @@ std::optional<ApiError> AnthropicDialect::ParseRequest(const HttpRequest& reques
 
   uint64_t bytes = 0;
   if (auto err = ParseMessages(root, &bytes)) return err;
+  out->messages = static_cast<int64_t>(JsonField(root, "messages")->get_array().size());
   if (std::optional<element> system = JsonField(root, "system")) {
     if (auto err = ContentBytes(*system, "system", &bytes)) return err;
   }

@@ -281,6 +281,7 @@ std::optional<ApiError> BedrockDialect::ParseRequest(const HttpRequest& request,
         "must not be null and must have at least 1 item");
   }
   uint64_t bytes = 0;
+  out->messages = static_cast<int64_t>(messages->get_array().size());
   for (element m : messages->get_array()) {
     element content;
     if (!m.is_object() || m["content"].get(content) != simdjson::SUCCESS || !content.is_array()) {

@@ -74,6 +74,10 @@ std::optional<ApiError> DashScopeDialect::ParseRequest(const HttpRequest& reques
   if (!input->is_object()) return WrongJsonType("input", "an object", *input);
   uint64_t bytes = 0;
   if (auto error = PromptBytes(input->get_object(), &bytes)) return error;
+  if (std::optional<element> messages = JsonField(input->get_object(), "messages");
+      messages && !JsonField(input->get_object(), "prompt")) {
+    out->messages = static_cast<int64_t>(messages->get_array().size());  // PromptBytes checked it
+  }
   out->prompt_tokens = EstimatePromptTokens(bytes);
   if (std::optional<element> parameters = JsonField(root, "parameters")) {
     if (!parameters->is_object()) return WrongJsonType("parameters", "an object", *parameters);

@@ -41,6 +41,7 @@ struct MockRequest {
   bool include_usage = false;         // OpenAI: stream_options.include_usage; else dialect's call
   std::optional<int64_t> max_tokens;  // the request's output-token limit, if any
   int64_t prompt_tokens = 1;          // EstimatePromptTokens over the prompt text
+  int64_t messages = 0;               // a chat request's messages (its history); 0: a prompt
   uint32_t flags = 0;  // dialect-defined bits the writer reads (e.g. TGI's `details` asked)
 };
 

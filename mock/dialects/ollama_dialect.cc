@@ -78,6 +78,9 @@ std::optional<ApiError> OllamaDialect::Parse(OllamaEndpoint endpoint, absl::stri
   uint64_t bytes = 0;
   if (endpoint == OllamaEndpoint::kChat) {
     if (auto err = ParseMessages(root, &bytes)) return err;
+    if (std::optional<element> messages = JsonField(root, "messages")) {
+      out->messages = static_cast<int64_t>(messages->get_array().size());  // ParseMessages checked
+    }
   } else if (std::optional<element> prompt = JsonField(root, "prompt")) {
     if (!prompt->is_string()) return WrongType("prompt", "string", *prompt);
     bytes += std::string_view(*prompt).size();

@@ -139,6 +139,7 @@ std::optional<ApiError> CompletionRequestParser::Parse(CompletionApi api, absl::
   uint64_t tokens = 0;
   if (api == CompletionApi::kChat) {
     if (auto err = ParseMessages(root, &bytes)) return err;
+    out->messages = static_cast<int64_t>(JsonField(root, "messages")->get_array().size());
   } else {
     if (auto err = ParsePrompt(root, &bytes, &tokens)) return err;
   }

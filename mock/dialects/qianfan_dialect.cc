@@ -251,6 +251,7 @@ std::optional<ApiError> QianfanV1Dialect::ParseRequest(const HttpRequest& reques
     if (!messages || !messages->is_array() || messages->get_array().size() == 0) {
       return QianfanError(336003, "the messages parameter is invalid");
     }
+    out->messages = static_cast<int64_t>(messages->get_array().size());
     for (element m : messages->get_array()) {
       std::optional<element> content;
       if (m.is_object()) content = JsonField(m.get_object(), "content");

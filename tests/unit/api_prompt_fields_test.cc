@@ -1,6 +1,9 @@
-// A prompt's own max_tokens (a trace line's output_length, common/prompt.h) goes into every
-// API's body, in that API's own field, in place of --max-tokens; a --param that names the
-// field still wins over it, as the user asked for it by name.
+// What a Prompt carries besides its text (common/prompt.h), in every API's body:
+//   - its own max_tokens (a trace line's output_length) in that API's own field, in place of
+//     --max-tokens; a --param that names the field still wins over it, as the user asked for
+//     it by name;
+//   - its chat history (a conversation's earlier turns), in order before the user's message,
+//     for every API whose table entry says `chat`.
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +29,12 @@ struct ApiCase {
 std::vector<ApiCase> Cases() {
   return {
       {"openai-chat", "/max_tokens", "max_tokens", "99", {}, {}},
+      {"bedrock-converse-stream",
+       "/inferenceConfig/maxTokens",
+       "maxTokens",
+       "99",
+       {{"AWS_ACCESS_KEY_ID", "AKIDFAKE"}, {"AWS_SECRET_ACCESS_KEY", "fake"}},
+       {}},
       {"openai-completions", "/max_tokens", "max_tokens", "99", {}, {}},
       {"anthropic-messages", "/max_tokens", "max_tokens", "99", {}, {}},
       {"ollama-chat", "/options/num_predict", "options", R"({"num_predict": 99})", {}, {}},
@@ -77,7 +86,7 @@ nlohmann::json BodyOf(const WorkloadSpec& spec, const Prompt& prompt) {
   return nlohmann::json::parse(request->body, nullptr, /*allow_exceptions=*/false);
 }
 
-TEST(PromptMaxTokensTest, EachApiSendsThePromptsOwnMaxTokensInItsField) {
+TEST(ApiPromptFieldsTest, EachApiSendsThePromptsOwnMaxTokensInItsField) {
   for (const ApiCase& c : Cases()) {
     SCOPED_TRACE(c.api);
     const WorkloadSpec spec = SpecFor(c);
@@ -101,6 +110,46 @@ TEST(PromptMaxTokensTest, EachApiSendsThePromptsOwnMaxTokensInItsField) {
     ASSERT_TRUE(body.is_object()) << body.dump();
     EXPECT_EQ(body.value(field, -1), 99) << body.dump();  // --param wins
   }
+}
+
+TEST(ApiPromptFieldsTest, EveryChatApiSendsTheHistoryInOrderBeforeThePrompt) {
+  size_t chat_apis = 0;
+  for (const ApiCase& c : Cases()) {
+    const ApiEntry* entry = FindApi(c.api);
+    ASSERT_NE(entry, nullptr) << c.api;
+    if (!entry->chat) continue;
+    ++chat_apis;
+    SCOPED_TRACE(c.api);
+    const WorkloadSpec spec = SpecFor(c);
+    Prompt prompt = spec.prompts[0];
+    prompt.text = "fourth: the user turn";
+    prompt.history = {{"system", "first: the system prompt"},
+                      {"user", "second: an earlier turn"},
+                      {"assistant", "third: its reply"}};
+    const nlohmann::json body = BodyOf(spec, prompt);
+    ASSERT_TRUE(body.is_object()) << body.dump();
+    // Each message's text once, the turns in order (the system prompt is where the API takes
+    // it: in the messages, or in a field of its own).
+    const std::string text = body.dump();
+    const size_t system = text.find("first: the system prompt");
+    ASSERT_NE(system, std::string::npos) << text;
+    EXPECT_EQ(text.find("first: the system prompt", system + 1), std::string::npos) << text;
+    size_t at = 0;
+    for (const char* part : {"second: an earlier turn", "third: its reply",
+                             "fourth: the user turn"}) {
+      const size_t found = text.find(part);
+      ASSERT_NE(found, std::string::npos) << part << " in " << text;
+      EXPECT_GE(found, at) << part << " out of order in " << text;
+      EXPECT_EQ(text.find(part, found + 1), std::string::npos) << part << " twice in " << text;
+      at = found;
+    }
+    // The roles go with the texts: an assistant message precedes the user's turn.
+    const size_t assistant = text.find("\"assistant\"");
+    ASSERT_NE(assistant, std::string::npos) << text;
+    EXPECT_LT(assistant, text.find("fourth: the user turn")) << text;
+  }
+  EXPECT_EQ(chat_apis, 8u);  // openai-chat, bedrock x2, dashscope, zhipu, ollama-chat, qianfan,
+                             // anthropic-messages
 }
 
 }  // namespace
