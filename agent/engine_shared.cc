@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "agent/conversation_session.h"
 #include "agent/http_fetch.h"
 #include "api/api_table.h"
 
@@ -37,9 +38,27 @@ absl::StatusOr<std::unique_ptr<EngineShared>> MakeEngineShared(const WorkloadSpe
       !s.ok()) {
     return s;
   }
-  shared->requests.reserve(spec.prompts.size());
-  shared->header_list_of.reserve(spec.prompts.size());
-  for (const Prompt& p : spec.prompts) {
+  // A multi-turn run's prompts are its conversations' first turns, each with its system
+  // prompt (which the wire's prompt texts do not carry): built from the conversations.
+  std::vector<Prompt> first_turns;
+  if (!spec.conversations.empty()) {
+    if (spec.conversations.size() != spec.prompts.size()) {
+      return absl::InvalidArgumentError("conversations and prompts differ in number");
+    }
+    if (const ApiEntry* api = FindApi(spec.api); api == nullptr || !api->chat) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--api ", spec.api, " sends no chat history: --multi-turn needs a chat API"));
+    }
+    ConversationSession session(spec.history);
+    for (const Conversation& c : spec.conversations) {
+      session.Begin(c);
+      session.TurnPrompt(first_turns.emplace_back());
+    }
+  }
+  const std::vector<Prompt>& prompts = first_turns.empty() ? spec.prompts : first_turns;
+  shared->requests.reserve(prompts.size());
+  shared->header_list_of.reserve(prompts.size());
+  for (const Prompt& p : prompts) {
     absl::StatusOr<PreparedRequest> request = shared->adapter->Prepare(p);
     if (!request.ok()) {
       return absl::InvalidArgumentError(

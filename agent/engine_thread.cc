@@ -353,6 +353,8 @@ uint32_t EngineThread::NewUserSlot() {
 
 void EngineThread::EndUser(uint32_t local) {
   User& u = users_[local];
+  // A conversation cut off (a stop, fewer users, a spent budget) is not resumed.
+  if (u.conversing != nullptr) u.conversing->session.Finish(false, "");
   u.state = UserState::kRetired;
   u.retire_after_request = false;
   ++u.generation;
@@ -538,7 +540,10 @@ bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t schedule
     EndUser(local);
     return false;
   }
-  if (prompt >= 0 && static_cast<size_t>(prompt) < shared_.requests.size()) {
+  u.turn = 0;
+  if (!shared_.spec.conversations.empty()) {
+    NextTurn(u);
+  } else if (prompt >= 0 && static_cast<size_t>(prompt) < shared_.requests.size()) {
     u.prompt_index = static_cast<uint32_t>(prompt);
   } else {
     u.prompt_index = shared_.requests.empty() ? 0 : static_cast<uint32_t>(picker_.Next());
@@ -550,6 +555,32 @@ bool EngineThread::StartRequest(uint32_t local, int64_t now_ns, int64_t schedule
   u.retries_done = 0;
   SendAttempt(local, now_ns);
   return true;
+}
+
+void EngineThread::NextTurn(User& u) {
+  if (u.conversing == nullptr) {
+    u.conversing = std::make_unique<Conversing>(shared_.spec.history);
+    u.reader->set_keep_reply_text(shared_.spec.history == HistoryMode::kActual);
+  }
+  Conversing& c = *u.conversing;
+  if (c.session.active()) {
+    c.session.TurnPrompt(c.prompt);
+    absl::StatusOr<PreparedRequest> request = shared_.adapter->Prepare(c.prompt);
+    if (request.ok()) {
+      c.request = *std::move(request);
+      const PreparedRequest& first = shared_.requests[u.prompt_index];
+      c.headers = c.request.header_lines == first.header_lines
+                      ? CurlSlist()
+                      : MakeHeaderList(c.request.header_lines);
+      u.turn = static_cast<uint32_t>(c.session.turn());
+      return;
+    }
+    // The adapter built this conversation's first turn but refuses a later one (its history
+    // grew past what the API's body may hold): the conversation ends here, a new one begins.
+    c.session.Finish(false, "");
+  }
+  u.prompt_index = static_cast<uint32_t>(picker_.Next());
+  c.session.Begin(shared_.spec.conversations[u.prompt_index]);
 }
 
 void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
@@ -588,13 +619,24 @@ void EngineThread::SendAttempt(uint32_t local, int64_t now_ns) {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
   }
-  const PreparedRequest& request = shared_.requests[u.prompt_index];
+  // A conversation's later turn sends the request built for it (NextTurn).
+  const bool own_request = u.turn > 0;
+  const PreparedRequest& request =
+      own_request ? u.conversing->request : shared_.requests[u.prompt_index];
   CURL* e = u.easy.get();
   // libcurl copies a URL when it is set: set it only when it changes (for most APIs, once).
   const std::string* url = &request.url;
   bool url_changed = u.url_prompt != static_cast<int64_t>(u.prompt_index) &&
                      (u.url_prompt < 0 || shared_.requests[u.url_prompt].url != request.url);
   curl_slist* headers = shared_.header_lists[shared_.header_list_of[u.prompt_index]].get();
+  if (own_request) {
+    if (u.conversing->headers) headers = u.conversing->headers.get();
+    if (request.url != shared_.requests[u.prompt_index].url) {  // set, and never taken as the
+      u.signed_url = request.url;                               // shared prompt's URL
+      url = &u.signed_url;
+      url_changed = true;
+    }
+  }
   if (shared_.adapter->signs_each_send()) {
     // Time-dependent credentials (SigV4, a JWT): signed now, for this send. A signer that
     // fails sends the request unsigned, and the server's refusal is counted.
@@ -664,6 +706,9 @@ void EngineThread::OnRequestDone(uint32_t local, int64_t now_ns) {
     return;
   }
   Record(*u.reader, u, outcome);
+  if (u.conversing != nullptr) {
+    u.conversing->session.Finish(outcome == ErrorClass::kSuccess, u.reader->reply_text());
+  }
   const int64_t not_before =
       retry.respect_retry_after && retry_after.has_value() ? now_ns + *retry_after : 0;
   ScheduleNext(local, now_ns, outcome == ErrorClass::kConnect, not_before);
@@ -694,6 +739,10 @@ void EngineThread::ScheduleNext(uint32_t local, int64_t now_ns, bool could_not_c
     return;
   }
   int64_t think = absl::ToInt64Nanoseconds(shared_.spec.think_time);
+  if (u.conversing != nullptr && u.conversing->session.active()) {  // the pause between turns
+    think = u.conversing->session.PauseBeforeNs(
+        shared_.spec.turn_delay ? absl::ToInt64Nanoseconds(*shared_.spec.turn_delay) : think);
+  }
   // A refused or unreachable endpoint fails in microseconds; without a pause every user would
   // spin, burning the agent's CPU and counting thousands of identical failures a second.
   if (could_not_connect) think = std::max(think, kConnectFailurePauseNs);
@@ -782,6 +831,7 @@ void EngineThread::Record(const ResponseReader& reader, const User& user, ErrorC
                          ? user.prompt_index
                          : shared_.record_prompt_index[user.prompt_index];
     r.agent_index = shared_.agent_index;
+    r.turn = user.turn;
     stats_.records.push_back(r);
   }
 }

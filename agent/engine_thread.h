@@ -29,6 +29,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "agent/arrival_queue.h"
+#include "agent/conversation_session.h"
 #include "agent/curl_handles.h"
 #include "agent/engine_shared.h"
 #include "agent/response_reader.h"
@@ -85,6 +86,18 @@ class EngineThread {
   enum class UserState : uint8_t { kInFlight, kThinking, kRetryWait, kRetired };
   enum TimerTag : uint32_t { kSpawn = 0, kThinkDone = 1, kArrival = 2 };
 
+  // A multi-turn user's conversation (WorkloadSpec::conversations): its session and the request
+  // of its current turn. A turn after the first has a body of its own, built when the turn
+  // starts; the first turn's is the shared one. Held on the heap: libcurl reads the body and
+  // headers in place while a User may move.
+  struct Conversing {
+    explicit Conversing(HistoryMode mode) : session(mode) {}
+    ConversationSession session;
+    Prompt prompt;            // scratch: the turn's prompt, its storage reused
+    PreparedRequest request;  // the turn's request, when turn > 0
+    CurlSlist headers;        // its header lines, when they differ from the first turn's
+  };
+
   // Slots of users born on this thread, by local index; grows as users spawn (a User is moved
   // when it grows: nothing keeps a pointer to one, libcurl's callback data is the heap-owned
   // reader and the local index).
@@ -98,7 +111,9 @@ class EngineThread {
     int64_t actual_send_ns = 0;  // when it went out (later than send_ns when the client is late)
     bool in_warmup = false;      // started in the warm-up: left out of the aggregates
     uint32_t prompt_index = 0;
-    int retries_done = 0;      // of the request in flight
+    uint32_t turn = 0;  // of the request in flight, in its conversation (multi-turn)
+    std::unique_ptr<Conversing> conversing;  // multi-turn only
+    int retries_done = 0;                    // of the request in flight
     int64_t url_prompt = -1;   // the prompt whose URL is set on `easy`; -1: none, or signed
     CurlSlist signed_headers;  // this send's headers, when the API signs each send
     std::string signed_url;    // this send's URL, when signing changed it
@@ -148,6 +163,9 @@ class EngineThread {
   // loop's arrival; `now_ns` in a closed loop). False: no request (stopping, retiring, or the
   // budget is spent) and the user has ended.
   bool StartRequest(uint32_t local, int64_t now_ns, int64_t scheduled_ns, int64_t prompt = -1);
+  // Multi-turn: the user's next turn (a new conversation when none is under way) sets its
+  // prompt index and turn and, for a later turn, builds that turn's request.
+  void NextTurn(User& u);
   // Sends an attempt of the user's current request (its first, or a retry).
   void SendAttempt(uint32_t local, int64_t now_ns);
   // A request waiting for a retry that will not be sent (stop, or fewer users): it ends with

@@ -50,6 +50,8 @@ void ResponseReader::Begin(CURL* easy, int64_t send_ns, int64_t actual_send_ns) 
   last_byte_ns_ = -1;
   error_body_.clear();
   error_message_.clear();
+  reply_text_.clear();
+  reply_text_cut_ = false;
 }
 
 void ResponseReader::ReadHead() {
@@ -100,11 +102,20 @@ bool ResponseReader::OnBytes(absl::string_view bytes, int64_t now_ns) {
   // The whole answer of a non-streamed request is one body: its first byte is the first
   // token the client can see.
   if (!stream_ && !timing_.has_first_chunk()) timing_.OnContentChunk(now_ns);
-  const bool keep = decoder_->Feed(bytes, [this, now_ns](const ContentChunk& /*chunk*/) {
+  const bool keep = decoder_->Feed(bytes, [this, now_ns](const ContentChunk& chunk) {
     if (std::optional<int64_t> gap = timing_.OnContentChunk(now_ns)) itl_.Add(*gap);
+    if (keep_reply_text_) KeepReplyText(chunk.text);
   });
   if (!keep) too_large_ = true;
   return keep;
+}
+
+void ResponseReader::KeepReplyText(absl::string_view text) {
+  const size_t room = static_cast<size_t>(max_bytes_) -
+                      std::min(reply_text_.size(), static_cast<size_t>(max_bytes_));
+  if (text.size() > room) reply_text_cut_ = true;
+  const absl::string_view kept = text.substr(0, room);
+  reply_text_.append(kept.data(), kept.size());
 }
 
 ErrorClass ResponseReader::Finish(CURLcode result, int64_t end_ns, bool cancelled) {

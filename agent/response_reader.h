@@ -57,6 +57,14 @@ class ResponseReader {
   // little later); a failed or cancelled one at `end_ns`. `cancelled`: we stopped it.
   ErrorClass Finish(CURLcode result, int64_t end_ns, bool cancelled = false);
 
+  // Keep the reply's text (the content chunks, in order) for reply_text(): a multi-turn user
+  // sends it back as history (--history actual). Off by default: nothing is copied.
+  void set_keep_reply_text(bool keep) { keep_reply_text_ = keep; }
+  // The reply so far, at most --max-response-bytes of it (a longer reply is cut there, and
+  // reply_text_cut() says so).
+  const std::string& reply_text() const { return reply_text_; }
+  bool reply_text_cut() const { return reply_text_cut_; }
+
   // The libcurl result, parked here between curl_multi_info_read and Finish.
   void set_result(CURLcode r) { result_ = r; }
   CURLcode result() const { return result_; }
@@ -93,6 +101,7 @@ class ResponseReader {
   // Reads the status line's code and the headers the reply is judged by, once per response:
   // at its first body byte, or at the end for a response without a body.
   void ReadHead();
+  void KeepReplyText(absl::string_view text);
 
   const bool stream_;
   const int64_t max_bytes_;  // --max-response-bytes
@@ -114,6 +123,9 @@ class ResponseReader {
   int64_t body_bytes_ = 0;     // body bytes received, whatever the status
   int64_t last_byte_ns_ = -1;  // when the latest body bytes arrived
   int64_t arrival_hint_ns_ = -1;
+  bool keep_reply_text_ = false;
+  bool reply_text_cut_ = false;
+  std::string reply_text_;  // kept only with keep_reply_text_; its storage is reused
   std::string error_body_;  // the start of a non-2xx body (8 KiB)
   std::string error_message_;
 };

@@ -26,6 +26,7 @@ struct RequestRecord {
   int64_t output_tokens = 0;
   uint32_t prompt_index = 0;
   uint32_t agent_index = 0;
+  uint32_t turn = 0;  // a multi-turn conversation's turn, from 0 (0 for every single request)
 };
 
 // A duration the server reported, summed for its mean (the server's prefill or decode time).

@@ -102,6 +102,22 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_trace_loop(spec.trace_loop);
   out->set_trace_block_tokens(spec.trace_block_tokens);
   out->set_trace_name(spec.trace_name);
+  for (const Conversation& c : spec.conversations) {
+    proto::Conversation* pc = out->add_conversations();
+    pc->set_id(c.id);
+    pc->set_system(c.system);
+    for (const ConversationTurn& t : c.turns) {
+      proto::ConversationTurn* pt = pc->add_turns();
+      pt->set_prompt(t.prompt);
+      pt->set_has_response(t.response.has_value());
+      pt->set_response(t.response.value_or(""));
+      pt->set_has_delay_ms(t.delay_ms.has_value());
+      pt->set_delay_ms(t.delay_ms.value_or(0));
+    }
+  }
+  out->set_history(static_cast<uint32_t>(spec.history));
+  out->set_has_turn_delay(spec.turn_delay.has_value());
+  out->set_turn_delay_ns(absl::ToInt64Nanoseconds(spec.turn_delay.value_or(absl::ZeroDuration())));
 }
 
 absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
@@ -210,6 +226,40 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
       spec.trace.push_back(std::move(t));
     }
   }
+  if (in.conversations_size() > 0) {
+    // One conversation per prompt, the prompt its first turn (SpecToProto), checked as the
+    // master's parser checked them: an agent keeps each user's history from these.
+    if (in.conversations_size() != in.prompt_texts_size())
+      return bad("conversations and prompts differ");
+    if (spec.open_loop) return bad("conversations in an open loop");
+    if (in.history() > static_cast<uint32_t>(HistoryMode::kRecorded)) return bad("unknown history");
+    spec.history = static_cast<HistoryMode>(in.history());
+    if (in.has_turn_delay()) {
+      if (in.turn_delay_ns() < 0) return bad("negative turn delay");
+      spec.turn_delay = absl::Nanoseconds(in.turn_delay_ns());
+    }
+    spec.conversations.reserve(static_cast<size_t>(in.conversations_size()));
+    for (const proto::Conversation& pc : in.conversations()) {
+      if (pc.turns_size() == 0 || static_cast<size_t>(pc.turns_size()) > kMaxConversationTurns) {
+        return bad("a conversation of no turns or too many");
+      }
+      Conversation c;
+      c.id = pc.id();
+      c.system = pc.system();
+      for (const proto::ConversationTurn& pt : pc.turns()) {
+        if (pt.prompt().empty()) return bad("a conversation turn without a prompt");
+        if (pt.has_delay_ms() && (pt.delay_ms() < 0 || pt.delay_ms() > kMaxTurnDelayMs)) {
+          return bad("a turn delay out of range");
+        }
+        ConversationTurn t;
+        t.prompt = pt.prompt();
+        if (pt.has_response()) t.response = pt.response();
+        if (pt.has_delay_ms()) t.delay_ms = pt.delay_ms();
+        c.turns.push_back(std::move(t));
+      }
+      spec.conversations.push_back(std::move(c));
+    }
+  }
   return spec;
 }
 
@@ -257,6 +307,7 @@ void StatsToProto(const IntervalStats& s, proto::StatsDelta* out) {
     p->set_output_tokens(r.output_tokens);
     p->set_prompt_index(r.prompt_index);
     p->set_agent_index(r.agent_index);
+    p->set_turn(r.turn);
   }
 }
 
@@ -317,6 +368,7 @@ void AppendRecordsFromProto(const proto::StatsDelta& in, std::vector<RequestReco
     r.output_tokens = p.output_tokens();
     r.prompt_index = p.prompt_index();
     r.agent_index = p.agent_index();
+    r.turn = p.turn();
     out->push_back(r);
   }
 }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/conversation.h"
 #include "common/prompt.h"
 #include "common/retry_policy.h"
 #include "common/trace_request.h"
@@ -56,6 +57,14 @@ struct WorkloadSpec {
   std::vector<Prompt> prompts;
   PromptOrder prompt_order = PromptOrder::kRoundRobin;
   uint64_t seed = 0;
+  // Multi-turn (--multi-turn): each virtual user plays one conversation after another, turn by
+  // turn, each request carrying the history so far (agent/conversation_session.h). The prompt
+  // order picks conversations: prompts[i] is conversations[i]'s first turn, so per-prompt
+  // results are per conversation. The pause before a later turn is the turn's own `delay`,
+  // else `turn_delay` (--turn-delay), else think_time; think_time also separates conversations.
+  std::vector<Conversation> conversations;
+  HistoryMode history = HistoryMode::kActual;
+  std::optional<absl::Duration> turn_delay;
 
   // How much load, for how long. Zero means "no limit" for run_time and max_requests.
   int64_t users = 1;

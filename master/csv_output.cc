@@ -40,7 +40,7 @@ absl::StatusOr<RequestCsvWriter> RequestCsvWriter::Open(const std::string& path,
   w.prompts_ = prompts;
   w.file_->Write(
       "start_offset_s,status,error_class,http_status,ttft_s,e2e_s,itl_mean_s,input_tokens,"
-      "output_tokens,prompt_id,agent\n");
+      "output_tokens,prompt_id,agent,turn\n");
   return w;
 }
 
@@ -52,10 +52,11 @@ void RequestCsvWriter::Append(const std::vector<RequestRecord>& records) {
     const std::string prompt_id =
         CsvField((prompts_ && r.prompt_index < prompts_->size()) ? (*prompts_)[r.prompt_index].id
                                                                  : absl::StrCat(r.prompt_index));
-    absl::StrAppendFormat(&rows, "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d\n", Seconds(r.start_offset_ns),
-                          status, ok ? "" : ErrorClassName(r.status), r.http_status,
-                          Seconds(r.ttft_ns), Seconds(r.e2e_ns), Seconds(r.itl_mean_ns),
-                          r.input_tokens, r.output_tokens, prompt_id, r.agent_index);
+    absl::StrAppendFormat(&rows, "%s,%s,%s,%d,%s,%s,%s,%d,%d,%s,%d,%d\n",
+                          Seconds(r.start_offset_ns), status, ok ? "" : ErrorClassName(r.status),
+                          r.http_status, Seconds(r.ttft_ns), Seconds(r.e2e_ns),
+                          Seconds(r.itl_mean_ns), r.input_tokens, r.output_tokens, prompt_id,
+                          r.agent_index, r.turn + 1);
   }
   file_->Write(rows);
 }

@@ -20,7 +20,7 @@
 #include "master/console_view.h"
 #include "master/csv_output.h"
 #include "master/output_file.h"
-#include "master/prompt_breakdown.h"
+#include "master/record_breakdown.h"
 #include "master/target_driver.h"
 #include "schedule/stages.h"
 
@@ -140,8 +140,10 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     for (int i = 0; i < 100 && !source.Finished(); ++i) WaitForStopSignal(kTickNs);
     return kExitResultsIncomplete;
   }
-  std::optional<PromptBreakdown> breakdown;
-  if (outputs.per_prompt) breakdown.emplace();
+  std::optional<RecordBreakdown> breakdown;
+  if (outputs.per_prompt) breakdown.emplace(BreakdownKey::kPrompt);
+  std::optional<RecordBreakdown> turn_breakdown;
+  if (!spec.conversations.empty()) turn_breakdown.emplace(BreakdownKey::kTurn);
   ConsoleView console(stderr, isatty(STDERR_FILENO) == 1);
   Aggregator aggregator(options.stats_window);
   const int64_t start_ns = MonotonicNowNs();
@@ -205,6 +207,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       if (auto* local = std::get_if<IntervalStats>(&d.stats)) {
         if (request_csv && !local->records.empty()) request_csv->Append(local->records);
         if (breakdown) breakdown->Add(local->records);
+        if (turn_breakdown) turn_breakdown->Add(local->records);
         local->records.clear();  // streamed to disk; the aggregator keeps only counts
         aggregator.Add(d.source, d.seq, *local, now);
         continue;
@@ -214,11 +217,13 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
       if (!merged.ok()) {
         console.Note(absl::StrCat("llmload: dropped a stats delta from ", d.source, ": ",
                                   merged.status().message()));
-      } else if (*merged && wire.records_size() > 0 && (request_csv || breakdown)) {
+      } else if (*merged && wire.records_size() > 0 &&
+                 (request_csv || breakdown || turn_breakdown)) {
         wire_records.clear();
         AppendRecordsFromProto(wire, &wire_records);
         if (request_csv) request_csv->Append(wire_records);
         if (breakdown) breakdown->Add(wire_records);
+        if (turn_breakdown) turn_breakdown->Add(wire_records);
       }
     }
   };
@@ -387,6 +392,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     summary.stages = SummarizeStages(info, stage_spans, aggregator.segments(), spec);
   }
   if (breakdown) summary.prompts = breakdown->Summarize(spec.prompts);
+  if (turn_breakdown) summary.turns = turn_breakdown->Summarize();
   // Every file is complete and closed before the summary goes to stdout, so a closed
   // stdout or stderr (SIGPIPE is ignored: see llmload_main.cc) cannot cost a file.
   std::vector<std::string> errors;

@@ -219,20 +219,29 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
   j["server_decode_mean_s"] = optional(s.server_decode_mean);
   j["server_queue_mean_s"] = optional(s.server_queue_mean);
 
-  if (!s.prompts.empty()) {
-    nlohmann::json& list = j["prompts"];
-    list = nlohmann::json::array();
-    for (const PromptResult& p : s.prompts) {
-      list.push_back({{"id", p.id},
-                      {"requests", p.requests},
-                      {"succeeded", p.succeeded},
-                      {"failed", p.failed},
-                      {"latency_s", LatencyJson(p.latency)},
-                      {"ttft_s", LatencyJson(p.ttft)},
-                      {"input_tokens_mean", p.input_mean},
-                      {"output_tokens_mean", p.output_mean}});
+  // A breakdown's rows: a prompt's named by its id, a turn's by its number from 1.
+  auto breakdown = [](const std::vector<BreakdownRow>& rows, bool turns) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const BreakdownRow& p : rows) {
+      nlohmann::json row;
+      if (turns) {
+        row["turn"] = p.index + 1;
+      } else {
+        row["id"] = p.id;
+      }
+      row["requests"] = p.requests;
+      row["succeeded"] = p.succeeded;
+      row["failed"] = p.failed;
+      row["latency_s"] = LatencyJson(p.latency);
+      row["ttft_s"] = LatencyJson(p.ttft);
+      row["input_tokens_mean"] = p.input_mean;
+      row["output_tokens_mean"] = p.output_mean;
+      list.push_back(std::move(row));
     }
-  }
+    return list;
+  };
+  if (!s.prompts.empty()) j["prompts"] = breakdown(s.prompts, /*turns=*/false);
+  if (!s.turns.empty()) j["turns"] = breakdown(s.turns, /*turns=*/true);
   nlohmann::json& tok = j["tokens"];
   tok["input_total"] = s.input_tokens;
   tok["output_total"] = s.output_tokens;
@@ -386,12 +395,14 @@ std::string FormatSummaryTable(const RunSummary& s) {
                             r.ttft.p(0.50), r.ttft.p(0.99));
     }
   }
-  if (!s.prompts.empty()) {
-    // The test design's per-prompt comparison: latency and TTFT side by side, per prompt.
-    absl::StrAppendFormat(&out, "\n%-20s %6s %6s %7s | %-43s | %s\n", "per prompt", "ok", "failed",
+  // The test design's per-prompt comparison, and a conversation's growth turn by turn: latency
+  // and TTFT side by side, per row.
+  auto breakdown = [&out](absl::string_view title, const std::vector<BreakdownRow>& rows) {
+    if (rows.empty()) return;
+    absl::StrAppendFormat(&out, "\n%-20s %6s %6s %7s | %-43s | %s\n", title, "ok", "failed",
                           "in tok", "latency (s): mean std cv% p95 p99",
                           "ttft (s): mean min max p99");
-    for (const PromptResult& p : s.prompts) {
+    for (const BreakdownRow& p : rows) {
       const std::string id = p.id.size() > 20 ? p.id.substr(0, 19) + "~" : p.id;
       absl::StrAppendFormat(&out, "%-20s %6d %6d %7.1f | ", id, p.succeeded, p.failed,
                             p.input_mean);
@@ -408,7 +419,9 @@ std::string FormatSummaryTable(const RunSummary& s) {
                               p.ttft.max, p.ttft.p(0.99));
       }
     }
-  }
+  };
+  breakdown("per prompt", s.prompts);
+  breakdown("per turn", s.turns);
   if (!s.run.agent_list.empty()) {
     out += "\nagents\n";
     for (const AgentSummary& a : s.run.agent_list) {

@@ -72,9 +72,11 @@ struct RunInfo {
   std::vector<AgentSummary> agent_list;  // distributed mode only
 };
 
-// One prompt's share of the run (`--per-prompt`, master/prompt_breakdown.h).
-struct PromptResult {
-  std::string id;
+// One prompt's (`--per-prompt`) or one turn's (`--multi-turn`) share of the run
+// (master/record_breakdown.h).
+struct BreakdownRow {
+  uint32_t index = 0;                                // the prompt's index, or the turn's from 0
+  std::string id;                                    // the prompt's id, or the turn's number from 1
   uint64_t requests = 0, succeeded = 0, failed = 0;  // cancelled ones left out
   LatencyStats latency, ttft;                        // of successful requests
   double input_mean = 0, output_mean = 0;            // tokens per successful request
@@ -117,7 +119,8 @@ struct RunSummary {
   std::optional<double> server_prompt_mean, server_decode_mean, server_queue_mean;
   uint64_t input_tokens = 0, output_tokens = 0;
   double input_mean = 0, output_mean = 0;
-  std::vector<PromptResult> prompts;  // only with --per-prompt
+  std::vector<BreakdownRow> prompts;  // only with --per-prompt
+  std::vector<BreakdownRow> turns;    // only with --multi-turn
 
   // Open loop only (RunInfo::mode "rate"): what the client did against its schedule, and
   // latency and TTFT from the actual send (they hide the client's own queueing).

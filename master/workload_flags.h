@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/retry_policy.h"
 #include "common/workload_spec.h"
+#include "master/conversation_flags.h"
 #include "master/trace_flags.h"
 
 namespace CLI {
@@ -74,8 +75,9 @@ struct WorkloadFlags {
   std::string retry_backoff = "500ms";
   std::string retry_backoff_max = "30s";
   bool respect_retry_after = true;
-  bool record_requests = false;  // set from OutputFlags::needs_request_records()
-  TraceFlags trace;              // --trace and its options (master/trace_flags.h)
+  bool record_requests = false;    // set from OutputFlags::needs_request_records()
+  TraceFlags trace;                // --trace and its options (master/trace_flags.h)
+  ConversationFlags conversation;  // --multi-turn and its options (master/conversation_flags.h)
 };
 
 // Declares the workload flags on `app`, writing into `flags`.

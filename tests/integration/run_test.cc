@@ -84,10 +84,11 @@ TEST_F(RunAgainstMockTest, CountsEveryRequestOnceAndMeasuresLikeTheServer) {
   EXPECT_EQ(lines[0].rfind("start_offset_s,status,error_class,http_status,ttft_s,e2e_s", 0), 0u);
   for (size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string> cols = absl::StrSplit(lines[i], ',');
-    ASSERT_EQ(cols.size(), 11u) << lines[i];
+    ASSERT_EQ(cols.size(), 12u) << lines[i];
     EXPECT_EQ(cols[1], "ok");
     EXPECT_EQ(cols[3], "200");
     EXPECT_EQ(cols[8], "16") << lines[i];
+    EXPECT_EQ(cols[11], "1") << lines[i];  // a single request is its conversation's first turn
   }
 }
 

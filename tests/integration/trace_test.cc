@@ -46,9 +46,9 @@ std::vector<Row> ReadRows(const std::string& path) {
       continue;
     }
     // start_offset_s,status,error_class,http_status,ttft_s,e2e_s,itl_mean_s,input_tokens,
-    // output_tokens,prompt_id,agent
+    // output_tokens,prompt_id,agent,turn
     std::vector<std::string> f = absl::StrSplit(line, ',');
-    if (f.size() != 11) {
+    if (f.size() != 12) {
       ADD_FAILURE() << "bad row: " << line;
       continue;
     }

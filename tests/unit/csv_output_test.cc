@@ -25,12 +25,13 @@ TEST(RequestCsvWriterTest, QuotesPromptIdsThatHoldCommasOrQuotes) {
   failed.status = ErrorClass::kHttp5xx;
   failed.http_status = 503;
   failed.prompt_index = 0;
+  failed.turn = 2;  // written from 1
   w->Append({ok, failed});
   w->Flush();
   const std::string csv = testing::ReadFile(path);
-  EXPECT_NE(csv.find(",\"doc \"\"7\"\", part 2\",0\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"doc \"\"7\"\", part 2\",0,1\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",error,http_5xx,503,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",plain,0\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",plain,0,3\n"), std::string::npos) << csv;
   std::filesystem::remove_all(dir);
 }
 

@@ -158,5 +158,60 @@ TEST(WireCodecTest, TheOpenLoopAndWarmUpTravel) {
   EXPECT_EQ(out.ttft_uncorrected.count(), 1u);
 }
 
+TEST(WireCodecTest, ConversationsTravelAndAreCheckedAgain) {
+  WorkloadSpec spec;
+  spec.url = "http://127.0.0.1:8000/v1/chat/completions";
+  spec.prompts = {Prompt{"c1", "Hi"}, Prompt{"c2", "One"}};
+  spec.conversations = {
+      Conversation{
+          .id = "c1",
+          .turns = {{.prompt = "Hi", .response = "Hello"}, {.prompt = "Then?", .delay_ms = 1500}}},
+      Conversation{.id = "c2", .system = "Be brief.", .turns = {{.prompt = "One"}}}};
+  spec.history = HistoryMode::kRecorded;
+  spec.turn_delay = absl::Milliseconds(250);
+  proto::WorkloadSpec wire;
+  SpecToProto(spec, &wire);
+  absl::StatusOr<WorkloadSpec> back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->conversations, spec.conversations);
+  EXPECT_EQ(back->history, HistoryMode::kRecorded);
+  EXPECT_EQ(back->turn_delay, absl::Milliseconds(250));
+
+  // A plain run has neither.
+  WorkloadSpec plain;
+  plain.url = spec.url;
+  plain.prompts = {Prompt{"p", "hello"}};
+  SpecToProto(plain, &wire);
+  back = SpecFromProto(wire);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->conversations.empty());
+  EXPECT_FALSE(back->turn_delay.has_value());
+
+  // What an agent refuses: a conversation per prompt, turns with prompts, delays in range.
+  SpecToProto(spec, &wire);
+  wire.mutable_conversations(1)->mutable_turns(0)->set_prompt("");
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+  SpecToProto(spec, &wire);
+  wire.mutable_conversations(0)->mutable_turns(1)->set_delay_ms(kMaxTurnDelayMs + 1);
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+  SpecToProto(spec, &wire);
+  wire.add_prompt_ids("extra");
+  wire.add_prompt_texts("extra");
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+  SpecToProto(spec, &wire);
+  wire.set_history(7);
+  EXPECT_FALSE(SpecFromProto(wire).ok());
+
+  // Each request record carries its turn.
+  IntervalStats s;
+  s.records.push_back(RequestRecord{.prompt_index = 1, .turn = 4});
+  proto::StatsDelta delta;
+  StatsToProto(s, &delta);
+  std::vector<RequestRecord> records;
+  AppendRecordsFromProto(delta, &records);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].turn, 4u);
+}
+
 }  // namespace
 }  // namespace llmload
