@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,27 @@ void AddKeyValues(const KeyValues& pairs,
     kv->set_key(k);
     kv->set_value(v);
   }
+}
+
+void TokenLengthToProto(const TokenLength& in, proto::TokenLength* out) {
+  out->set_kind(static_cast<uint32_t>(in.kind));
+  out->set_mean(in.mean);
+  out->set_stddev(in.stddev);
+  out->set_low(in.low);
+  out->set_high(in.high);
+}
+
+// Only the shape: ValidateSyntheticDataset judges the lengths.
+std::optional<TokenLength> TokenLengthFromProto(const proto::TokenLength& in) {
+  if (in.kind() > static_cast<uint32_t>(TokenLength::Kind::kUniform)) return std::nullopt;
+  if (!std::isfinite(in.stddev()) || in.stddev() < 0) return std::nullopt;
+  TokenLength out;
+  out.kind = static_cast<TokenLength::Kind>(in.kind());
+  out.mean = in.mean();
+  out.stddev = in.stddev();
+  out.low = in.low();
+  out.high = in.high();
+  return out;
 }
 
 KeyValues KeyValuesFromProto(const google::protobuf::RepeatedPtrField<proto::KeyValue>& in) {
@@ -56,7 +78,7 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
   out->set_insecure_tls(spec.insecure_tls);
   // A trace's prompts are built by each agent from its stripe of the trace: the master's
   // `prompts` then only name the lines.
-  if (spec.trace.empty()) {
+  if (spec.trace.empty() && !spec.synthetic) {
     for (const Prompt& p : spec.prompts) {
       out->add_prompt_ids(p.id);
       out->add_prompt_texts(p.text);
@@ -115,6 +137,14 @@ void SpecToProto(const WorkloadSpec& spec, proto::WorkloadSpec* out) {
       pt->set_delay_ms(t.delay_ms.value_or(0));
     }
   }
+  if (spec.synthetic) {
+    proto::SyntheticDataset* s = out->mutable_synthetic();
+    TokenLengthToProto(spec.synthetic->input, s->mutable_input());
+    if (spec.synthetic->output) TokenLengthToProto(*spec.synthetic->output, s->mutable_output());
+    s->set_prefix_tokens(spec.synthetic->prefix_tokens);
+    s->set_prefix_groups(spec.synthetic->prefix_groups);
+    s->set_num_prompts(spec.synthetic->num_prompts);
+  }
   out->set_history(static_cast<uint32_t>(spec.history));
   out->set_has_turn_delay(spec.turn_delay.has_value());
   out->set_turn_delay_ns(absl::ToInt64Nanoseconds(spec.turn_delay.value_or(absl::ZeroDuration())));
@@ -142,7 +172,9 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   spec.include_usage = in.include_usage();
   spec.insecure_tls = in.insecure_tls();
   if (in.prompt_ids_size() != in.prompt_texts_size()) return bad("prompt ids and texts differ");
-  if (in.prompt_texts_size() == 0 && in.trace_size() == 0) return bad("no prompt");
+  if (in.prompt_texts_size() == 0 && in.trace_size() == 0 && !in.has_synthetic()) {
+    return bad("no prompt");
+  }
   for (int i = 0; i < in.prompt_texts_size(); ++i) {
     spec.prompts.push_back(Prompt{in.prompt_ids(i), in.prompt_texts(i)});
   }
@@ -151,6 +183,26 @@ absl::StatusOr<WorkloadSpec> SpecFromProto(const proto::WorkloadSpec& in) {
   }
   spec.prompt_order = static_cast<PromptOrder>(in.prompt_order());
   spec.seed = in.seed();
+  if (in.has_synthetic()) {
+    const proto::SyntheticDataset& s = in.synthetic();
+    std::optional<TokenLength> input = TokenLengthFromProto(s.input());
+    std::optional<TokenLength> output = TokenLengthFromProto(s.output());
+    if (!input || !output || in.prompt_texts_size() > 0) {
+      return bad("a malformed synthetic dataset");
+    }
+    SyntheticDataset d;
+    d.input = *input;
+    if (s.has_output()) d.output = *output;
+    d.prefix_tokens = s.prefix_tokens();
+    d.prefix_groups = s.prefix_groups();
+    d.num_prompts = s.num_prompts();
+    // Checked again before an agent builds the prompts (and holds them in memory).
+    if (absl::Status v = ValidateSyntheticDataset(d); !v.ok()) {
+      return bad(absl::StrCat("synthetic dataset: ", v.message()));
+    }
+    spec.synthetic = d;
+    spec.prompts = MakeSyntheticPrompts(d, spec.seed);
+  }
   spec.max_requests = in.max_requests();
   spec.think_time = absl::Nanoseconds(in.think_time_ns());
   spec.connect_timeout = absl::Nanoseconds(in.connect_timeout_ns());

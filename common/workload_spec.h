@@ -16,6 +16,7 @@
 #include "common/conversation.h"
 #include "common/prompt.h"
 #include "common/retry_policy.h"
+#include "common/synthetic_dataset.h"
 #include "common/trace_request.h"
 
 namespace llmload {
@@ -63,6 +64,9 @@ struct WorkloadSpec {
   // results are per conversation. The pause before a later turn is the turn's own `delay`,
   // else `turn_delay` (--turn-delay), else think_time; think_time also separates conversations.
   std::vector<Conversation> conversations;
+  // Synthetic prompts (--input-tokens, common/synthetic_dataset.h): `prompts` are then
+  // MakeSyntheticPrompts(*synthetic, seed), built by the master and by each agent alike.
+  std::optional<SyntheticDataset> synthetic;
   HistoryMode history = HistoryMode::kActual;
   std::optional<absl::Duration> turn_delay;
 

@@ -177,6 +177,7 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
                              .loop = spec.trace_loop};
     }
   }
+  if (spec.synthetic) info.synthetic = DescribeSynthetic(*spec.synthetic, spec.prompts);
   info.goodput_enabled = !spec.slos.empty();
   std::optional<SweepDriver> sweep;
   if (options.sweep) {

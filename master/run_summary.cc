@@ -1,5 +1,6 @@
 #include "master/run_summary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -9,6 +10,27 @@
 #include "common/terminal_text.h"
 
 namespace llmload::master {
+
+SyntheticInfo DescribeSynthetic(const SyntheticDataset& dataset,
+                                const std::vector<Prompt>& prompts) {
+  SyntheticInfo info;
+  info.prompts = static_cast<int64_t>(prompts.size());
+  info.input = dataset.input.ToString();
+  if (dataset.output) info.output = dataset.output->ToString();
+  info.prefix_tokens = dataset.prefix_tokens;
+  info.prefix_groups = dataset.prefix_groups;
+  if (prompts.empty()) return info;
+  double words = 0, max_tokens = 0;
+  for (const Prompt& p : prompts) {
+    words +=
+        p.text.empty() ? 0 : static_cast<double>(std::count(p.text.begin(), p.text.end(), ' ') + 1);
+    max_tokens += static_cast<double>(p.max_tokens.value_or(0));
+  }
+  const double n = static_cast<double>(prompts.size());
+  info.input_mean = words / n;
+  if (dataset.output) info.output_mean = max_tokens / n;
+  return info;
+}
 namespace {
 
 // One key per failure class (every class but success and cancelled), always present.
@@ -247,6 +269,16 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
   tok["output_total"] = s.output_tokens;
   tok["input_mean"] = s.input_mean;
   tok["output_mean"] = s.output_mean;
+  if (const std::optional<SyntheticInfo>& syn = s.run.synthetic) {
+    j["synthetic"] = {
+        {"prompts", syn->prompts},
+        {"input_tokens", syn->input},
+        {"input_tokens_requested_mean", syn->input_mean},
+        {"output_tokens", syn->output.empty() ? nlohmann::json() : nlohmann::json(syn->output)},
+        {"output_tokens_requested_mean", optional(syn->output_mean)},
+        {"prefix_tokens", syn->prefix_tokens},
+        {"prefix_groups", syn->prefix_groups}};
+  }
 
   if (!s.run.agent_list.empty()) {
     nlohmann::json agents = nlohmann::json::array();
@@ -316,6 +348,20 @@ std::string FormatSummaryTable(const RunSummary& s) {
   absl::StrAppendFormat(&out, "tokens   %d in (mean %.1f), %d out (mean %.1f), counted from %s\n",
                         s.input_tokens, s.input_mean, s.output_tokens, s.output_mean,
                         s.token_source);
+  if (const std::optional<SyntheticInfo>& syn = s.run.synthetic) {
+    // What was asked for, to read beside what the server counted (the chat template's tokens
+    // are the server's, and vocabularies other than the word list's differ: docs/prompts.md).
+    absl::StrAppendFormat(&out, "asked    %d synthetic prompts of %s tokens (mean %.1f)",
+                          syn->prompts, syn->input, syn->input_mean);
+    if (syn->output_mean) {
+      absl::StrAppendFormat(&out, ", %s output tokens (mean %.1f)", syn->output, *syn->output_mean);
+    }
+    if (syn->prefix_tokens > 0) {
+      absl::StrAppendFormat(&out, ", %d shared prefixes of %d tokens", syn->prefix_groups,
+                            syn->prefix_tokens);
+    }
+    out += "\n";
+  }
   out += "\n";
   absl::StrAppendFormat(&out, "%-10s %8s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "metric (s)",
                         "count", "mean", "min", "p50", "p90", "p95", "p99", "p99.9", "max", "cv%");

@@ -13,6 +13,8 @@
 
 #include "common/histogram.h"
 #include "common/interval_stats.h"
+#include "common/prompt.h"
+#include "common/synthetic_dataset.h"
 #include "master/sweep_summary.h"
 #include "nlohmann/json.hpp"
 
@@ -49,6 +51,21 @@ struct TraceInfo {
   bool loop = false;
 };
 
+// Synthetic prompts (--input-tokens): the lengths asked for, beside the ones the server counted.
+struct SyntheticInfo {
+  int64_t prompts = 0;
+  std::string input;      // as asked: "512", "512±64", "uniform:100,900"
+  double input_mean = 0;  // over the prompts made
+  std::string output;     // "" when --output-tokens was not given
+  std::optional<double> output_mean;
+  int64_t prefix_tokens = 0, prefix_groups = 1;
+};
+
+// The lengths `prompts` (made from `dataset`) ask for: their words are their tokens
+// (common/synthetic_prompt.h), their max_tokens the output lengths.
+SyntheticInfo DescribeSynthetic(const SyntheticDataset& dataset,
+                                const std::vector<Prompt>& prompts);
+
 // Facts about the run that the stats do not carry.
 struct RunInfo {
   std::string id;
@@ -64,6 +81,7 @@ struct RunInfo {
   int64_t max_concurrency = 0;  // open loop: the cap (0: none)
   std::string arrival;          // open loop: the arrival process ("poisson", ..., "trace")
   std::optional<TraceInfo> trace;
+  std::optional<SyntheticInfo> synthetic;
   int agents = 1;
   std::string url;
   std::string model;

@@ -366,6 +366,7 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   AddLoadModelFlags(app, f);
   AddTraceFlags(app, f.trace);
   AddConversationFlags(app, f.conversation);
+  AddSyntheticFlags(app, f.synthetic);
 }
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {
@@ -474,6 +475,8 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
     absl::StatusOr<Prompt> prompt = ResolvePromptArgument(f.prompt);
     if (!prompt.ok()) return prompt.status();
     spec.prompts.push_back(std::move(*prompt));
+  } else if (f.synthetic.given()) {
+    // Synthetic prompts: ApplySyntheticFlags makes them, once the seed is known.
   } else if (f.conversation.multi_turn) {
     // The dataset holds conversations: ApplyConversationFlags reads it, once --think-time is known.
   } else if (!f.dataset.empty()) {
@@ -568,6 +571,7 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   spec.retry.respect_retry_after = f.respect_retry_after;
   spec.record_requests = f.record_requests;
   if (absl::Status s = ApplyConversationFlags(f, spec); !s.ok()) return s;
+  if (absl::Status s = ApplySyntheticFlags(f, spec); !s.ok()) return s;
   if (absl::Status s = ApplyLoadModelFlags(f, spec); !s.ok()) return s;
   // The adapter checks its options and resolves the URL now, before anything starts.
   if (!spec.url.empty()) {

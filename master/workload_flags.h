@@ -14,6 +14,7 @@
 #include "common/retry_policy.h"
 #include "common/workload_spec.h"
 #include "master/conversation_flags.h"
+#include "master/synthetic_flags.h"
 #include "master/trace_flags.h"
 
 namespace CLI {
@@ -77,6 +78,7 @@ struct WorkloadFlags {
   bool respect_retry_after = true;
   bool record_requests = false;    // set from OutputFlags::needs_request_records()
   TraceFlags trace;                // --trace and its options (master/trace_flags.h)
+  SyntheticFlags synthetic;        // --input-tokens and its options (master/synthetic_flags.h)
   ConversationFlags conversation;  // --multi-turn and its options (master/conversation_flags.h)
 };
 

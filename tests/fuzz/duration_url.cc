@@ -1,5 +1,6 @@
-// Fuzzes the parsers of command-line text that take no file: durations (common/duration.h)
-// and the endpoint URL (ResolveEndpointUrl, api/openai_request.h), both given the whole
+// Fuzzes the parsers of command-line text that take no file: durations (common/duration.h),
+// token-length distributions (common/token_length.h: a parsed range draws inside itself) and
+// the endpoint URL (ResolveEndpointUrl, api/openai_request.h), both given the whole
 // input. Neither may crash; a parsed duration is non-negative; an error names the flag; a
 // resolved URL keeps the input's scheme and host, and resolving it again changes nothing
 // (when it holds no whitespace, which resolving strips).
@@ -13,6 +14,7 @@
 #include "absl/time/time.h"
 #include "api/openai_request.h"
 #include "common/duration.h"
+#include "common/token_length.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -23,6 +25,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(*duration >= absl::ZeroDuration());
   } else {
     FUZZ_CHECK(absl::StartsWith(duration.status().message(), "--fuzz: "));
+  }
+
+  absl::StatusOr<llmload::TokenLength> length =
+      llmload::ParseTokenLength("--fuzz", 0, 0, text, 1'000'000);
+  if (length.ok()) {
+    FUZZ_CHECK(length->low >= 1 && length->low <= length->high && length->high <= 1'000'000);
+    llmload::SplitMix64Generator gen(size);
+    const int64_t n = length->Draw(gen, 1, 1'000'000);
+    FUZZ_CHECK(n >= length->low && n <= length->high);
+  } else {
+    FUZZ_CHECK(absl::StartsWith(length.status().message(), "--fuzz-dist: "));
   }
 
   for (llmload::OpenAiApi api : {llmload::OpenAiApi::kChat, llmload::OpenAiApi::kCompletions}) {
