@@ -41,13 +41,15 @@ absl::Status ValidateSyntheticDataset(const SyntheticDataset& d) {
     return bad("--prefix-tokens (", d.prefix_tokens,
                ") must be below the prompt length (--input-tokens ", in.ToString(), ")");
   }
-  // The bound on memory: the expected total, with room for a spread's upper tail.
-  const double total = std::max(in.expected(), static_cast<double>(d.prefix_tokens + 1)) *
-                       static_cast<double>(d.num_prompts);
+  // The bound on memory holds whatever the draws: every prompt at its longest.
+  const double longest =
+      static_cast<double>(std::clamp(in.upper(), d.prefix_tokens + 1, kMaxSyntheticPromptTokens));
+  const double total = longest * static_cast<double>(d.num_prompts);
   if (total > static_cast<double>(kMaxSyntheticTotalTokens)) {
     return bad("--num-prompts ", d.num_prompts, " of --input-tokens ", in.ToString(),
                " is more than ", kMaxSyntheticTotalTokens,
-               " tokens of prompts in all; ask for fewer prompts (they are sent in turn)");
+               " tokens of prompts in all, at their longest; ask for fewer prompts (they are "
+               "sent in turn) or a narrower spread");
   }
   if (d.output) {
     const TokenLength& out = *d.output;

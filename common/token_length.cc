@@ -19,6 +19,14 @@ double TokenLength::expected() const {
   return static_cast<double>(mean);
 }
 
+int64_t TokenLength::upper() const {
+  if (kind == Kind::kUniform) return high;
+  if (kind == Kind::kNormal) {
+    return static_cast<int64_t>(std::min(static_cast<double>(mean) + std::ceil(6 * stddev), 9e18));
+  }
+  return mean;
+}
+
 std::string TokenLength::ToString() const {
   switch (kind) {
     case Kind::kFixed:
@@ -43,7 +51,7 @@ int64_t TokenLength::Draw(SplitMix64Generator& gen, int64_t min, int64_t max) co
     const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
     n = std::llround(static_cast<double>(mean) + stddev * z);
   }
-  return std::clamp(n, min, max);
+  return std::clamp(n, min, std::max(min, std::min(max, upper())));
 }
 
 absl::StatusOr<TokenLength> ParseTokenLength(absl::string_view flag, int64_t tokens, double stddev,

@@ -25,9 +25,12 @@ struct TokenLength {
 
   // The mean of the lengths drawn (before clamping).
   double expected() const;
+  // The longest length Draw() gives: a normal spread is cut at 6 standard deviations above
+  // its mean, so that a bound on the total holds whatever the draws.
+  int64_t upper() const;
   // "512", "512±64" or "uniform:100,900": for reports.
   std::string ToString() const;
-  // One length, clamped to [min, max].
+  // One length, clamped to [min, min(max, upper())].
   int64_t Draw(SplitMix64Generator& gen, int64_t min, int64_t max) const;
 
   friend bool operator==(const TokenLength&, const TokenLength&) = default;

@@ -73,6 +73,10 @@ TEST(SyntheticDatasetTest, BoundsAreCheckedByFlag) {
   d.input = TokenLength{.mean = 100'000};
   d.num_prompts = 1000;
   EXPECT_THAT(ValidateSyntheticDataset(d).message(), HasSubstr("tokens of prompts in all"));
+  // A wide spread is bounded by its longest draws, not its mean.
+  d.input = TokenLength{.kind = TokenLength::Kind::kNormal, .mean = 1, .stddev = 1'000'000};
+  d.num_prompts = 100;
+  EXPECT_THAT(ValidateSyntheticDataset(d).message(), HasSubstr("at their longest"));
   d.num_prompts = 0;
   EXPECT_THAT(ValidateSyntheticDataset(d).message(), HasSubstr("--num-prompts"));
 }

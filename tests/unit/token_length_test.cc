@@ -55,6 +55,10 @@ TEST(TokenLengthTest, DrawsAreClampedAndTheSameForTheSameSeed) {
     ASSERT_LE(n, 50);
     ASSERT_EQ(n, wide.Draw(b, 1, 50));
   }
+  // A normal spread stops at 6 standard deviations above its mean.
+  const TokenLength narrow{.kind = TokenLength::Kind::kNormal, .mean = 100, .stddev = 2};
+  EXPECT_EQ(narrow.upper(), 112);
+  for (int i = 0; i < 10000; ++i) ASSERT_LE(narrow.Draw(a, 1, 1'000'000), 112);
 }
 
 TEST(TokenLengthTest, ErrorsNameTheFlag) {
