@@ -35,7 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const int64_t n = length->Draw(gen, 1, 1'000'000);
     FUZZ_CHECK(n >= length->low && n <= length->high);
   } else {
-    FUZZ_CHECK(absl::StartsWith(length.status().message(), "--fuzz-dist: "));
+    // An empty text is no distribution: the fixed length (0) is refused under the flag.
+    FUZZ_CHECK(absl::StartsWith(length.status().message(), "--fuzz-dist: ") ||
+               (text.empty() && absl::StartsWith(length.status().message(), "--fuzz: ")));
   }
 
   for (llmload::OpenAiApi api : {llmload::OpenAiApi::kChat, llmload::OpenAiApi::kCompletions}) {
