@@ -3,10 +3,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-
 namespace llmload::agent {
 
 void ConversationSession::Begin(const Conversation& conversation) {
@@ -44,10 +40,10 @@ void ConversationSession::TurnPrompt(Prompt& out) const {
   out.history.pop_back();
 }
 
-int64_t ConversationSession::PauseBeforeNs(int64_t think_time_ns) const {
+int64_t ConversationSession::PauseBeforeNs(int64_t default_ns) const {
   if (conversation_ == nullptr || turn_ == 0) return 0;
   const ConversationTurn& t = conversation_->turns[turn_];
-  return t.delay_ms.has_value() ? *t.delay_ms * 1'000'000 : think_time_ns;
+  return t.delay_ms.has_value() ? *t.delay_ms * 1'000'000 : default_ns;
 }
 
 void ConversationSession::Finish(bool ok, absl::string_view reply) {

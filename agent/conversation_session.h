@@ -40,8 +40,8 @@ class ConversationSession {
   void TurnPrompt(Prompt& out) const;
 
   // The pause before the current turn: none for the first, else its `delay` from the dataset,
-  // else `think_time_ns` (--think-time).
-  int64_t PauseBeforeNs(int64_t think_time_ns) const;
+  // else `default_ns` (the engine passes --turn-delay, or --think-time without it).
+  int64_t PauseBeforeNs(int64_t default_ns) const;
 
   // The current turn ended. `ok` with its reply: the session moves to the next turn, or ends
   // after the last; not `ok`, the conversation ends here.
