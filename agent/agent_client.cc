@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/cli_command.h"
 #include "common/clock.h"
 #include "common/redact.h"
@@ -76,11 +77,18 @@ class Inbox {
 
 }  // namespace
 
+std::string DefaultAgentId(const std::string& hostname, int pid, uint64_t incarnation) {
+  return absl::StrCat(hostname, "-", pid, "-",
+                      absl::StrFormat("%06x", static_cast<uint32_t>(incarnation & 0xffffff)));
+}
+
 AgentClient::AgentClient(AgentOptions options) : options_(std::move(options)) {
   hostname_ = Hostname();
-  if (options_.agent_id.empty()) options_.agent_id = absl::StrCat(hostname_, "-", getpid());
   std::random_device rd;
   incarnation_ = (uint64_t{rd()} << 32) | rd();
+  if (options_.agent_id.empty()) {
+    options_.agent_id = DefaultAgentId(hostname_, getpid(), incarnation_);
+  }
 }
 
 AgentClient::~AgentClient() { StopEngine(absl::ZeroDuration()); }
@@ -199,8 +207,15 @@ AgentClient::SessionEnd AgentClient::RunSession() {
   if (first.welcome().stats_interval_ms() > 0) {
     options_.stats_interval = absl::Milliseconds(first.welcome().stats_interval_ms());
   }
-  std::fprintf(stderr, "llmload agent %s: connected to master %s\n", options_.agent_id.c_str(),
-               options_.master.c_str());
+  const std::string& name = first.welcome().agent_name();
+  if (!name.empty() && name != options_.agent_id) {
+    std::fprintf(stderr,
+                 "llmload agent %s: warning: another agent of this master has that id; the "
+                 "master calls this one %s (give each agent its own --agent-id)\n",
+                 options_.agent_id.c_str(), name.c_str());
+  }
+  std::fprintf(stderr, "llmload agent %s: connected to master %s\n",
+               (name.empty() ? options_.agent_id : name).c_str(), options_.master.c_str());
   unsent_from_ = 0;  // everything unacknowledged goes out again on this stream
 
   Inbox inbox;

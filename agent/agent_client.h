@@ -29,7 +29,7 @@ namespace llmload::agent {
 struct AgentOptions {
   std::string master;    // host:port
   std::string token;     // shared secret; empty: none
-  std::string agent_id;  // default: hostname-pid
+  std::string agent_id;  // default: DefaultAgentId()
   int threads = 0;       // engine threads; 0: one per core
   absl::Duration stats_interval = absl::Seconds(1);
   absl::Duration master_silence_limit = absl::Seconds(3);
@@ -44,6 +44,11 @@ struct AgentOptions {
   // Serve this agent's own /metrics on HOST:PORT; empty or "off": no endpoint.
   std::string metrics_bind;
 };
+
+// The name an agent gives itself without --agent-id: HOST-PID-XXXXXX, the last part six hex
+// digits of its random incarnation. Hostname and pid alone repeat: every container's agent
+// is pid 1, and hostNetwork pods share their node's hostname.
+std::string DefaultAgentId(const std::string& hostname, int pid, uint64_t incarnation);
 
 class AgentClient {
  public:

@@ -87,7 +87,8 @@ void AddAgentCommand(CLI::App& parent, CommandAction* action) {
   cmd->add_option("--token", flags->token,
                   "Shared secret the master expects (default: $LLMLOAD_TOKEN)");
   cmd->add_option("--agent-id", flags->agent_id,
-                  "Name in the master's reports (default: HOST-PID)");
+                  "Name in the master's reports (default: HOST-PID-RANDOM); the master renames a "
+                  "second agent of the same id to ID~2");
   cmd->add_option("--threads", flags->threads, "Event-loop threads (default: one per core)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--stats-interval", flags->stats_interval,

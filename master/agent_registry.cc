@@ -63,7 +63,10 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
     replaced = std::move(a.session);
     const bool rejoined = !inserted;
     a.key = key;
-    a.id = hello.agent_id();
+    // A newcomer whose id another agent already has (containers share a hostname and pid 1;
+    // hostNetwork pods share the node's name; a restarted agent keeps its --agent-id) gets
+    // a unique name, so no report shows two agents under one. A rejoin keeps its name.
+    if (inserted) a.id = UniqueName(hello.agent_id());
     a.hostname = hello.hostname();
     // Its weight in the split: the cores it may use, or fewer event loops if it runs fewer.
     a.cores = std::max(
@@ -76,8 +79,16 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
     welcome.mutable_welcome()->set_stats_interval_ms(
         absl::ToInt64Milliseconds(options_.stats_interval));
     welcome.mutable_welcome()->set_run_id(options_.run_id);
+    welcome.mutable_welcome()->set_agent_name(a.id);
     // Sent under the lock so that no assignment can overtake it.
     session->Send(welcome);
+    if (inserted && a.id != hello.agent_id()) {
+      notices_.push_back(absl::StrCat("llmload master: warning: agent id ", hello.agent_id(), " (",
+                                      a.hostname,
+                                      ") is taken by another agent; this one "
+                                      "is called ",
+                                      a.id, " (give each agent its own --agent-id)"));
+    }
     notices_.push_back(absl::StrCat("llmload master: agent ", a.id, " (", a.hostname, ", ", a.cores,
                                     " cores) ", rejoined ? "rejoined" : "joined"));
     if (started_ && !stopping_) Redispatch(out);
@@ -85,6 +96,20 @@ absl::StatusOr<std::string> AgentRegistry::Join(const proto::Hello& hello,
   if (replaced != nullptr) replaced->Cancel();
   Flush(out);
   return key;
+}
+
+std::string AgentRegistry::UniqueName(const std::string& id) const {
+  auto taken = [&](const std::string& name) {
+    for (const Agent* a : order_) {
+      if (a->id == name) return true;
+    }
+    return false;
+  };
+  if (!taken(id)) return id;
+  for (int n = 2;; ++n) {
+    std::string name = absl::StrCat(id, "~", n);
+    if (!taken(name)) return name;
+  }
 }
 
 void AgentRegistry::OnHeartbeat(const std::string& key, const proto::Heartbeat& hb) {

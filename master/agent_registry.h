@@ -81,7 +81,7 @@ class AgentRegistry : public LoadSource {
 
   struct Agent {
     std::string key;  // agent_id + incarnation: names its stats sequence
-    std::string id;
+    std::string id;   // its name in every report: unique among this run's agents
     std::string hostname;
     uint32_t cores = 1;
     uint32_t index = 0;
@@ -113,6 +113,9 @@ class AgentRegistry : public LoadSource {
   // agents', in order) one per stripe holder and zero for the rest.
   void WeighByStripes(const std::vector<Agent*>& live, std::vector<double>& weights);
   bool Eligible(const Agent& a) const;
+  // `id` if no agent (live or gone) has that name yet, else `id~2`, `id~3`...; caller holds
+  // mu_.
+  std::string UniqueName(const std::string& id) const;
   void MarkMissing(Agent& a, const char* why, Outbox& out);
   static void Flush(Outbox& out);
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -62,12 +63,15 @@ TEST(DistributedTest, ThreeAgentsMergeExactly) {
   // Merged totals equal the sum of the agents' own totals, and the server's count.
   ASSERT_EQ(s["agents"].size(), 3u) << s.dump();
   uint64_t per_agent = 0;
+  std::set<std::string> ids;  // default ids: one name per agent
   for (const json& a : s["agents"]) {
+    ids.insert(a["id"].get<std::string>());
     per_agent += a["requests"].get<uint64_t>();
     EXPECT_GT(a["requests"].get<uint64_t>(), 0u) << a.dump();
     EXPECT_EQ(a["state"], "stopped");
   }
   EXPECT_EQ(per_agent, 300u);
+  EXPECT_EQ(ids.size(), 3u) << s["agents"].dump();
   // Per prompt (from the agents' request records): the 8 built-in prompts, 300 in all.
   ASSERT_EQ(s["prompts"].size(), 8u) << s.dump();
   uint64_t per_prompt = 0;
@@ -181,6 +185,35 @@ INSTANTIATE_TEST_SUITE_P(Apis, DistributedApiTest,
                            }
                            return name;
                          });
+
+// Two agents under one --agent-id (containers whose hostname and pid repeat do this by
+// default): the master keeps both, names the second ID~2 and says so, and the agent is told.
+TEST(DistributedTest, TwoAgentsWithOneIdAreReportedUnderTwoNames) {
+  MockProcess mock({"--ttft", "1ms", "--itl", "1ms", "--output-tokens", "4"});
+  ASSERT_GT(mock.port(), 0) << mock.process().Output();
+  const std::string dir = MakeTempDir();
+  MasterProcess master = StartMaster({"--url", mock.url(), "--expect-agents", "2", "-u", "4", "-r",
+                                      "100", "-n", "40", "--json-out", dir + "/s.json"});
+  ASSERT_FALSE(master.address.empty()) << master.process->Output();
+  auto a = StartAgent(master.address, {"--agent-id", "twin"});
+  auto b = StartAgent(master.address, {"--agent-id", "twin"});
+  ASSERT_EQ(master.process->Wait(seconds(120)), 0) << master.process->Output();
+  EXPECT_EQ(a->Wait(seconds(30)), 0) << a->Output();
+  EXPECT_EQ(b->Wait(seconds(30)), 0) << b->Output();
+
+  const json s = ReadJson(dir + "/s.json");
+  ASSERT_TRUE(s.is_object()) << master.process->Output();
+  ASSERT_EQ(s["agents"].size(), 2u) << s.dump();
+  std::set<std::string> ids;
+  for (const json& agent : s["agents"]) ids.insert(agent["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"twin", "twin~2"})) << s["agents"].dump();
+  EXPECT_EQ(s["requests"]["total"], 40);
+  const std::string out = master.process->Output();
+  EXPECT_NE(out.find("agent id twin ("), std::string::npos) << out;
+  EXPECT_NE(out.find("this one is called twin~2"), std::string::npos) << out;
+  const std::string agents_out = a->Output() + b->Output();
+  EXPECT_NE(agents_out.find("the master calls this one twin~2"), std::string::npos) << agents_out;
+}
 
 TEST(DistributedTest, KilledAgentsUsersMoveToTheOthers) {
   MockProcess mock({"--ttft", "5ms", "--itl", "5ms", "--output-tokens", "20"});

@@ -425,6 +425,41 @@ TEST(AgentRegistryTest, SameProcessRejoiningReplacesItsHalfOpenStream) {
   EXPECT_FALSE(fresh->cancelled());
 }
 
+TEST(AgentRegistryTest, AgentsSharingAnIdGetUniqueNamesAndAreTold) {
+  AgentRegistry reg(TestSpec(), Options());
+  Joined first = JoinAgent(reg, "vm-1", 1, /*incarnation=*/1);
+  Joined second = JoinAgent(reg, "vm-1", 1, /*incarnation=*/2);
+  Joined third = JoinAgent(reg, "vm-1", 1, /*incarnation=*/3);
+  Joined other = JoinAgent(reg, "vm-1~2x", 1, /*incarnation=*/4);
+  std::vector<std::string> names;
+  for (const AgentSummary& a : reg.AgentList()) names.push_back(a.id);
+  EXPECT_EQ(names, (std::vector<std::string>{"vm-1", "vm-1~2", "vm-1~3", "vm-1~2x"}));
+  for (const auto& [joined, name] :
+       {std::pair{&first, "vm-1"}, std::pair{&second, "vm-1~2"}, std::pair{&third, "vm-1~3"}}) {
+    ASSERT_FALSE(joined->session->Messages().empty());
+    EXPECT_EQ(joined->session->Messages()[0].welcome().agent_name(), name);
+  }
+  const std::string notices = reg.TakeNotice();
+  EXPECT_NE(notices.find("agent id vm-1 (vm-1.host) is taken by another agent; this one is "
+                         "called vm-1~2"),
+            std::string::npos)
+      << notices;
+  EXPECT_NE(notices.find("this one is called vm-1~3"), std::string::npos) << notices;
+  EXPECT_EQ(notices.find("vm-1~2x (vm-1~2x.host) is taken"), std::string::npos) << notices;
+
+  // The second one's process reconnects: it keeps its name, and nobody is renamed again.
+  auto fresh = std::make_shared<FakeSession>();
+  ASSERT_TRUE(reg.Join(MakeHello("vm-1", 1, 2), fresh).ok());
+  EXPECT_EQ(fresh->Messages()[0].welcome().agent_name(), "vm-1~2");
+  EXPECT_EQ(reg.Agents(), 4);
+  EXPECT_EQ(reg.TakeNotice().find("taken"), std::string::npos);
+
+  // A name stays taken after its agent is gone: a restarted agent with the same id is new.
+  reg.Leave(first.key, first.session.get());
+  Joined restarted = JoinAgent(reg, "vm-1", 1, /*incarnation=*/5);
+  EXPECT_EQ(restarted.session->Messages()[0].welcome().agent_name(), "vm-1~4");
+}
+
 TEST(AgentRegistryTest, StatsOfAnotherRunAreIgnored) {
   AgentRegistry reg(TestSpec(), Options());
   Joined a = JoinAgent(reg, "a", 1);
