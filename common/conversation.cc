@@ -190,17 +190,4 @@ absl::StatusOr<std::vector<Conversation>> ParseConversations(absl::string_view c
   return conversations;
 }
 
-absl::StatusOr<std::vector<Conversation>> LoadConversations(const std::string& path) {
-  const std::string name = absl::AsciiStrToLower(PathBasename(path));
-  if (!absl::EndsWith(name, ".jsonl") && !absl::EndsWith(name, ".ndjson")) {
-    return Bad("--multi-turn: the dataset '", path,
-               "' must be JSONL (.jsonl or .ndjson), one conversation per line");
-  }
-  absl::StatusOr<std::string> contents = ReadInputFile(path);
-  if (!contents.ok()) {
-    return Bad("--dataset: cannot read '", path, "': ", contents.status().message());
-  }
-  return ParseConversations(*contents, path);
-}
-
 }  // namespace llmload

@@ -11,8 +11,9 @@
 //   ...}, ...]}
 //     OpenAI-style messages: each user message is a turn, an assistant message after it that
 //     turn's recorded response, system messages before the first user message the system prompt.
-// As in a --dataset file (common/input_file.h), a BOM is ignored, CRLF accepted, blank lines
-// skipped but counted, and every error names "<path>:<line>" and the field.
+// The dataset loader (dataset/dataset_loader.h) reads the file; as in every --dataset file, a BOM
+// is ignored, CRLF accepted, blank lines skipped but counted, and every error names "<path>:<line>"
+// and the field.
 #ifndef LLMLOAD_COMMON_CONVERSATION_H_
 #define LLMLOAD_COMMON_CONVERSATION_H_
 
@@ -60,9 +61,6 @@ absl::string_view HistoryModeName(HistoryMode mode);
 // a file with no conversation and duplicate ids.
 absl::StatusOr<std::vector<Conversation>> ParseConversations(absl::string_view contents,
                                                              absl::string_view path);
-
-// Reads the file at `path` (a .jsonl or .ndjson file), then ParseConversations.
-absl::StatusOr<std::vector<Conversation>> LoadConversations(const std::string& path);
 
 }  // namespace llmload
 

@@ -4,13 +4,11 @@
 #include <optional>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/input_file.h"
-#include "nlohmann/json.hpp"
 
 namespace llmload {
 namespace {
@@ -18,38 +16,6 @@ namespace {
 absl::string_view StripTrailingNewlines(absl::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-// Parses one JSONL record into `prompt`. `where` is "<path>:<line>".
-absl::Status ParseJsonRecord(absl::string_view line, absl::string_view where, Prompt& prompt) {
-  absl::StatusOr<nlohmann::json> parsed = ParseJsonLine(line, where);
-  if (!parsed.ok()) return parsed.status();
-  const nlohmann::json& record = *parsed;
-  if (!record.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": expected a JSON object with a 'prompt' field, got ", JsonTypeName(record)));
-  }
-  absl::StatusOr<std::optional<std::string>> text = RecordPrompt(record, where);
-  if (!text.ok()) return text.status();
-  if (!text->has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": missing field 'prompt' (a string; or a 'messages' array with a user message)"));
-  }
-  prompt.text = **std::move(text);
-  absl::StatusOr<std::optional<std::string>> id = RecordId(record, where);
-  if (!id.ok()) return id.status();
-  if (id->has_value()) prompt.id = **std::move(id);
-  return absl::OkStatus();
-}
-
-// The format of `path` by its extension; nullopt for .json (refused: see LoadDataset).
-std::optional<DatasetFormat> FormatOf(absl::string_view path) {
-  std::string name = absl::AsciiStrToLower(PathBasename(path));
-  if (absl::EndsWith(name, ".jsonl") || absl::EndsWith(name, ".ndjson")) {
-    return DatasetFormat::kJsonl;
-  }
-  if (absl::EndsWith(name, ".json")) return std::nullopt;
-  return DatasetFormat::kText;
 }
 
 std::string BoundsText(const DatasetOptions& options) {
@@ -99,58 +65,6 @@ absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg) {
         absl::StrCat(what, ": invalid UTF-8 at byte ", *bad, " of the prompt"));
   }
   return prompt;
-}
-
-absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
-                                                const DatasetOptions& options) {
-  const std::optional<DatasetFormat> format = FormatOf(path);
-  if (!format.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--dataset: '", path,
-        "': .json files are not supported; use JSONL (.jsonl, one JSON object per line)"));
-  }
-  absl::StatusOr<std::string> contents = ReadInputFile(path);
-  if (!contents.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--dataset: cannot read '", path, "': ", contents.status().message()));
-  }
-  return ParseDataset(*contents, *format, path, options);
-}
-
-absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
-                                                 absl::string_view path,
-                                                 const DatasetOptions& options) {
-  const absl::string_view base = PathBasename(path);
-  std::vector<Prompt> prompts;
-  absl::flat_hash_map<std::string, size_t> id_lines;  // JSONL only: id -> first line
-  const absl::Status status =
-      ForEachInputLine(contents, [&](size_t line_number, absl::string_view line) -> absl::Status {
-        const std::string where = absl::StrCat(path, ":", line_number);
-        Prompt prompt{absl::StrCat(base, ":", line_number), ""};
-        if (format == DatasetFormat::kJsonl) {
-          absl::Status parsed = ParseJsonRecord(line, where, prompt);
-          if (!parsed.ok()) return parsed;
-          auto [it, inserted] = id_lines.try_emplace(prompt.id, line_number);
-          if (!inserted) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                where, ": duplicate id '", prompt.id, "' (first used on line ", it->second, ")"));
-          }
-        } else {
-          if (std::optional<size_t> bad = InvalidUtf8Offset(line)) {
-            return absl::InvalidArgumentError(
-                absl::StrCat(where, ": invalid UTF-8 at column ", *bad + 1));
-          }
-          prompt.text = std::string(line);
-        }
-        prompts.push_back(std::move(prompt));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  if (prompts.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--dataset: '", path, "' has no prompts (the file is empty or only has blank lines)"));
-  }
-  return FilterPromptsByLength(std::move(prompts), options, path);
 }
 
 absl::StatusOr<std::vector<Prompt>> FilterPromptsByLength(std::vector<Prompt> prompts,

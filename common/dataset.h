@@ -1,5 +1,6 @@
-// Loading prompts from the command line and from files: `--prompt TEXT`, `--prompt @file` and
-// `--dataset FILE` (plain text, one prompt per line, or JSONL). Everything here runs once at
+// What every source of prompts shares: `--prompt TEXT` / `--prompt @file`, the length filter
+// (`--min-prompt-chars`, `--max-prompt-chars`) and the account of where a --dataset's prompts
+// came from (the formats themselves are read by dataset/). Everything here runs once at
 // startup, before any request is sent, so every problem becomes an error that names the file,
 // the line and the field, and the user fixes the input instead of load-testing garbage.
 // The formats and messages are documented in docs/prompts.md.
@@ -24,39 +25,30 @@ struct DatasetOptions {
   size_t max_chars = std::numeric_limits<size_t>::max();  // max() = no upper limit
 };
 
+// Where a --dataset's prompts (or conversations) came from, for the run's report: the format
+// read (and why auto chose it), how many records the file held, how many the format passed
+// over and why, how many were left after the filters, and how many the run uses.
+struct DatasetSource {
+  std::string path;
+  std::string format;     // a --dataset-format name: "sharegpt", "csv"...
+  std::string chosen_by;  // "--dataset-format", or what auto saw
+  size_t records = 0;     // records (lines, rows, dialogues) read
+  size_t skipped = 0;     // of those, passed over by the format's own rule
+  std::string skipped_why;
+  size_t available = 0;  // left after the length filters
+  size_t used = 0;       // after --num-prompts
+  bool shuffled = false;
+};
+
 // Resolves a `--prompt` value. "TEXT" is the prompt itself (id "prompt"); "@path" is the
 // contents of the file at path, with the UTF-8 BOM and trailing newlines (LF or CRLF) removed
 // (id: the file's basename); "@@TEXT" is the literal text "@TEXT". Errors: unreadable file
 // (names the path and the system error), empty or whitespace-only prompt, invalid UTF-8.
 absl::StatusOr<Prompt> ResolvePromptArgument(absl::string_view arg);
 
-// Loads a dataset. The format follows the file extension (case-insensitive):
-//   - .jsonl / .ndjson: one JSON object per line with a string `prompt` field, or an
-//     OpenAI-style `messages` array whose last message with role "user" gives the prompt
-//     (`prompt` wins when both are present); an optional `id` (string or integer) names it.
-//   - .json: refused with a hint to convert to JSONL (a JSON array read line by line would
-//     silently produce nonsense prompts).
-//   - anything else: plain text, one prompt per line, id "<basename>:<line>".
-// In both formats a leading UTF-8 BOM is ignored, CRLF line ends are accepted and blank lines
-// are skipped (line numbers still count them, so they match an editor's). Errors name
-// "<path>:<line>" and the field; an empty result, before or after `options`' length filter,
-// is an error too.
-absl::StatusOr<std::vector<Prompt>> LoadDataset(const std::string& path,
-                                                const DatasetOptions& options = {});
-
-// The formats LoadDataset reads (.json is refused before parsing, so it has no entry).
-enum class DatasetFormat { kText, kJsonl };
-
-// What LoadDataset does once the file is read: parses `contents` (the whole file, BOM
-// included) in `format`, with `path` naming it in ids and messages. Separate so that the
-// parsing can be tested and fuzzed without files (tests/fuzz/dataset.cc).
-absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, DatasetFormat format,
-                                                 absl::string_view path,
-                                                 const DatasetOptions& options = {});
-
 // Keeps the prompts whose length is within `options`' bounds, in order. Refuses min > max and
 // a filter that leaves nothing; `source` (a path, "built-in prompts"...) starts the message.
-// LoadDataset applies it already; it is public so the same filter can apply to other sets.
+// The dataset loader (dataset/dataset_loader.h) applies it; other sets may too.
 absl::StatusOr<std::vector<Prompt>> FilterPromptsByLength(std::vector<Prompt> prompts,
                                                           const DatasetOptions& options,
                                                           absl::string_view source);

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/conversation.h"
+#include "common/dataset.h"
 #include "common/prompt.h"
 #include "common/retry_policy.h"
 #include "common/synthetic_dataset.h"
@@ -67,6 +68,9 @@ struct WorkloadSpec {
   // Synthetic prompts (--input-tokens, common/synthetic_dataset.h): `prompts` are then
   // MakeSyntheticPrompts(*synthetic, seed), built by the master and by each agent alike.
   std::optional<SyntheticDataset> synthetic;
+  // Where a --dataset's prompts came from (format, records, filters), for the report; master
+  // side only: agents get the prompts themselves.
+  std::optional<DatasetSource> dataset_source;
   HistoryMode history = HistoryMode::kActual;
   std::optional<absl::Duration> turn_delay;
 

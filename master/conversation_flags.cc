@@ -72,8 +72,14 @@ absl::Status ApplyConversationFlags(const WorkloadFlags& f, WorkloadSpec& spec) 
     if (!delay.ok()) return delay.status();
     spec.turn_delay = *delay;
   }
-  absl::StatusOr<std::vector<Conversation>> conversations = LoadConversations(f.dataset);
+  if (!f.prompt_template.empty()) {
+    return bad("--prompt-template: not with --multi-turn (the turns are sent as written)");
+  }
+  DatasetSource source;
+  absl::StatusOr<std::vector<Conversation>> conversations =
+      dataset::LoadDatasetConversations(f.dataset, DatasetLoadOptionsOf(f), &source);
   if (!conversations.ok()) return conversations.status();
+  spec.dataset_source = std::move(source);
   spec.conversations = *std::move(conversations);
   spec.history = *history;
   // The agents build each first turn with its system prompt (agent/engine_shared.cc); the

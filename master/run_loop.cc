@@ -178,6 +178,9 @@ int RunLoad(LoadSource& source, const WorkloadSpec& spec, RunInfo info,
     }
   }
   if (spec.synthetic) info.synthetic = DescribeSynthetic(*spec.synthetic, spec.prompts);
+  info.dataset = spec.dataset_source;
+  // What the dataset turned out to be, before the load starts: a wrong guess costs no run.
+  if (info.dataset) std::fprintf(stderr, "llmload: %s", DescribeDatasetLine(*info.dataset).c_str());
   info.goodput_enabled = !spec.slos.empty();
   std::optional<SweepDriver> sweep;
   if (options.sweep) {

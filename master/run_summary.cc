@@ -11,6 +11,17 @@
 
 namespace llmload::master {
 
+std::string DescribeDatasetLine(const DatasetSource& d) {
+  std::string out = absl::StrFormat("dataset  %s, read as %s (%s): %d records", d.path, d.format,
+                                    d.chosen_by, d.records);
+  if (d.skipped > 0) absl::StrAppendFormat(&out, ", %d passed over (%s)", d.skipped, d.skipped_why);
+  if (d.available != d.records - d.skipped) {
+    absl::StrAppendFormat(&out, ", %d within the length filters", d.available);
+  }
+  absl::StrAppendFormat(&out, ", %d used%s\n", d.used, d.shuffled ? " (shuffled)" : "");
+  return out;
+}
+
 SyntheticInfo DescribeSynthetic(const SyntheticDataset& dataset,
                                 const std::vector<Prompt>& prompts) {
   SyntheticInfo info;
@@ -280,6 +291,19 @@ nlohmann::json AggregatesToJson(const RunSummary& s) {
         {"prefix_groups", syn->prefix_groups}};
   }
 
+  if (const std::optional<DatasetSource>& d = s.run.dataset) {
+    j["dataset"] = {
+        {"path", d->path},
+        {"format", d->format},
+        {"chosen_by", d->chosen_by},
+        {"records", d->records},
+        {"skipped", d->skipped},
+        {"skipped_why", d->skipped_why.empty() ? nlohmann::json() : nlohmann::json(d->skipped_why)},
+        {"available", d->available},
+        {"used", d->used},
+        {"shuffled", d->shuffled}};
+  }
+
   if (!s.run.agent_list.empty()) {
     nlohmann::json agents = nlohmann::json::array();
     for (const AgentSummary& a : s.run.agent_list) {
@@ -362,6 +386,7 @@ std::string FormatSummaryTable(const RunSummary& s) {
     }
     out += "\n";
   }
+  if (const std::optional<DatasetSource>& d = s.run.dataset) out += DescribeDatasetLine(*d);
   out += "\n";
   absl::StrAppendFormat(&out, "%-10s %8s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "metric (s)",
                         "count", "mean", "min", "p50", "p90", "p95", "p99", "p99.9", "max", "cv%");

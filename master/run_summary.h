@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dataset.h"
 #include "common/histogram.h"
 #include "common/interval_stats.h"
 #include "common/prompt.h"
@@ -66,6 +67,9 @@ struct SyntheticInfo {
 SyntheticInfo DescribeSynthetic(const SyntheticDataset& dataset,
                                 const std::vector<Prompt>& prompts);
 
+// "dataset  PATH, read as FORMAT (why): N records, ..." for the summary and the run's start.
+std::string DescribeDatasetLine(const DatasetSource& source);
+
 // Facts about the run that the stats do not carry.
 struct RunInfo {
   std::string id;
@@ -82,6 +86,7 @@ struct RunInfo {
   std::string arrival;          // open loop: the arrival process ("poisson", ..., "trace")
   std::optional<TraceInfo> trace;
   std::optional<SyntheticInfo> synthetic;
+  std::optional<DatasetSource> dataset;  // --dataset: its format and how many prompts it gave
   int agents = 1;
   std::string url;
   std::string model;

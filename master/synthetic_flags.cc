@@ -45,7 +45,9 @@ void AddSyntheticFlags(CLI::App& app, SyntheticFlags& f) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, kMaxSyntheticPrompts))
       ->group(group);
-  app.add_option("--num-prompts", f.num_prompts, "How many synthetic prompts to make")
+  app.add_option("--num-prompts", f.num_prompts,
+                 "How many synthetic prompts to make; with --dataset, how many of its prompts "
+                 "to use (the first N, or N at random with --shuffle)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, kMaxSyntheticPrompts))
       ->group(group)
@@ -75,7 +77,7 @@ absl::Status ApplySyntheticFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
           std::pair{s.input_stddev != 0, "--input-tokens-stddev"},
           std::pair{s.prefix_tokens > 0, "--prefix-tokens"},
           std::pair{s.prefix_groups != 1, "--prefix-groups"},
-          std::pair{s.num_prompts_given, "--num-prompts"}}) {
+          std::pair{s.num_prompts_given && f.dataset.empty(), "--num-prompts"}}) {
       if (given) {
         return bad(flag,
                    ": only with synthetic prompts (--input-tokens N); for other prompts, "

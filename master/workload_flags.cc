@@ -21,6 +21,8 @@
 #include "common/dataset.h"
 #include "common/duration.h"
 #include "common/prompt.h"
+#include "dataset/dataset_format_table.h"
+#include "dataset/dataset_loader.h"
 #include "schedule/arrival_table.h"
 #include "schedule/stages.h"
 
@@ -305,7 +307,22 @@ void AddWorkloadFlags(CLI::App& app, WorkloadFlags& f) {
   app.add_option("--prompt", f.prompt, "Prompt text, or @file to read it from a file")
       ->group("Prompts");
   app.add_option("--dataset", f.dataset,
-                 "Prompts file: one per line (.txt) or JSONL with a \"prompt\" field")
+                 "Prompts file: text lines, JSONL, JSON, CSV, ShareGPT, openqa, longalpaca, "
+                 "Qianfan (see --dataset-format)")
+      ->group("Prompts");
+  app.add_option("--dataset-format", f.dataset_format,
+                 absl::StrCat("The --dataset's format: ", dataset::DatasetFormatNames(),
+                              " (auto: by the extension and the first record)"))
+      ->capture_default_str()
+      ->group("Prompts");
+  app.add_option("--column", f.dataset_column,
+                 "The CSV column holding the prompt (default: 'prompt', or the only column)")
+      ->group("Prompts");
+  app.add_option("--prompt-template", f.prompt_template,
+                 "Wrap each dataset prompt: {context} is the prompt, {{ and }} are braces")
+      ->group("Prompts");
+  app.add_flag("--shuffle", f.shuffle,
+               "Shuffle the dataset (seeded by --seed) before --num-prompts takes the first N")
       ->group("Prompts");
   app.add_option("--prompt-order", f.prompt_order, "round-robin or random")
       ->capture_default_str()
@@ -381,6 +398,20 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
       ->capture_default_str()
       ->group("Output");
   app.add_flag("-q,--quiet", f.quiet, "No live view, only the final summary")->group("Output");
+}
+
+dataset::DatasetLoadOptions DatasetLoadOptionsOf(const WorkloadFlags& f) {
+  dataset::DatasetLoadOptions options;
+  options.length.min_chars = f.min_prompt_chars;
+  if (f.max_prompt_chars > 0) options.length.max_chars = f.max_prompt_chars;
+  options.format = f.dataset_format;
+  options.column = f.dataset_column;
+  options.prompt_template = f.prompt_template;
+  options.shuffle = f.shuffle;
+  options.seed = f.seed;
+  if (f.synthetic.num_prompts_given)
+    options.num_prompts = static_cast<size_t>(f.synthetic.num_prompts);
+  return options;
 }
 
 absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
@@ -471,6 +502,15 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   if (!f.prompt.empty() && !f.dataset.empty()) {
     return absl::InvalidArgumentError("--prompt and --dataset: give one or the other, not both");
   }
+  if (f.dataset.empty()) {
+    for (const auto& [given, flag] : {std::pair{f.dataset_format != "auto", "--dataset-format"},
+                                      std::pair{!f.dataset_column.empty(), "--column"},
+                                      std::pair{!f.prompt_template.empty(), "--prompt-template"},
+                                      std::pair{f.shuffle, "--shuffle"}}) {
+      if (given)
+        return absl::InvalidArgumentError(absl::StrCat(flag, ": only with --dataset FILE"));
+    }
+  }
   if (!f.prompt.empty()) {
     absl::StatusOr<Prompt> prompt = ResolvePromptArgument(f.prompt);
     if (!prompt.ok()) return prompt.status();
@@ -480,12 +520,12 @@ absl::StatusOr<WorkloadSpec> BuildWorkloadSpec(const WorkloadFlags& f) {
   } else if (f.conversation.multi_turn) {
     // The dataset holds conversations: ApplyConversationFlags reads it, once --think-time is known.
   } else if (!f.dataset.empty()) {
-    DatasetOptions options;
-    options.min_chars = f.min_prompt_chars;
-    if (f.max_prompt_chars > 0) options.max_chars = f.max_prompt_chars;
-    absl::StatusOr<std::vector<Prompt>> prompts = LoadDataset(f.dataset, options);
+    DatasetSource source;
+    absl::StatusOr<std::vector<Prompt>> prompts =
+        dataset::LoadDataset(f.dataset, DatasetLoadOptionsOf(f), &source);
     if (!prompts.ok()) return prompts.status();
     spec.prompts = std::move(*prompts);
+    spec.dataset_source = std::move(source);
   } else {
     spec.prompts = BuiltinPrompts();
   }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/retry_policy.h"
 #include "common/workload_spec.h"
+#include "dataset/dataset_loader.h"
 #include "master/conversation_flags.h"
 #include "master/synthetic_flags.h"
 #include "master/trace_flags.h"
@@ -44,6 +45,10 @@ struct WorkloadFlags {
 
   std::string prompt;
   std::string dataset;
+  std::string dataset_format = "auto";  // dataset/dataset_format_table.h
+  std::string dataset_column;           // --column (csv)
+  std::string prompt_template;          // --prompt-template; "" for none
+  bool shuffle = false;
   std::string prompt_order = "round-robin";
   size_t min_prompt_chars = 0;
   size_t max_prompt_chars = 0;  // 0: no limit
@@ -81,6 +86,10 @@ struct WorkloadFlags {
   SyntheticFlags synthetic;        // --input-tokens and its options (master/synthetic_flags.h)
   ConversationFlags conversation;  // --multi-turn and its options (master/conversation_flags.h)
 };
+
+// The --dataset options of `flags` as the dataset loader takes them (with --num-prompts,
+// which also counts synthetic prompts).
+dataset::DatasetLoadOptions DatasetLoadOptionsOf(const WorkloadFlags& flags);
 
 // Declares the workload flags on `app`, writing into `flags`.
 void AddWorkloadFlags(CLI::App& app, WorkloadFlags& flags);

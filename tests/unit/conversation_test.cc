@@ -92,16 +92,5 @@ TEST(ConversationTest, ErrorsNameTheLineAndField) {
   EXPECT_THAT(ErrorOf(long_one + "]"), HasSubstr("1001 turns, more than the 1000 allowed"));
 }
 
-TEST(ConversationTest, LoadRefusesAnythingButJsonl) {
-  auto c = LoadConversations("dir/c.txt");
-  ASSERT_FALSE(c.ok());
-  EXPECT_THAT(c.status().message(), HasSubstr("--multi-turn: the dataset 'dir/c.txt' must be "
-                                              "JSONL"));
-  auto missing = LoadConversations("/nonexistent/c.jsonl");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.status().message(),
-              HasSubstr("--dataset: cannot read '/nonexistent/c.jsonl'"));
-}
-
 }  // namespace
 }  // namespace llmload

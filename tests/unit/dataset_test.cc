@@ -1,4 +1,4 @@
-#include "common/dataset.h"
+#include "dataset/dataset_loader.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +14,10 @@
 
 namespace llmload {
 namespace {
+
+using dataset::DatasetLoadOptions;
+using dataset::LoadDataset;
+using dataset::ParseDataset;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -188,7 +192,7 @@ TEST_F(DatasetTest, MissingOrNonStringPromptNamesLineAndField) {
 }
 
 TEST_F(DatasetTest, NonObjectRecordAndBadIdAreErrors) {
-  auto array = LoadDataset(Write("array.jsonl", "[\"a\"]\n"));
+  auto array = LoadDataset(Write("array.jsonl", "[\"a\"]\n"), {.format = "jsonl"});
   ASSERT_FALSE(array.ok());
   EXPECT_THAT(array.status().message(), HasSubstr("array.jsonl:1: expected a JSON object"));
 
@@ -232,10 +236,16 @@ TEST_F(DatasetTest, UnreadableFileNamesPathAndSystemError) {
   EXPECT_THAT(directory.status().message(), HasSubstr("Is a directory"));
 }
 
-TEST_F(DatasetTest, JsonArrayFilesAreRefusedWithAHint) {
-  auto prompts = LoadDataset(Write("set.json", "[{\"prompt\":\"a\"}]\n"));
-  ASSERT_FALSE(prompts.ok());
-  EXPECT_THAT(prompts.status().message(), HasSubstr("use JSONL"));
+TEST_F(DatasetTest, JsonArrayFilesAreReadRecordByRecord) {
+  DatasetSource source;
+  auto prompts = LoadDataset(Write("set.json", "[{\"prompt\":\"a\"},\n {\"prompt\":\"b\", \"id\": 9}]\n"),
+                             {}, &source);
+  ASSERT_TRUE(prompts.ok()) << prompts.status();
+  EXPECT_THAT(Texts(*prompts), ElementsAre("a", "b"));
+  EXPECT_THAT(Ids(*prompts), ElementsAre("set.json:1", "9"));
+  EXPECT_EQ(source.format, "json");
+  EXPECT_EQ(source.records, 2u);
+  EXPECT_EQ(source.used, 2u);
 }
 
 TEST_F(DatasetTest, InvalidUtf8InTextFileNamesLineAndColumn) {
@@ -247,15 +257,15 @@ TEST_F(DatasetTest, InvalidUtf8InTextFileNamesLineAndColumn) {
 TEST_F(DatasetTest, MinMaxCharsFilterCountsCodePoints) {
   // "héllo" is 5 code points but 6 bytes; "日本語" is 3 code points, 9 bytes.
   std::string path = Write("lengths.txt", "a\nhéllo\n日本語\n0123456789\n");
-  DatasetOptions options;
-  options.min_chars = 3;
-  options.max_chars = 5;
+  DatasetLoadOptions options;
+  options.length.min_chars = 3;
+  options.length.max_chars = 5;
   auto prompts = LoadDataset(path, options);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
   EXPECT_THAT(Texts(*prompts), ElementsAre("héllo", "日本語"));
   EXPECT_THAT(Ids(*prompts), ElementsAre("lengths.txt:2", "lengths.txt:3"));
 
-  options = {.min_chars = 10};
+  options.length = {.min_chars = 10};
   auto long_only = LoadDataset(path, options);
   ASSERT_TRUE(long_only.ok()) << long_only.status();
   EXPECT_THAT(Texts(*long_only), ElementsAre("0123456789"));
@@ -263,7 +273,7 @@ TEST_F(DatasetTest, MinMaxCharsFilterCountsCodePoints) {
 
 TEST_F(DatasetTest, FilterThatLeavesNothingIsAnErrorWithTheRange) {
   std::string path = Write("short.txt", "ab\nabcd\n");
-  auto prompts = LoadDataset(path, {.min_chars = 100, .max_chars = 200});
+  auto prompts = LoadDataset(path, {.length = {.min_chars = 100, .max_chars = 200}});
   ASSERT_FALSE(prompts.ok());
   EXPECT_THAT(prompts.status().message(), HasSubstr(path));
   EXPECT_THAT(prompts.status().message(),
@@ -275,20 +285,20 @@ TEST(ParseDatasetTest, ParsesContentsWithoutAFileAsLoadDatasetWould) {
   auto text = ParseDataset(
       "\xEF\xBB\xBF"
       "first\r\n\nthird\n",
-      DatasetFormat::kText, "dir/p.txt");
+      "dir/p.txt");
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_THAT(Texts(*text), ElementsAre("first", "third"));
   EXPECT_THAT(Ids(*text), ElementsAre("p.txt:1", "p.txt:3"));
 
-  auto jsonl = ParseDataset("{\"prompt\":\"a\",\"id\":7}\n{\"prompt\":\"bb\"}\n",
-                            DatasetFormat::kJsonl, "s.jsonl", DatasetOptions{.min_chars = 2});
+  auto jsonl = ParseDataset("{\"prompt\":\"a\",\"id\":7}\n{\"prompt\":\"bb\"}\n", "s.jsonl",
+                            {.length = {.min_chars = 2}});
   ASSERT_TRUE(jsonl.ok()) << jsonl.status();
   EXPECT_THAT(Texts(*jsonl), ElementsAre("bb"));
   EXPECT_THAT(Ids(*jsonl), ElementsAre("s.jsonl:2"));
 
-  auto bad = ParseDataset("ok\n{\"prompt\":1}\n", DatasetFormat::kJsonl, "s.jsonl");
+  auto bad = ParseDataset("ok\n{\"prompt\":1}\n", "s.jsonl");
   EXPECT_THAT(bad.status().message(), HasSubstr("s.jsonl:1: invalid JSON"));
-  auto empty = ParseDataset("\n\r\n", DatasetFormat::kText, "e.txt");
+  auto empty = ParseDataset("\n\r\n", "e.txt");
   EXPECT_THAT(empty.status().message(), HasSubstr("'e.txt' has no prompts"));
 }
 
