@@ -61,6 +61,31 @@ size_t Utf8SequenceAt(absl::string_view s, size_t i, uint32_t* code_point) {
   return n;
 }
 
+size_t Utf8PrefixLength(absl::string_view s, bool (*keep)(uint32_t code_point)) {
+  size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp;
+    const size_t n = Utf8SequenceAt(s, i, &cp);
+    if (n == 0 || !keep(cp)) break;
+    i += n;
+  }
+  return i;
+}
+
+size_t Utf8SuffixLength(absl::string_view s, bool (*keep)(uint32_t code_point)) {
+  size_t end = s.size();
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && end - start < 4 && (static_cast<uint8_t>(s[start]) & 0xC0) == 0x80) {
+      --start;
+    }
+    uint32_t cp;
+    if (Utf8SequenceAt(s, start, &cp) != end - start || !keep(cp)) break;
+    end = start;
+  }
+  return s.size() - end;
+}
+
 std::string ToWellFormedUtf8(absl::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -20,6 +20,12 @@ inline constexpr absl::string_view kUtf8Replacement = "\xEF\xBF\xBD";
 // *code_point gets its code point. i must be below s.size().
 size_t Utf8SequenceAt(absl::string_view s, size_t i, uint32_t* code_point);
 
+// How many bytes at the start (Utf8PrefixLength) or the end (Utf8SuffixLength) of `s` are
+// code points for which `keep` is true: the extent of the white space to strip, for example.
+// An ill-formed sequence ends the run.
+size_t Utf8PrefixLength(absl::string_view s, bool (*keep)(uint32_t code_point));
+size_t Utf8SuffixLength(absl::string_view s, bool (*keep)(uint32_t code_point));
+
 // `s` with every ill-formed part replaced by U+FFFD the way the WHATWG Encoding Standard's
 // decoder does it (one U+FFFD per maximal subpart of an ill-formed sequence), which is what
 // JavaScript's TextDecoder and Python's bytes.decode(errors="replace") produce. Well-formed

@@ -11,6 +11,7 @@
 #include "master/master_command.h"
 #include "master/run_command.h"
 #include "mock/mock_command.h"
+#include "tokenizer/tokenize_command.h"
 
 int main(int argc, char** argv) {
   // Before any library can start a thread (gRPC does at its first use): every thread
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
            llmload::master::AddMasterCommand,
            llmload::agent::AddAgentCommand,
            llmload::mock::AddMockCommand,
+           llmload::tokenizer::AddTokenizeCommand,
        }) {
     add(app, &action);
   }

@@ -8,7 +8,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcurl4-openssl-dev libssl-dev libabsl-dev prometheus-cpp-dev
-  nlohmann-json3-dev libcli11-dev libsimdjson-dev
+  nlohmann-json3-dev libcli11-dev libsimdjson-dev libre2-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Peers and tools the tests drive: curl and Node's `openai` client talk to `llmload mock`;
@@ -29,7 +29,7 @@ FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 RUNTIME_PACKAGES=(
   ca-certificates libstdc++6
   libcurl4 libssl3 libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libsimdjson14
-  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
+  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libre2-9 libutf8proc2
 )
 
 mode=build

@@ -55,5 +55,19 @@ TEST(ToWellFormedUtf8Test, ReplacesEachMaximalSubpartOnceAsTheWhatwgDecoderDoes)
             std::string("\xC3\xA1") + kR + "\xC3\xA1");
 }
 
+bool IsSpaceOrIdeographicSpace(uint32_t cp) { return cp == ' ' || cp == 0x3000; }
+
+TEST(Utf8PrefixSuffixLengthTest, MeasureTheRunsOfKeptCodePointsAtEachEnd) {
+  const std::string text = "  \xE3\x80\x80x y\xE3\x80\x80 ";
+  EXPECT_EQ(Utf8PrefixLength(text, IsSpaceOrIdeographicSpace), 5u);  // 2 spaces + U+3000
+  EXPECT_EQ(Utf8SuffixLength(text, IsSpaceOrIdeographicSpace), 4u);  // U+3000 + a space
+  EXPECT_EQ(Utf8PrefixLength("   ", IsSpaceOrIdeographicSpace), 3u);
+  EXPECT_EQ(Utf8SuffixLength("   ", IsSpaceOrIdeographicSpace), 3u);
+  EXPECT_EQ(Utf8PrefixLength("", IsSpaceOrIdeographicSpace), 0u);
+  // An ill-formed sequence ends the run from either side.
+  EXPECT_EQ(Utf8SuffixLength("x\x80 ", IsSpaceOrIdeographicSpace), 1u);
+  EXPECT_EQ(Utf8PrefixLength(" \xE3\x80 ", IsSpaceOrIdeographicSpace), 1u);
+}
+
 }  // namespace
 }  // namespace llmload
