@@ -72,17 +72,22 @@ absl::Status ApplySyntheticFlags(const WorkloadFlags& f, WorkloadSpec& spec) {
     if (!named) spec.params.emplace_back("ignore_eos", "true");  // a --param still wins
   }
   if (!s.given()) {
-    for (const auto& [given, flag] :
-         {std::pair{s.output_tokens > 0 || !s.output_dist.empty(), "--output-tokens"},
-          std::pair{s.input_stddev != 0, "--input-tokens-stddev"},
-          std::pair{s.prefix_tokens > 0, "--prefix-tokens"},
-          std::pair{s.prefix_groups != 1, "--prefix-groups"},
-          std::pair{s.num_prompts_given && f.dataset.empty(), "--num-prompts"}}) {
-      if (given) {
-        return bad(flag,
-                   ": only with synthetic prompts (--input-tokens N); for other prompts, "
-                   "--max-tokens sets the output length");
-      }
+    constexpr absl::string_view kSynthetic = ": only with synthetic prompts (--input-tokens N)";
+    const struct {
+      bool given;
+      absl::string_view flag;
+      absl::string_view otherwise;  // what to do instead, for other prompts
+    } refused[] = {
+        {s.output_tokens > 0 || !s.output_dist.empty(), "--output-tokens",
+         "; for other prompts, --max-tokens sets the output length"},
+        {s.input_stddev != 0, "--input-tokens-stddev", ""},
+        {s.prefix_tokens > 0, "--prefix-tokens", ""},
+        {s.prefix_groups != 1, "--prefix-groups", ""},
+        {s.num_prompts_given && f.dataset.empty(), "--num-prompts",
+         " or a --dataset (it takes that many of the dataset's prompts)"},
+    };
+    for (const auto& r : refused) {
+      if (r.given) return bad(r.flag, kSynthetic, r.otherwise);
     }
     return absl::OkStatus();
   }

@@ -135,6 +135,8 @@ TEST(SyntheticPromptsTest, RefusesOtherPromptsBesideThem) {
       {{"run", "--input-tokens", "8", "--dataset", dataset, "-n", "1"},
        "--dataset: not with --input-tokens"},
       {{"run", "--output-tokens", "8", "-n", "1"}, "--output-tokens: only with synthetic prompts"},
+      {{"run", "--num-prompts", "5", "-n", "1"},
+       "--num-prompts: only with synthetic prompts (--input-tokens N) or a --dataset"},
       {{"run", "--input-tokens", "8", "--output-tokens", "8", "--max-tokens", "4", "-n", "1"},
        "--output-tokens and --max-tokens"},
       {{"run", "--input-tokens", "8", "--prefix-tokens", "8", "-n", "1"},
