@@ -8,6 +8,7 @@
 #define LLMLOAD_DATASET_DATASET_FORMAT_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,14 @@ struct DatasetFormat {
   absl::string_view summary;  // one line for --help and the docs
   PromptReader read_prompts;
   ConversationReader read_conversations;  // nullptr: the format holds single prompts only
-  // For --dataset-format auto on a JSON or JSONL file: whether the file's first record has
-  // this format's shape. nullptr: chosen by name (or by extension) only.
-  bool (*claims)(const nlohmann::json& first_record);
+  // For --dataset-format auto on a JSON or JSONL file: the shape of this format that the
+  // file's first record has, as the report words it ("has 'question'"), or nullopt when it has
+  // none. nullptr: chosen by name (or by extension) only.
+  std::optional<std::string> (*claims)(const nlohmann::json& first_record);
 };
+
+// What most formats' `claims` are: "has '<field>'" when the record is an object with `field`.
+std::optional<std::string> ClaimIfField(const nlohmann::json& record, absl::string_view field);
 
 }  // namespace llmload::dataset
 

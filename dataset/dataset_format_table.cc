@@ -96,22 +96,13 @@ absl::StatusOr<DetectedFormat> DetectDatasetFormat(absl::string_view contents,
   }
   const auto& [line, record] = **first;
   for (const DatasetFormat& f : kFormats) {
-    if (f.claims == nullptr || !f.claims(record)) continue;
     // jsonl and json claim the same records: the container decides.
-    if (f.name == "jsonl" && array) continue;
-    if (f.name == "json" && !array) continue;
-    std::string shape;
-    if (record.is_array()) {
-      shape = "is a list of turns";
-    } else {
-      for (const char* key : {"conversations", "question", "instruction", "prompt", "messages"}) {
-        if (record.contains(key)) {
-          shape = absl::StrCat("has '", key, "'");
-          break;
-        }
-      }
+    if (f.claims == nullptr || (f.name == "jsonl" && array) || (f.name == "json" && !array)) {
+      continue;
     }
-    return DetectedFormat{&f, absl::StrCat(container, " whose first record ", shape)};
+    if (std::optional<std::string> shape = f.claims(record)) {
+      return DetectedFormat{&f, absl::StrCat(container, " whose first record ", *shape)};
+    }
   }
   std::vector<std::string> keys;
   if (record.is_object()) {

@@ -58,12 +58,12 @@ absl::StatusOr<ReadPrompts> ReadLongAlpacaPrompts(absl::string_view contents,
   return ReadFieldPrompts(contents, path, "instruction");
 }
 
-bool ClaimsOpenQaRecord(const nlohmann::json& first) {
-  return first.is_object() && first.contains("question");
+std::optional<std::string> ClaimsOpenQaRecord(const nlohmann::json& first) {
+  return ClaimIfField(first, "question");
 }
 
-bool ClaimsLongAlpacaRecord(const nlohmann::json& first) {
-  return first.is_object() && first.contains("instruction");
+std::optional<std::string> ClaimsLongAlpacaRecord(const nlohmann::json& first) {
+  return ClaimIfField(first, "instruction");
 }
 
 }  // namespace llmload::dataset

@@ -6,6 +6,9 @@
 #ifndef LLMLOAD_DATASET_FIELD_PROMPT_FORMAT_H_
 #define LLMLOAD_DATASET_FIELD_PROMPT_FORMAT_H_
 
+#include <optional>
+#include <string>
+
 #include "dataset/dataset_format.h"
 
 namespace llmload::dataset {
@@ -15,8 +18,8 @@ absl::StatusOr<ReadPrompts> ReadOpenQaPrompts(absl::string_view contents, absl::
 absl::StatusOr<ReadPrompts> ReadLongAlpacaPrompts(absl::string_view contents,
                                                   absl::string_view path,
                                                   const ReadOptions& options);
-bool ClaimsOpenQaRecord(const nlohmann::json& first_record);
-bool ClaimsLongAlpacaRecord(const nlohmann::json& first_record);
+std::optional<std::string> ClaimsOpenQaRecord(const nlohmann::json& first_record);
+std::optional<std::string> ClaimsLongAlpacaRecord(const nlohmann::json& first_record);
 
 }  // namespace llmload::dataset
 

@@ -63,8 +63,9 @@ absl::StatusOr<ReadPrompts> ReadJsonArrayPrompts(absl::string_view contents, abs
   return ReadPromptRecords(contents, path, JsonContainer::kArray);
 }
 
-bool ClaimsPromptRecord(const nlohmann::json& first) {
-  return first.is_object() && (first.contains("prompt") || first.contains("messages"));
+std::optional<std::string> ClaimsPromptRecord(const nlohmann::json& first) {
+  if (std::optional<std::string> prompt = ClaimIfField(first, "prompt")) return prompt;
+  return ClaimIfField(first, "messages");
 }
 
 }  // namespace llmload::dataset

@@ -8,6 +8,7 @@
 #define LLMLOAD_DATASET_PROMPT_RECORDS_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,7 +21,7 @@ absl::StatusOr<ReadPrompts> ReadJsonLinesPrompts(absl::string_view contents, abs
                                                  const ReadOptions& options);
 absl::StatusOr<ReadPrompts> ReadJsonArrayPrompts(absl::string_view contents, absl::string_view path,
                                                  const ReadOptions& options);
-bool ClaimsPromptRecord(const nlohmann::json& first_record);
+std::optional<std::string> ClaimsPromptRecord(const nlohmann::json& first_record);
 
 // The ids of one file's prompts, each with the line that first used it.
 class PromptIds {

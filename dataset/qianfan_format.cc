@@ -54,6 +54,9 @@ absl::StatusOr<ReadConversations> ReadQianfanConversations(absl::string_view con
   return read;
 }
 
-bool ClaimsQianfanRecord(const nlohmann::json& first) { return first.is_array(); }
+std::optional<std::string> ClaimsQianfanRecord(const nlohmann::json& first) {
+  if (!first.is_array()) return std::nullopt;
+  return "is a list of turns";
+}
 
 }  // namespace llmload::dataset

@@ -7,6 +7,9 @@
 #ifndef LLMLOAD_DATASET_QIANFAN_FORMAT_H_
 #define LLMLOAD_DATASET_QIANFAN_FORMAT_H_
 
+#include <optional>
+#include <string>
+
 #include "dataset/dataset_format.h"
 
 namespace llmload::dataset {
@@ -16,7 +19,7 @@ absl::StatusOr<ReadPrompts> ReadQianfanPrompts(absl::string_view contents, absl:
 absl::StatusOr<ReadConversations> ReadQianfanConversations(absl::string_view contents,
                                                            absl::string_view path);
 // A JSONL line that is a list of turns.
-bool ClaimsQianfanRecord(const nlohmann::json& first_record);
+std::optional<std::string> ClaimsQianfanRecord(const nlohmann::json& first_record);
 
 }  // namespace llmload::dataset
 

@@ -162,8 +162,8 @@ absl::StatusOr<ReadConversations> ReadShareGptConversations(absl::string_view co
   return read;
 }
 
-bool ClaimsShareGptRecord(const nlohmann::json& first) {
-  return first.is_object() && first.contains("conversations");
+std::optional<std::string> ClaimsShareGptRecord(const nlohmann::json& first) {
+  return ClaimIfField(first, "conversations");
 }
 
 }  // namespace llmload::dataset

@@ -9,6 +9,9 @@
 #ifndef LLMLOAD_DATASET_SHAREGPT_FORMAT_H_
 #define LLMLOAD_DATASET_SHAREGPT_FORMAT_H_
 
+#include <optional>
+#include <string>
+
 #include "dataset/dataset_format.h"
 
 namespace llmload::dataset {
@@ -17,7 +20,7 @@ absl::StatusOr<ReadPrompts> ReadShareGptPrompts(absl::string_view contents, absl
                                                 const ReadOptions& options);
 absl::StatusOr<ReadConversations> ReadShareGptConversations(absl::string_view contents,
                                                             absl::string_view path);
-bool ClaimsShareGptRecord(const nlohmann::json& first_record);
+std::optional<std::string> ClaimsShareGptRecord(const nlohmann::json& first_record);
 
 }  // namespace llmload::dataset
 
