@@ -39,7 +39,7 @@ absl::StatusOr<DetectedFormat> ChooseFormat(absl::string_view contents, absl::st
 
 // --shuffle, then --num-prompts, on prompts or conversations alike.
 template <typename T>
-void Sample(std::vector<T>& items, const DatasetLoadOptions& options, DatasetSource* source) {
+void Sample(std::vector<T>& items, const DatasetLoadOptions& options) {
   if (options.shuffle) {
     // Fisher-Yates on our own seeded generator: the order depends on --seed alone.
     SplitMix64Generator random(SplitMix64(options.seed ^ 0x73687566666c65ULL));  // "shuffle"
@@ -48,17 +48,16 @@ void Sample(std::vector<T>& items, const DatasetLoadOptions& options, DatasetSou
       std::swap(items[i - 1], items[j]);
     }
   }
-  if (source != nullptr) {
-    source->available = items.size();
-    source->shuffled = options.shuffle;
-  }
   if (options.num_prompts > 0 && items.size() > options.num_prompts) {
     items.resize(options.num_prompts);
   }
 }
 
+// What the report says about the file: `records` read, `skipped` of them passed over (and
+// why), `available` after the filters, `used` after --shuffle and --num-prompts.
 void Describe(DatasetSource* source, absl::string_view path, const DetectedFormat& detected,
-              size_t records, size_t skipped, const std::string& skipped_why) {
+              const DatasetLoadOptions& options, size_t records, size_t skipped,
+              const std::string& skipped_why, size_t available, size_t used) {
   if (source == nullptr) return;
   source->path = std::string(path);
   source->format = std::string(detected.format->name);
@@ -66,6 +65,9 @@ void Describe(DatasetSource* source, absl::string_view path, const DetectedForma
   source->records = records;
   source->skipped = skipped;
   source->skipped_why = skipped > 0 ? skipped_why : "";
+  source->available = available;
+  source->shuffled = options.shuffle;
+  source->used = used;
 }
 
 }  // namespace
@@ -108,9 +110,10 @@ absl::StatusOr<std::vector<Prompt>> ParseDataset(absl::string_view contents, abs
   absl::StatusOr<std::vector<Prompt>> kept =
       FilterPromptsByLength(std::move(prompts), options.length, path);
   if (!kept.ok()) return kept.status();
-  Describe(source, path, *detected, records, read->skipped, read->skipped_why);
-  Sample(*kept, options, source);
-  if (source != nullptr) source->used = kept->size();
+  const size_t available = kept->size();
+  Sample(*kept, options);
+  Describe(source, path, *detected, options, records, read->skipped, read->skipped_why, available,
+           kept->size());
   return kept;
 }
 
@@ -141,10 +144,10 @@ absl::StatusOr<std::vector<Conversation>> ParseDatasetConversations(
             ? absl::StrCat(" (all ", read->skipped, " were passed over: ", read->skipped_why, ")")
             : ""));
   }
-  Describe(source, path, *detected, read->conversations.size() + read->skipped, read->skipped,
-           read->skipped_why);
-  Sample(read->conversations, options, source);
-  if (source != nullptr) source->used = read->conversations.size();
+  const size_t available = read->conversations.size();
+  Sample(read->conversations, options);
+  Describe(source, path, *detected, options, available + read->skipped, read->skipped,
+           read->skipped_why, available, read->conversations.size());
   return std::move(read->conversations);
 }
 
