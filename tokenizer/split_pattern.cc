@@ -237,7 +237,7 @@ bool SplitPattern::NextMatch(absl::string_view text, size_t pos, Span* match) co
   }
   match->begin = static_cast<size_t>(found.data() - text.data());
   match->end = match->begin + found.size();
-  if (before_space_run_ != nullptr && match->end < text.size()) {
+  if (before_space_run_ != nullptr && match->end > match->begin && match->end < text.size()) {
     // `\s+(?!\S)` matches a run of n > 1 white space characters followed by a non-space as
     // its first n - 1 (the last one then goes with the next piece: " world"), and `\s+` takes
     // a lone one. The run came from those two only if the alternatives before them do not
