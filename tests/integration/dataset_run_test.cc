@@ -80,32 +80,36 @@ TEST_F(DatasetRunTest, CsvColumnTemplateShuffleAndNumPrompts) {
     csv += std::to_string(i) + ",\"Documento " + std::to_string(i) + ", com vírgula\"\n";
   }
   const std::string dataset = Write("docs.csv", csv);
-  RunResult r = RunLlmload({"run",
-                            "--url",
-                            mock.url(),
-                            "--model",
-                            "m",
-                            "--dataset",
-                            dataset,
-                            "--column",
-                            "document",
-                            "--prompt-template",
-                            "Resuma o texto: {context}",
-                            "--shuffle",
-                            "--seed",
-                            "3",
-                            "--num-prompts",
-                            "2",
-                            "-u",
-                            "1",
-                            "-n",
-                            "6",
-                            "--threads",
-                            "1",
-                            "--per-prompt",
-                            "-q",
-                            "--json-out",
-                            dir_ + "/s.json"});
+  // Two of the six rows at random (seeded), each wrapped in the template; `requests` of them.
+  const auto run = [&](const std::string& requests, const std::string& json_out) {
+    return RunLlmload({"run",
+                       "--url",
+                       mock.url(),
+                       "--model",
+                       "m",
+                       "--dataset",
+                       dataset,
+                       "--column",
+                       "document",
+                       "--prompt-template",
+                       "Resuma o texto: {context}",
+                       "--shuffle",
+                       "--seed",
+                       "3",
+                       "--num-prompts",
+                       "2",
+                       "-u",
+                       "1",
+                       "-n",
+                       requests,
+                       "--threads",
+                       "1",
+                       "--per-prompt",
+                       "-q",
+                       "--json-out",
+                       json_out});
+  };
+  RunResult r = run("6", dir_ + "/s.json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json s = ReadJson(dir_ + "/s.json");
   ASSERT_TRUE(s.is_object()) << r.output;
@@ -121,32 +125,7 @@ TEST_F(DatasetRunTest, CsvColumnTemplateShuffleAndNumPrompts) {
   EXPECT_EQ(s["requests"]["succeeded"], 6);
 
   // The same seed picks the same two rows.
-  RunResult again = RunLlmload({"run",
-                                "--url",
-                                mock.url(),
-                                "--model",
-                                "m",
-                                "--dataset",
-                                dataset,
-                                "--column",
-                                "document",
-                                "--prompt-template",
-                                "Resuma o texto: {context}",
-                                "--shuffle",
-                                "--seed",
-                                "3",
-                                "--num-prompts",
-                                "2",
-                                "-u",
-                                "1",
-                                "-n",
-                                "2",
-                                "--threads",
-                                "1",
-                                "--per-prompt",
-                                "-q",
-                                "--json-out",
-                                dir_ + "/again.json"});
+  RunResult again = run("2", dir_ + "/again.json");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(PromptIds(ReadJson(dir_ + "/again.json")), ids);
 }

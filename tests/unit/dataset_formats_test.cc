@@ -12,24 +12,15 @@
 #include "dataset/prompt_template.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/prompt_lists.h"
 
 namespace llmload::dataset {
 namespace {
 
+using ::llmload::testing::IdsOf;
+using ::llmload::testing::TextsOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::vector<std::string> Texts(const std::vector<Prompt>& prompts) {
-  std::vector<std::string> out;
-  for (const Prompt& p : prompts) out.push_back(p.text);
-  return out;
-}
-
-std::vector<std::string> Ids(const std::vector<Prompt>& prompts) {
-  std::vector<std::string> out;
-  for (const Prompt& p : prompts) out.push_back(p.id);
-  return out;
-}
 
 std::string ErrorOf(absl::string_view contents, absl::string_view path,
                     const DatasetLoadOptions& options = {}) {
@@ -51,8 +42,8 @@ TEST(DatasetFormatsTest, ShareGptTakesTheFirstHumanTurnAndPassesOverLoneTurns) {
   DatasetSource source;
   auto prompts = ParseDataset(ShareGptExample(), "dir/sg.json", {}, &source);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("What is TTFT?", "Hi"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("a1", "a3"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("What is TTFT?", "Hi"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("a1", "a3"));
   ASSERT_EQ((*prompts)[1].history.size(), 1u);
   EXPECT_EQ((*prompts)[1].history[0], (ChatMessage{"system", "Be brief."}));
   EXPECT_EQ(source.format, "sharegpt");
@@ -95,15 +86,15 @@ TEST(DatasetFormatsTest, OpenQaAndLongAlpacaTakeTheirFields) {
       "{\"question\": \"Por que o céu é azul?\"}\n",
       "open_qa.jsonl", {}, &source);
   ASSERT_TRUE(qa.ok()) << qa.status();
-  EXPECT_THAT(Texts(*qa), ElementsAre("为什么天是蓝的？", "Por que o céu é azul?"));
-  EXPECT_THAT(Ids(*qa), ElementsAre("open_qa.jsonl:1", "open_qa.jsonl:2"));
+  EXPECT_THAT(TextsOf(*qa), ElementsAre("为什么天是蓝的？", "Por que o céu é azul?"));
+  EXPECT_THAT(IdsOf(*qa), ElementsAre("open_qa.jsonl:1", "open_qa.jsonl:2"));
   EXPECT_EQ(source.format, "openqa");
 
   auto alpaca = ParseDataset(
       "[{\"instruction\": \"Summarize the paper.\", \"output\": \"...\", \"file\": \"x\"}]",
       "LongAlpaca-12k.json", {}, &source);
   ASSERT_TRUE(alpaca.ok()) << alpaca.status();
-  EXPECT_THAT(Texts(*alpaca), ElementsAre("Summarize the paper."));
+  EXPECT_THAT(TextsOf(*alpaca), ElementsAre("Summarize the paper."));
   EXPECT_EQ(source.format, "longalpaca");
 
   EXPECT_THAT(ErrorOf("{\"question\": \"ok\"}\n{\"question\": 7}\n", "q.jsonl"),
@@ -122,8 +113,8 @@ TEST(DatasetFormatsTest, QianfanReadsBothOfItsForms) {
       "  {\"prompt\": \"人类的基本单位是什么？\", \"response\": \"人类\"}\n]",
       "qf.json", {.format = "qianfan"}, &source);
   ASSERT_TRUE(single.ok()) << single.status();
-  EXPECT_THAT(Texts(*single), ElementsAre("地球的自转周期是多久？", "人类的基本单位是什么？"));
-  EXPECT_THAT(Ids(*single), ElementsAre("qf.json:2", "qf.json:3"));
+  EXPECT_THAT(TextsOf(*single), ElementsAre("地球的自转周期是多久？", "人类的基本单位是什么？"));
+  EXPECT_THAT(IdsOf(*single), ElementsAre("qf.json:2", "qf.json:3"));
   EXPECT_EQ(source.chosen_by, "--dataset-format");
 
   // Its JSONL form: each line a list of turns; auto knows it by the list. The last turn is the
@@ -134,7 +125,7 @@ TEST(DatasetFormatsTest, QianfanReadsBothOfItsForms) {
       "qf.jsonl", {}, &source);
   ASSERT_TRUE(turns.ok()) << turns.status();
   EXPECT_EQ(source.format, "qianfan");
-  EXPECT_THAT(Texts(*turns), ElementsAre("请生成摘要", "More?"));
+  EXPECT_THAT(TextsOf(*turns), ElementsAre("请生成摘要", "More?"));
   EXPECT_THAT((*turns)[1].history,
               ElementsAre(ChatMessage{"user", "Hi"}, ChatMessage{"assistant", "Hello"}));
 
@@ -158,16 +149,17 @@ TEST(DatasetFormatsTest, CsvTakesTheColumnAndTheTemplateWrapsIt) {
       csv, "docs.csv", {.column = "document", .prompt_template = "Summarize: {context} {{end}}"},
       &source);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("Summarize: Um documento, com vírgula. {end}",
-                                           "Summarize: Two lines\nof text with \"quotes\" {end}"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("docs.csv:2", "docs.csv:3"));
+  EXPECT_THAT(TextsOf(*prompts),
+              ElementsAre("Summarize: Um documento, com vírgula. {end}",
+                          "Summarize: Two lines\nof text with \"quotes\" {end}"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("docs.csv:2", "docs.csv:3"));
   EXPECT_EQ(source.format, "csv");
   EXPECT_EQ(source.chosen_by, "the extension .csv");
 
   // A lone column, or one called prompt, needs no --column.
   auto lone = ParseDataset("text\nfirst\nsecond\n", "one.csv");
   ASSERT_TRUE(lone.ok()) << lone.status();
-  EXPECT_THAT(Texts(*lone), ElementsAre("first", "second"));
+  EXPECT_THAT(TextsOf(*lone), ElementsAre("first", "second"));
 
   EXPECT_THAT(ErrorOf("a,b\n1,2\n", "t.csv"),
               HasSubstr("t.csv:1: no column 'prompt' in the header (its columns: a, b)"));
@@ -255,13 +247,13 @@ TEST(DatasetFormatsTest, ShuffleAndNumPromptsSampleTheSameWayForTheSameSeed) {
   auto b = ParseDataset(text, "p.txt", {.num_prompts = 10, .shuffle = true, .seed = 7});
   auto c = ParseDataset(text, "p.txt", {.num_prompts = 10, .shuffle = true, .seed = 8});
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
-  EXPECT_EQ(Texts(*a), Texts(*b));
-  EXPECT_NE(Texts(*a), Texts(*c));
-  EXPECT_NE(Texts(*a), Texts(*first));
+  EXPECT_EQ(TextsOf(*a), TextsOf(*b));
+  EXPECT_NE(TextsOf(*a), TextsOf(*c));
+  EXPECT_NE(TextsOf(*a), TextsOf(*first));
   // A shuffle is a permutation: all 50, each once.
   auto all = ParseDataset(text, "p.txt", {.shuffle = true, .seed = 7});
   ASSERT_TRUE(all.ok());
-  std::vector<std::string> sorted = Texts(*all);
+  std::vector<std::string> sorted = TextsOf(*all);
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
   EXPECT_EQ(sorted.size(), 50u);

@@ -1,5 +1,3 @@
-#include "dataset/dataset_loader.h"
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,8 +7,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dataset/dataset_loader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/prompt_lists.h"
 
 namespace llmload {
 namespace {
@@ -19,6 +19,8 @@ using dataset::DatasetLoadOptions;
 using dataset::LoadDataset;
 using dataset::ParseDataset;
 
+using ::llmload::testing::IdsOf;
+using ::llmload::testing::TextsOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -49,58 +51,46 @@ class DatasetTest : public ::testing::Test {
   std::string dir_;
 };
 
-std::vector<std::string> Texts(const std::vector<Prompt>& prompts) {
-  std::vector<std::string> texts;
-  for (const Prompt& p : prompts) texts.push_back(p.text);
-  return texts;
-}
-
-std::vector<std::string> Ids(const std::vector<Prompt>& prompts) {
-  std::vector<std::string> ids;
-  for (const Prompt& p : prompts) ids.push_back(p.id);
-  return ids;
-}
-
 TEST_F(DatasetTest, TextFileIsOnePromptPerLineWithBasenameLineIds) {
   std::string path = Write("questions.txt", "What is TCP?\nWhy is the sea salty?\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("What is TCP?", "Why is the sea salty?"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("questions.txt:1", "questions.txt:2"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("What is TCP?", "Why is the sea salty?"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("questions.txt:1", "questions.txt:2"));
 }
 
 TEST_F(DatasetTest, TextFileSkipsBlankLinesButKeepsEditorLineNumbers) {
   std::string path = Write("gaps.txt", "\nfirst\n\n   \n\tsecond with tab\nthird");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("first", "\tsecond with tab", "third"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("gaps.txt:2", "gaps.txt:5", "gaps.txt:6"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("first", "\tsecond with tab", "third"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("gaps.txt:2", "gaps.txt:5", "gaps.txt:6"));
 }
 
 TEST_F(DatasetTest, CrlfLineEndsAreStripped) {
   std::string path = Write("dos.txt", "alpha\r\nbeta\r\n\r\ngamma\r\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("alpha", "beta", "gamma"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("dos.txt:1", "dos.txt:2", "dos.txt:4"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("alpha", "beta", "gamma"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("dos.txt:1", "dos.txt:2", "dos.txt:4"));
 
   std::string jsonl = Write("dos.jsonl", "{\"prompt\":\"a\"}\r\n{\"prompt\":\"b\"}\r\n");
   auto records = LoadDataset(jsonl);
   ASSERT_TRUE(records.ok()) << records.status();
-  EXPECT_THAT(Texts(*records), ElementsAre("a", "b"));
+  EXPECT_THAT(TextsOf(*records), ElementsAre("a", "b"));
 }
 
 TEST_F(DatasetTest, Utf8BomIsIgnoredInBothFormats) {
   std::string txt = Write("bom.txt", "\xEF\xBB\xBFhello\n");
   auto prompts = LoadDataset(txt);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("hello"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("hello"));
 
   // Without the BOM strip the JSON parser would reject the first record.
   std::string jsonl = Write("bom.jsonl", "\xEF\xBB\xBF{\"prompt\":\"hi\"}\n");
   auto records = LoadDataset(jsonl);
   ASSERT_TRUE(records.ok()) << records.status();
-  EXPECT_THAT(Texts(*records), ElementsAre("hi"));
+  EXPECT_THAT(TextsOf(*records), ElementsAre("hi"));
 }
 
 TEST_F(DatasetTest, JsonlPromptFieldAndOptionalId) {
@@ -111,15 +101,15 @@ TEST_F(DatasetTest, JsonlPromptFieldAndOptionalId) {
                            "{\"id\":42,\"prompt\":\"Numeric id.\"}\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("Say hello.", "No id here.", "Numeric id."));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("greeting", "set.jsonl:3", "42"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("Say hello.", "No id here.", "Numeric id."));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("greeting", "set.jsonl:3", "42"));
 }
 
 TEST_F(DatasetTest, NdjsonExtensionIsJsonlCaseInsensitive) {
   std::string path = Write("SET.NDJSON", "{\"prompt\":\"x\"}\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("x"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("x"));
 }
 
 TEST_F(DatasetTest, JsonLinesInATxtFileAreTakenLiterally) {
@@ -127,7 +117,7 @@ TEST_F(DatasetTest, JsonLinesInATxtFileAreTakenLiterally) {
   std::string path = Write("raw.txt", "{\"prompt\":\"x\"}\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("{\"prompt\":\"x\"}"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("{\"prompt\":\"x\"}"));
 }
 
 TEST_F(DatasetTest, MessagesRecordsUseTheLastUserMessage) {
@@ -139,8 +129,8 @@ TEST_F(DatasetTest, MessagesRecordsUseTheLastUserMessage) {
       "\n");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("Follow-up question", "Line one\nLine two"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("chat.jsonl:1", "parts"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("Follow-up question", "Line one\nLine two"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("chat.jsonl:1", "parts"));
 }
 
 TEST_F(DatasetTest, PromptFieldWinsOverMessages) {
@@ -148,7 +138,7 @@ TEST_F(DatasetTest, PromptFieldWinsOverMessages) {
       Write("both.jsonl", R"({"prompt":"from prompt","messages":[{"role":"user","content":"m"}]})");
   auto prompts = LoadDataset(path);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("from prompt"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("from prompt"));
 }
 
 TEST_F(DatasetTest, MessagesWithoutUserMessageNamesLineAndField) {
@@ -238,11 +228,11 @@ TEST_F(DatasetTest, UnreadableFileNamesPathAndSystemError) {
 
 TEST_F(DatasetTest, JsonArrayFilesAreReadRecordByRecord) {
   DatasetSource source;
-  auto prompts = LoadDataset(Write("set.json", "[{\"prompt\":\"a\"},\n {\"prompt\":\"b\", \"id\": 9}]\n"),
-                             {}, &source);
+  auto prompts = LoadDataset(
+      Write("set.json", "[{\"prompt\":\"a\"},\n {\"prompt\":\"b\", \"id\": 9}]\n"), {}, &source);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("a", "b"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("set.json:1", "9"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("a", "b"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("set.json:1", "9"));
   EXPECT_EQ(source.format, "json");
   EXPECT_EQ(source.records, 2u);
   EXPECT_EQ(source.used, 2u);
@@ -262,13 +252,13 @@ TEST_F(DatasetTest, MinMaxCharsFilterCountsCodePoints) {
   options.length.max_chars = 5;
   auto prompts = LoadDataset(path, options);
   ASSERT_TRUE(prompts.ok()) << prompts.status();
-  EXPECT_THAT(Texts(*prompts), ElementsAre("héllo", "日本語"));
-  EXPECT_THAT(Ids(*prompts), ElementsAre("lengths.txt:2", "lengths.txt:3"));
+  EXPECT_THAT(TextsOf(*prompts), ElementsAre("héllo", "日本語"));
+  EXPECT_THAT(IdsOf(*prompts), ElementsAre("lengths.txt:2", "lengths.txt:3"));
 
   options.length = {.min_chars = 10};
   auto long_only = LoadDataset(path, options);
   ASSERT_TRUE(long_only.ok()) << long_only.status();
-  EXPECT_THAT(Texts(*long_only), ElementsAre("0123456789"));
+  EXPECT_THAT(TextsOf(*long_only), ElementsAre("0123456789"));
 }
 
 TEST_F(DatasetTest, FilterThatLeavesNothingIsAnErrorWithTheRange) {
@@ -287,14 +277,14 @@ TEST(ParseDatasetTest, ParsesContentsWithoutAFileAsLoadDatasetWould) {
       "first\r\n\nthird\n",
       "dir/p.txt");
   ASSERT_TRUE(text.ok()) << text.status();
-  EXPECT_THAT(Texts(*text), ElementsAre("first", "third"));
-  EXPECT_THAT(Ids(*text), ElementsAre("p.txt:1", "p.txt:3"));
+  EXPECT_THAT(TextsOf(*text), ElementsAre("first", "third"));
+  EXPECT_THAT(IdsOf(*text), ElementsAre("p.txt:1", "p.txt:3"));
 
   auto jsonl = ParseDataset("{\"prompt\":\"a\",\"id\":7}\n{\"prompt\":\"bb\"}\n", "s.jsonl",
                             {.length = {.min_chars = 2}});
   ASSERT_TRUE(jsonl.ok()) << jsonl.status();
-  EXPECT_THAT(Texts(*jsonl), ElementsAre("bb"));
-  EXPECT_THAT(Ids(*jsonl), ElementsAre("s.jsonl:2"));
+  EXPECT_THAT(TextsOf(*jsonl), ElementsAre("bb"));
+  EXPECT_THAT(IdsOf(*jsonl), ElementsAre("s.jsonl:2"));
 
   auto bad = ParseDataset("ok\n{\"prompt\":1}\n", "s.jsonl");
   EXPECT_THAT(bad.status().message(), HasSubstr("s.jsonl:1: invalid JSON"));
