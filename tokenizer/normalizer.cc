@@ -27,8 +27,11 @@ struct FreeDeleter {
   void operator()(utf8proc_uint8_t* p) const { std::free(p); }
 };
 
-std::string UnicodeForm(std::string text, int options) {
-  if (IsAscii(text)) return text;  // every normalization form leaves ASCII as it is
+void UnicodeForm(absl::string_view text, int options, std::string* out) {
+  if (IsAscii(text)) {  // every normalization form leaves ASCII as it is
+    out->append(text.data(), text.size());
+    return;
+  }
   utf8proc_uint8_t* mapped = nullptr;
   const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                                           static_cast<utf8proc_ssize_t>(text.size()), &mapped,
@@ -36,8 +39,11 @@ std::string UnicodeForm(std::string text, int options) {
   std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owned(mapped);
   // The text is well-formed UTF-8 (the tokenizer repairs it first), so utf8proc fails only
   // when out of memory; the text is then left as it is rather than lost.
-  if (n < 0) return text;
-  return std::string(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
+  if (n < 0) {
+    out->append(text.data(), text.size());
+    return;
+  }
+  out->append(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
 }
 
 }  // namespace
@@ -101,40 +107,49 @@ absl::StatusOr<Normalizer> Normalizer::FromJson(std::optional<simdjson::dom::ele
   return normalizer;
 }
 
-std::string Normalizer::ApplyStep(const Step& step, std::string text) {
+void Normalizer::ApplyStep(const Step& step, absl::string_view text, std::string* out) {
+  out->clear();
   switch (step.kind) {
     case Step::Kind::kUnicodeForm:
-      return UnicodeForm(std::move(text), step.utf8proc_options);
+      UnicodeForm(text, step.utf8proc_options, out);
+      return;
     case Step::Kind::kPrepend:
-      return text.empty() ? text : absl::StrCat(step.text, text);
+      if (!text.empty()) out->append(step.text);
+      out->append(text.data(), text.size());
+      return;
     case Step::Kind::kReplace: {
-      std::vector<Span> matches;
-      step.pattern->FindAll(text, &matches);
-      if (matches.empty()) return text;
-      std::string out;
-      out.reserve(text.size() + matches.size() * step.text.size());
+      // Matches are found in `text`; a literal pattern needs no list (and no allocation).
       size_t pos = 0;
-      for (const Span& m : matches) {
-        out.append(text, pos, m.begin - pos);
-        out += step.text;
+      step.pattern->ForEachMatch(text, [&](const Span& m) {
+        out->append(text.data() + pos, m.begin - pos);
+        out->append(step.text);
         pos = m.end;
-      }
-      out.append(text, pos, std::string::npos);
-      return out;
+      });
+      out->append(text.data() + pos, text.size() - pos);
+      return;
     }
     case Step::Kind::kStrip: {
       const size_t left = step.strip_left ? Utf8PrefixLength(text, IsUnicodeWhiteSpace) : 0;
-      if (left == text.size()) return std::string();
+      if (left == text.size()) return;
       const size_t right = step.strip_right ? Utf8SuffixLength(text, IsUnicodeWhiteSpace) : 0;
-      return text.substr(left, text.size() - left - right);
+      out->append(text.data() + left, text.size() - left - right);
+      return;
     }
   }
-  return text;
+}
+
+void Normalizer::Apply(absl::string_view text, std::string* out, std::string* spare) const {
+  out->assign(text.data(), text.size());
+  for (const Step& step : steps_) {
+    ApplyStep(step, *out, spare);
+    out->swap(*spare);
+  }
 }
 
 std::string Normalizer::Apply(absl::string_view text) const {
-  std::string out(text);
-  for (const Step& step : steps_) out = ApplyStep(step, std::move(out));
+  std::string out;
+  std::string spare;
+  Apply(text, &out, &spare);
   return out;
 }
 

@@ -27,6 +27,9 @@ class Normalizer {
 
   // `text` (well-formed UTF-8) normalized.
   std::string Apply(absl::string_view text) const;
+  // The same into *out, with *spare as the other buffer steps write into: their capacity is
+  // reused from call to call (a warm encoder allocates nothing for ASCII text).
+  void Apply(absl::string_view text, std::string* out, std::string* spare) const;
 
  private:
   struct Step {
@@ -40,7 +43,8 @@ class Normalizer {
   };
   static absl::Status AddSteps(simdjson::dom::element json, const std::string& where,
                                std::vector<Step>* steps);
-  static std::string ApplyStep(const Step& step, std::string text);
+  // Writes `text` with `step` applied into *out (cleared first).
+  static void ApplyStep(const Step& step, absl::string_view text, std::string* out);
 
   std::vector<Step> steps_;
 };

@@ -17,11 +17,6 @@ constexpr absl::string_view kSupported = "Sequence, Split, ByteLevel";
 constexpr absl::string_view kGpt2Pattern =
     "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-struct Part {
-  Span span;
-  bool is_match;
-};
-
 }  // namespace
 
 absl::Status PreTokenizer::AddSteps(simdjson::dom::element json, const std::string& where,
@@ -93,22 +88,21 @@ absl::StatusOr<PreTokenizer> PreTokenizer::FromJson(std::optional<simdjson::dom:
   return pre_tokenizer;
 }
 
-void PreTokenizer::ApplyStep(const Step& step, absl::string_view piece,
-                             std::deque<std::string>* storage,
-                             std::vector<absl::string_view>* out) const {
+void PreTokenizer::ApplyStep(const Step& step, absl::string_view piece, Scratch* scratch) const {
   if (step.add_prefix_space && !absl::StartsWith(piece, " ")) {
-    storage->push_back(absl::StrCat(" ", piece));
-    piece = storage->back();
+    scratch->storage.push_back(absl::StrCat(" ", piece));
+    piece = scratch->storage.back();
   }
   if (!step.pattern.has_value()) {
-    out->push_back(piece);
+    scratch->next.push_back(piece);
     return;
   }
-  std::vector<Span> matches;
+  std::vector<Span>& matches = scratch->matches;
+  matches.clear();
   step.pattern->FindAll(piece, &matches);
   // The piece as alternating runs: the text between matches, and the matches.
-  std::vector<Part> parts;
-  parts.reserve(matches.size() * 2 + 1);
+  std::vector<std::pair<Span, bool>>& parts = scratch->parts;
+  parts.clear();
   size_t pos = 0;
   for (const Span& m : matches) {
     if (m.begin > pos) parts.push_back({{pos, m.begin}, false});
@@ -117,67 +111,66 @@ void PreTokenizer::ApplyStep(const Step& step, absl::string_view piece,
   }
   if (pos < piece.size()) parts.push_back({{pos, piece.size()}, false});
 
-  std::vector<Span> kept;
-  kept.reserve(parts.size());
+  std::vector<Span>& kept = scratch->kept;
+  kept.clear();
   switch (step.behavior) {
     case Behavior::kIsolated:
-      for (const Part& p : parts) kept.push_back(p.span);
+      for (const auto& [span, is_match] : parts) kept.push_back(span);
       break;
     case Behavior::kRemoved:
-      for (const Part& p : parts) {
-        if (!p.is_match) kept.push_back(p.span);
+      for (const auto& [span, is_match] : parts) {
+        if (!is_match) kept.push_back(span);
       }
       break;
     case Behavior::kMergedWithPrevious: {
       bool previous_match = false;
-      for (const Part& p : parts) {
-        if (p.is_match && !previous_match && !kept.empty()) {
-          kept.back().end = p.span.end;
+      for (const auto& [span, is_match] : parts) {
+        if (is_match && !previous_match && !kept.empty()) {
+          kept.back().end = span.end;
         } else {
-          kept.push_back(p.span);
+          kept.push_back(span);
         }
-        previous_match = p.is_match;
+        previous_match = is_match;
       }
       break;
     }
     case Behavior::kMergedWithNext: {
       bool next_match = false;
       for (auto p = parts.rbegin(); p != parts.rend(); ++p) {
-        if (p->is_match && !next_match && !kept.empty()) {
-          kept.back().begin = p->span.begin;
+        if (p->second && !next_match && !kept.empty()) {
+          kept.back().begin = p->first.begin;
         } else {
-          kept.push_back(p->span);
+          kept.push_back(p->first);
         }
-        next_match = p->is_match;
+        next_match = p->second;
       }
       std::reverse(kept.begin(), kept.end());
       break;
     }
     case Behavior::kContiguous: {
       bool previous_match = false;
-      for (const Part& p : parts) {
-        if (p.is_match && previous_match) {
-          kept.back().end = p.span.end;
+      for (const auto& [span, is_match] : parts) {
+        if (is_match && previous_match) {
+          kept.back().end = span.end;
         } else {
-          kept.push_back(p.span);
+          kept.push_back(span);
         }
-        previous_match = p.is_match;
+        previous_match = is_match;
       }
       break;
     }
   }
-  for (const Span& s : kept) out->push_back(piece.substr(s.begin, s.end - s.begin));
+  for (const Span& s : kept) scratch->next.push_back(piece.substr(s.begin, s.end - s.begin));
 }
 
-void PreTokenizer::Split(absl::string_view text, std::deque<std::string>* storage,
-                         std::vector<absl::string_view>* pieces) const {
-  pieces->clear();
-  pieces->push_back(text);
-  std::vector<absl::string_view> next;
+void PreTokenizer::Split(absl::string_view text, Scratch* scratch) const {
+  scratch->storage.clear();
+  scratch->pieces.clear();
+  scratch->pieces.push_back(text);
   for (const Step& step : steps_) {
-    next.clear();
-    for (absl::string_view piece : *pieces) ApplyStep(step, piece, storage, &next);
-    pieces->swap(next);
+    scratch->next.clear();
+    for (absl::string_view piece : scratch->pieces) ApplyStep(step, piece, scratch);
+    scratch->pieces.swap(scratch->next);
   }
 }
 

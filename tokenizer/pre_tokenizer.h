@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,10 +29,21 @@ class PreTokenizer {
   // written in the byte-level alphabet (tokenizer/byte_level_alphabet.h).
   bool byte_level() const { return byte_level_; }
 
-  // Replaces *pieces with the pieces of `text`, in order. They point into `text`, or into
-  // strings added to *storage (a ByteLevel prefix space), which must outlive them.
-  void Split(absl::string_view text, std::deque<std::string>* storage,
-             std::vector<absl::string_view>* pieces) const;
+  // What splitting reuses from text to text (one per thread), so that a warm encoder
+  // allocates nothing: the pieces themselves, the strings a ByteLevel prefix space makes,
+  // and the steps' working lists.
+  struct Scratch {
+    std::vector<absl::string_view> pieces;
+    std::deque<std::string> storage;
+    std::vector<absl::string_view> next;
+    std::vector<Span> matches;
+    std::vector<std::pair<Span, bool>> parts;  // a run of the piece, and whether it matched
+    std::vector<Span> kept;
+  };
+
+  // Fills scratch->pieces with the pieces of `text`, in order. They point into `text`, or
+  // into scratch->storage; both must outlive them.
+  void Split(absl::string_view text, Scratch* scratch) const;
 
  private:
   enum class Behavior { kIsolated, kRemoved, kMergedWithPrevious, kMergedWithNext, kContiguous };
@@ -42,8 +54,8 @@ class PreTokenizer {
   };
   static absl::Status AddSteps(simdjson::dom::element json, const std::string& where,
                                PreTokenizer* pre_tokenizer);
-  void ApplyStep(const Step& step, absl::string_view piece, std::deque<std::string>* storage,
-                 std::vector<absl::string_view>* out) const;
+  // Appends the pieces `step` cuts `piece` into to scratch->next.
+  void ApplyStep(const Step& step, absl::string_view piece, Scratch* scratch) const;
 
   std::vector<Step> steps_;
   bool byte_level_ = false;

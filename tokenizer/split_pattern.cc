@@ -252,27 +252,10 @@ bool SplitPattern::NextMatch(absl::string_view text, size_t pos, Span* match) co
   return true;
 }
 
-void SplitPattern::FindAll(absl::string_view text, std::vector<Span>* matches) const {
-  if (regex_ == nullptr) {
-    for (size_t at = text.find(literal_); at != absl::string_view::npos;
-         at = text.find(literal_, at + literal_.size())) {
-      matches->push_back({at, at + literal_.size()});
-    }
-    return;
-  }
-  size_t pos = 0;
-  Span match;
-  while (pos < text.size() && NextMatch(text, pos, &match)) {
-    if (match.end > match.begin) {
-      matches->push_back(match);
-      pos = match.end;
-    } else {
-      // An empty match: move on by one character, as a global JavaScript match does.
-      uint32_t cp;
-      const size_t n = Utf8SequenceAt(text, match.begin, &cp);
-      pos = match.begin + (n == 0 ? 1 : n);
-    }
-  }
+size_t SplitPattern::AfterCodePoint(absl::string_view text, size_t pos) {
+  uint32_t cp;
+  const size_t n = Utf8SequenceAt(text, pos, &cp);
+  return pos + (n == 0 ? 1 : n);
 }
 
 }  // namespace llmload::tokenizer

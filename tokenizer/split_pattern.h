@@ -38,7 +38,12 @@ class SplitPattern {
 
   // Appends the non-empty matches in `text`, left to right, as the reference's global match
   // does (each search starts where the last match ended).
-  void FindAll(absl::string_view text, std::vector<Span>* matches) const;
+  void FindAll(absl::string_view text, std::vector<Span>* matches) const {
+    ForEachMatch(text, [&](const Span& m) { matches->push_back(m); });
+  }
+  // Calls visit(span) for each of those matches.
+  template <typename Visit>
+  void ForEachMatch(absl::string_view text, Visit visit) const;
 
   // The RE2 pattern it runs, or "" for a literal (for tests).
   std::string re2_pattern() const { return regex_ != nullptr ? regex_->pattern() : ""; }
@@ -50,6 +55,8 @@ class SplitPattern {
 
   // The match at or after `pos`, or false.
   bool NextMatch(absl::string_view text, size_t pos, Span* match) const;
+  // The offset just past the code point at text[pos] (one byte when it is not well formed).
+  static size_t AfterCodePoint(absl::string_view text, size_t pos);
 
   std::string literal_;  // a "String" pattern, found without a regex; else regex_
   std::shared_ptr<const RE2> regex_;
@@ -57,6 +64,27 @@ class SplitPattern {
   // space run they matched (kept whole) from one the `\s+` fallback matched (see above).
   std::shared_ptr<const RE2> before_space_run_;
 };
+
+template <typename Visit>
+void SplitPattern::ForEachMatch(absl::string_view text, Visit visit) const {
+  if (regex_ == nullptr) {
+    for (size_t at = text.find(literal_); at != absl::string_view::npos;
+         at = text.find(literal_, at + literal_.size())) {
+      visit(Span{at, at + literal_.size()});
+    }
+    return;
+  }
+  size_t pos = 0;
+  Span match;
+  while (pos < text.size() && NextMatch(text, pos, &match)) {
+    if (match.end > match.begin) {
+      visit(match);
+      pos = match.end;
+    } else {
+      pos = AfterCodePoint(text, match.begin);  // an empty match: move on by one character
+    }
+  }
+}
 
 // A tokenizer.json "pattern" object: {"Regex": "..."} or {"String": "..."}.
 absl::StatusOr<SplitPattern> PatternField(simdjson::dom::element pattern);

@@ -100,9 +100,8 @@ absl::StatusOr<std::unique_ptr<const Tokenizer>> Tokenizer::FromJson(absl::strin
 }
 
 void Tokenizer::Encoder::EncodeNormalized(absl::string_view text, std::vector<int32_t>* ids) {
-  storage_.clear();
-  tokenizer_.pre_tokenizer_.Split(text, &storage_, &pieces_);
-  for (absl::string_view piece : pieces_) tokenizer_.model_.Encode(piece, &scratch_, ids);
+  tokenizer_.pre_tokenizer_.Split(text, &split_);
+  for (absl::string_view piece : split_.pieces) tokenizer_.model_.Encode(piece, &scratch_, ids);
 }
 
 void Tokenizer::Encoder::EncodeSection(absl::string_view section, std::vector<int32_t>* ids) {
@@ -110,12 +109,12 @@ void Tokenizer::Encoder::EncodeSection(absl::string_view section, std::vector<in
     EncodeNormalized(section, ids);
     return;
   }
-  const std::string normalized = tokenizer_.normalizer_.Apply(section);
+  tokenizer_.normalizer_.Apply(section, &normalized_, &spare_);
   if (tokenizer_.normalized_added_.empty()) {
-    EncodeNormalized(normalized, ids);
+    EncodeNormalized(normalized_, ids);
     return;
   }
-  tokenizer_.normalized_added_.Split(normalized, &parts_);
+  tokenizer_.normalized_added_.Split(normalized_, &parts_);
   for (const AddedTokens::Section& part : parts_) {
     if (part.id >= 0) {
       ids->push_back(part.id);

@@ -15,7 +15,6 @@
 #define LLMLOAD_TOKENIZER_TOKENIZER_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,8 +77,9 @@ class Tokenizer::Encoder {
   const Tokenizer& tokenizer_;
   std::vector<AddedTokens::Section> sections_;
   std::vector<AddedTokens::Section> parts_;
-  std::deque<std::string> storage_;
-  std::vector<absl::string_view> pieces_;
+  std::string normalized_;
+  std::string spare_;  // Normalizer::Apply's other buffer
+  PreTokenizer::Scratch split_;
   std::vector<int32_t> count_ids_;
   BpeModel::Scratch scratch_;
 };
