@@ -5,7 +5,8 @@
 # from a fresh copy of its seed corpus (the checked-in corpus is never modified). Any failed
 # test, crash, leak, timeout or undefined behaviour makes the exit code non-zero.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: every tests/fuzz/*.cc)
-# Environment: FUZZ_SECONDS (default 30 per target), FUZZ_SKIP_UNIT=1 (fuzz only),
+# Environment: FUZZ_SECONDS (default 30 per target), FUZZ_JOBS (targets run at once; default
+# the number of CPUs), FUZZ_SKIP_UNIT=1 (fuzz only),
 # BUILD_DIR (default build-sanitize), CMAKE_CXX_COMPILER_LAUNCHER (e.g. ccache; CMake reads it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,23 +49,42 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 artifacts="$BUILD_DIR/fuzz-artifacts"
 mkdir -p "$artifacts"
-failed=()
-for t in "${targets[@]}"; do
+# One target: fuzz a fresh copy of its corpus; write its one-line result to $work/$t.result and
+# leave $work/$t.failed behind when it fails.
+fuzz_target() {
+  local t=$1 log="$work/$1.log" start=$SECONDS runs
   mkdir "$work/$t"
   cp tests/fuzz/corpus/"$t"/* "$work/$t/" 2>/dev/null || true
-  log="$work/$t.log"
-  start=$SECONDS
   # -timeout: one input taking this long is a hang; -rss_limit_mb: memory growth is a failure.
   if "$BUILD_DIR/fuzz/${t}_fuzzer" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$artifacts/$t-" "$work/$t" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz: $t: ${runs:-?} runs in $((SECONDS - start)) s, no crash"
+    echo "fuzz: $t: ${runs:-?} runs in $((SECONDS - start)) s, no crash" >"$work/$t.result"
   else
-    tail -n 80 "$log"
     echo "fuzz: $t: FAILED after $((SECONDS - start)) s; input saved under $artifacts/$t-*" \
-      "(reproduce: $BUILD_DIR/fuzz/${t}_fuzzer <file>)"
+      "(reproduce: $BUILD_DIR/fuzz/${t}_fuzzer <file>)" >"$work/$t.result"
+    touch "$work/$t.failed"
+  fi
+}
+# A target is one single-threaded process: FUZZ_JOBS of them run at once (default: one per
+# CPU), each still for FUZZ_SECONDS. Results are printed in target order once all are done.
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+running=0
+for t in "${targets[@]}"; do
+  fuzz_target "$t" &
+  if ((++running >= jobs_max)); then
+    wait -n || true
+    ((running--))
+  fi
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+  if [[ -e $work/$t.failed ]]; then
+    tail -n 80 "$work/$t.log" || true
     failed+=("$t")
   fi
+  cat "$work/$t.result"
 done
 if ((${#failed[@]} > 0)); then
   echo "fuzz: ${#failed[@]} of ${#targets[@]} targets failed: ${failed[*]}" >&2
