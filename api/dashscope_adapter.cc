@@ -82,10 +82,11 @@ ResultFields ReadResult(const object& root) {
       MessageText(message, "content", &r.content);
       MessageText(message, "reasoning_content", &r.reasoning);
     }
-    choice["finish_reason"].get_string().get(finish);
+    // An absent or non-string field leaves the value empty: not finished, no content.
+    if (choice["finish_reason"].get_string().get(finish) != SUCCESS) finish = {};
   } else {
-    output["text"].get_string().get(r.content);
-    output["finish_reason"].get_string().get(finish);
+    if (output["text"].get_string().get(r.content) != SUCCESS) r.content = {};
+    if (output["finish_reason"].get_string().get(finish) != SUCCESS) finish = {};
   }
   r.finished = !finish.empty() && finish != "null";
   return r;

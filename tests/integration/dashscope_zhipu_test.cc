@@ -62,7 +62,9 @@ class DashScopeZhipuTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     Subprocess p(argv);
     const std::optional<int> code = p.Wait(seconds(120));
-    if (expect_success) EXPECT_EQ(code, 0) << p.Output();
+    if (expect_success) {
+      EXPECT_EQ(code, 0) << p.Output();
+    }
     json summary = ReadJson(json_path);
     EXPECT_TRUE(summary.is_object()) << p.Output();
     return summary;

@@ -105,10 +105,10 @@ TEST(MockBedrockDialectTest, ParsesTheConverseBody) {
   EXPECT_TRUE(out.stream);
   EXPECT_EQ(out.max_tokens, 7);
   EXPECT_EQ(out.prompt_tokens, 3);  // ceil(12 bytes / 4)
-  for (const std::string body : {std::string("nope"), std::string(R"({"messages":[]})"),
-                                 std::string(R"({"messages":[{"role":"user"}]})"),
-                                 std::string(R"({"messages":[{"content":[]}],)"
-                                             R"("inferenceConfig":{"maxTokens":"x"}})")}) {
+  for (const std::string& body : {std::string("nope"), std::string(R"({"messages":[]})"),
+                                  std::string(R"({"messages":[{"role":"user"}]})"),
+                                  std::string(R"({"messages":[{"content":[]}],)"
+                                              R"("inferenceConfig":{"maxTokens":"x"}})")}) {
     Signed b = SignedRequest("x", kNow, body);
     std::optional<ApiError> err = d.ParseRequest(Parse(b.bytes), StreamRoute(d), captures, &out);
     ASSERT_TRUE(err.has_value()) << body;

@@ -111,7 +111,9 @@ TEST(RateSplitTest, SharesAlwaysSumExactly) {
     int64_t queues = 0;
     for (const RateShare& s : shares) {
       ASSERT_GE(s.rate, 0);
-      if (cap > 0 && s.max_concurrency == 0) ASSERT_EQ(s.rate, 0);
+      if (cap > 0 && s.max_concurrency == 0) {
+        ASSERT_EQ(s.rate, 0);
+      }
       queues += s.max_queue;
     }
     ASSERT_EQ(queues, queue);

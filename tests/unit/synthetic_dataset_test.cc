@@ -54,9 +54,13 @@ TEST(SyntheticDatasetTest, PromptsOfAGroupShareTheirPrefix) {
     EXPECT_EQ(Words(prompts[i].text), 100) << i;
     EXPECT_FALSE(prompts[i].max_tokens.has_value());
     EXPECT_EQ(prefix(prompts[i].text, 60), prefix(prompts[i % 3].text, 60)) << i;
-    if (i % 3 != 0) EXPECT_NE(prefix(prompts[i].text, 60), prefix(prompts[0].text, 60)) << i;
+    if (i % 3 != 0) {
+      EXPECT_NE(prefix(prompts[i].text, 60), prefix(prompts[0].text, 60)) << i;
+    }
     // Past the prefix, each prompt is its own.
-    if (i >= 3) EXPECT_NE(prefix(prompts[i].text, 61), prefix(prompts[i % 3].text, 61)) << i;
+    if (i >= 3) {
+      EXPECT_NE(prefix(prompts[i].text, 61), prefix(prompts[i % 3].text, 61)) << i;
+    }
   }
 }
 
