@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -88,6 +89,8 @@ int RunTokenize(const TokenizeFlags& flags) {
       ++line_number;
       // The empty piece after a final newline is not a line.
       if (line.empty() && line.data() == input.text.data() + input.text.size()) break;
+      // A CRLF line ends before its '\r', as --dataset reads lines.
+      if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
       encode(line);
       out +=
           Row(ids, flags.ids, input.name.empty() ? "" : absl::StrCat(input.name, ":", line_number));
@@ -124,7 +127,8 @@ void AddTokenizeCommand(CLI::App& parent, CommandAction* action) {
                   "A Hugging Face tokenizer.json, or a model directory holding one")
       ->required();
   cmd->add_option("files", flags->files, "Files to count (none: stdin)");
-  cmd->add_flag("--lines", flags->lines, "Count each line on its own (a prompt per line)");
+  cmd->add_flag("--lines", flags->lines,
+                "Count each line on its own (a prompt per line; a CRLF's '\\r' is not counted)");
   cmd->add_flag("--ids", flags->ids, "Print the token ids (a JSON array) instead of the count");
   cmd->add_flag("--stats", flags->stats,
                 "Say on stderr how long loading and encoding took (bytes and tokens per second)");
