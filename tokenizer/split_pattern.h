@@ -80,8 +80,10 @@ void SplitPattern::ForEachMatch(absl::string_view text, Visit visit) const {
     if (match.end > match.begin) {
       visit(match);
       pos = match.end;
-    } else {
+    } else if (match.begin < text.size()) {
       pos = AfterCodePoint(text, match.begin);  // an empty match: move on by one character
+    } else {
+      break;  // an empty match at the very end (`$`): nothing is left to split
     }
   }
 }

@@ -97,6 +97,12 @@ TEST(SplitPatternTest, EmptyMatchesBeforeTheIdiomAreSkippedAsAGlobalMatchSkipsTh
   ASSERT_TRUE(pattern.ok()) << pattern.status();
   EXPECT_THAT(Pieces(*pattern, "x  y"), ::testing::IsEmpty());
   EXPECT_THAT(Pieces(*pattern, "aa  b"), ElementsAre("aa"));
+  // An empty match at the very end of the text ends the search (found by the fuzz target: it
+  // stepped past the end to the next character).
+  absl::StatusOr<SplitPattern> end = SplitPattern::FromRegex("$|c");
+  ASSERT_TRUE(end.ok()) << end.status();
+  EXPECT_THAT(Pieces(*end, "ab"), ::testing::IsEmpty());
+  EXPECT_THAT(Pieces(*end, "cab"), ElementsAre("c"));
 }
 
 TEST(SplitPatternTest, LiteralPatternsMatchEveryOccurrence) {
